@@ -1,0 +1,95 @@
+import type { Attributes } from './attributes.js';
+
+/** OTLP span kinds, numbered as in the protocol. */
+export const SpanKind = {
+  UNSPECIFIED: 0,
+  INTERNAL: 1,
+  SERVER: 2,
+  CLIENT: 3,
+  PRODUCER: 4,
+  CONSUMER: 5,
+} as const;
+export type SpanKind = (typeof SpanKind)[keyof typeof SpanKind];
+
+/** OTLP status codes, numbered as in the protocol. */
+export const StatusCode = { UNSET: 0, OK: 1, ERROR: 2 } as const;
+export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
+
+/** The attribute that ties a span to a test run (DESIGN.md, run correlation). */
+export const RUN_ID_ATTRIBUTE = 'test.run.id';
+
+/** Shared by every span of one ResourceSpans: stored once, referenced by each span. */
+export interface Resource {
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  readonly schemaUrl: string;
+}
+
+/** Shared by every span of one ScopeSpans. */
+export interface InstrumentationScope {
+  readonly name: string;
+  readonly version: string;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  readonly schemaUrl: string;
+}
+
+export interface SpanEvent {
+  readonly timeUnixNano: bigint;
+  readonly name: string;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+}
+
+export interface SpanLink {
+  /** Lowercase hex, 32 chars. */
+  readonly traceId: string;
+  /** Lowercase hex, 16 chars. */
+  readonly spanId: string;
+  readonly traceState: string;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  readonly flags: number;
+}
+
+export interface SpanStatus {
+  readonly code: StatusCode;
+  readonly message: string;
+}
+
+/**
+ * One span, normalized: ids are lowercase hex, times bigint nanoseconds since the epoch, attribute
+ * values typed. The same OTLP data decodes to equal spans whether it came as protobuf or JSON.
+ */
+export interface Span {
+  /** Lowercase hex, 32 chars. */
+  readonly traceId: string;
+  /** Lowercase hex, 16 chars. */
+  readonly spanId: string;
+  /** Lowercase hex, 16 chars; '' for a root span. */
+  readonly parentSpanId: string;
+  readonly traceState: string;
+  readonly flags: number;
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly startTimeUnixNano: bigint;
+  readonly endTimeUnixNano: bigint;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  readonly events: readonly SpanEvent[];
+  readonly droppedEventsCount: number;
+  readonly links: readonly SpanLink[];
+  readonly droppedLinksCount: number;
+  readonly status: SpanStatus;
+  readonly resource: Resource;
+  readonly scope: InstrumentationScope;
+}
+
+/**
+ * The run id a span is tagged with: its `test.run.id` attribute when that is a non-empty string,
+ * else its resource's (a process started for one test run may tag its resource instead).
+ */
+export function taggedRunId(span: Span): string | undefined {
+  const v = span.attributes.get(RUN_ID_ATTRIBUTE) ?? span.resource.attributes.get(RUN_ID_ATTRIBUTE);
+  return v?.type === 'string' && v.value !== '' ? v.value : undefined;
+}
