@@ -4,3 +4,9 @@ export type { InstrumentationScope, Resource, Span, SpanEvent, SpanLink, SpanSta
 export { RUN_ID_ATTRIBUTE, SpanKind, StatusCode, taggedRunId } from './span.js';
 export type { JsonAnyValue, JsonKeyValue, JsonSpan } from './json.js';
 export { anyValueToJson, attributesToJson, spanToJson } from './json.js';
+export type { RunSummary, RunUpdate } from './run-index.js';
+export { estimateSpanBytes } from './span-size.js';
+export type { AddResult, SpanStoreOptions } from './store.js';
+export { DEFAULT_MAX_BYTES, DEFAULT_RETENTION_MS, SpanStore, StoreFullError } from './store.js';
+export type { SpanInit } from './create-span.js';
+export { createResource, createSpan } from './create-span.js';

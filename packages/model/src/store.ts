@@ -1,0 +1,336 @@
+import { estimateSpanBytes } from './span-size.js';
+import { type Span, taggedRunId } from './span.js';
+import { RunIndex, type RunSummary, type RunUpdate } from './run-index.js';
+
+/** Limits of a store; every one has a default sized for one CI job. */
+export interface SpanStoreOptions {
+  /** Estimated bytes of span data the store may hold before `add` refuses (default 512 MiB). */
+  maxBytes?: number;
+  /** Runs (and untagged traces) quiet for longer than this are dropped by `sweep` (default 10 min). */
+  retentionMs?: number;
+  /** Clock in ms since the epoch; injectable for tests of retention. */
+  now?: () => number;
+}
+
+export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+export const DEFAULT_RETENTION_MS = 10 * 60 * 1000;
+
+/** Thrown by `add` when the batch would take the store over its memory cap. Nothing was stored. */
+export class StoreFullError extends Error {
+  readonly code = 'STORE_FULL';
+  constructor(
+    readonly neededBytes: number,
+    readonly usedBytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(`span store is full: ${usedBytes} of ${maxBytes} bytes used, the batch needs ${neededBytes} more`);
+    this.name = 'StoreFullError';
+  }
+}
+
+export interface AddResult {
+  /** Spans newly stored. */
+  accepted: number;
+  /** Spans ignored because a span with the same trace and span id was already stored. */
+  duplicates: number;
+}
+
+/** One stored span and what the store knows of it. */
+interface SpanRecord {
+  readonly span: Span;
+  readonly seq: number;
+  readonly tag: string | undefined;
+  readonly bytes: number;
+}
+
+/** The spans of one trace, and the runs its untagged spans inherit. */
+interface TraceEntry {
+  readonly id: string;
+  readonly spans: Map<string, SpanRecord>;
+  /** Run id -> number of spans of this trace tagged with it. */
+  readonly tagged: Map<string, number>;
+  /** The runs of this trace's untagged spans (DESIGN.md's inheritance rule). */
+  runs: ReadonlySet<string>;
+  lastSeen: number;
+}
+
+const NO_RUNS: ReadonlySet<string> = new Set();
+
+/**
+ * The in-memory span store: spans indexed by trace, run and name, with run-id inheritance.
+ *
+ * A span tagged `test.run.id = R` belongs to R only. An untagged span belongs to the runs tagged on
+ * any span of its trace; when none is, to the runs of the spans its trace's spans link to,
+ * transitively. Spans arrive in any order, so membership is recomputed for every trace a batch can
+ * affect, and subscribers hear about every span that joins their run.
+ */
+export class SpanStore {
+  readonly maxBytes: number;
+  readonly retentionMs: number;
+  private readonly now: () => number;
+  private readonly traces = new Map<string, TraceEntry>();
+  private readonly byName = new Map<string, Set<SpanRecord>>();
+  /** Target trace id -> ids of the traces whose spans link into it. */
+  private readonly linkedBy = new Map<string, Set<string>>();
+  private readonly runIndex = new RunIndex();
+  private seq = 0;
+  private bytes = 0;
+  private count = 0;
+
+  constructor(options: SpanStoreOptions = {}) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  get usedBytes(): number {
+    return this.bytes;
+  }
+
+  get spanCount(): number {
+    return this.count;
+  }
+
+  /** Stores a batch atomically: all of it, or (over the memory cap) none of it. */
+  add(spans: readonly Span[]): AddResult {
+    const fresh: SpanRecord[] = [];
+    const seen = new Set<string>();
+    let needed = 0;
+    for (const span of spans) {
+      const key = span.traceId + span.spanId;
+      if (seen.has(key) || this.traces.get(span.traceId)?.spans.has(span.spanId)) continue;
+      seen.add(key);
+      const bytes = estimateSpanBytes(span);
+      needed += bytes;
+      fresh.push({ span, seq: 0, tag: taggedRunId(span), bytes });
+    }
+    if (needed > 0 && this.bytes + needed > this.maxBytes) {
+      throw new StoreFullError(needed, this.bytes, this.maxBytes);
+    }
+    const now = this.now();
+    const added = new Map<string, SpanRecord[]>();
+    for (const draft of fresh) {
+      const rec: SpanRecord = { ...draft, seq: this.seq++ };
+      this.insert(rec, now);
+      const list = added.get(rec.span.traceId);
+      if (list) list.push(rec);
+      else added.set(rec.span.traceId, [rec]);
+    }
+    this.bytes += needed;
+    this.count += fresh.length;
+    this.reinherit(added, now);
+    return { accepted: fresh.length, duplicates: spans.length - fresh.length };
+  }
+
+  /** Every run with at least one span, tagged or inherited. */
+  runs(): RunSummary[] {
+    return this.runIndex.ids().map((id) => this.run(id)!);
+  }
+
+  /** A run's summary, or undefined when no span belongs to it. */
+  run(runId: string): RunSummary | undefined {
+    const entry = this.runIndex.get(runId);
+    if (!entry) return undefined;
+    return { id: runId, spans: this.runSpans(runId).length, traces: entry.traces.size, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen };
+  }
+
+  /** The spans of a run, tagged and inherited, in arrival order; [] for an unknown run. */
+  runSpans(runId: string): Span[] {
+    const entry = this.runIndex.get(runId);
+    if (!entry) return [];
+    const recs: SpanRecord[] = [];
+    for (const traceId of entry.traces) {
+      for (const rec of this.traces.get(traceId)?.spans.values() ?? []) {
+        if (rec.tag === undefined || rec.tag === runId) recs.push(rec);
+      }
+    }
+    return recs.sort((a, b) => a.seq - b.seq).map((r) => r.span);
+  }
+
+  /** The ids of the traces that have spans in the run. */
+  runTraceIds(runId: string): string[] {
+    return [...(this.runIndex.get(runId)?.traces ?? [])];
+  }
+
+  /** All stored spans of a trace, in arrival order. */
+  traceSpans(traceId: string): Span[] {
+    return [...(this.traces.get(traceId)?.spans.values() ?? [])].map((r) => r.span);
+  }
+
+  /** Stored spans with this name, across runs. */
+  spansNamed(name: string): Span[] {
+    return [...(this.byName.get(name) ?? [])].map((r) => r.span);
+  }
+
+  /** The runs a stored span belongs to ([] for a span not stored or in no run). */
+  runsOfSpan(span: Span): string[] {
+    const trace = this.traces.get(span.traceId);
+    const rec = trace?.spans.get(span.spanId);
+    if (!trace || !rec) return [];
+    return rec.tag !== undefined ? [rec.tag] : [...trace.runs];
+  }
+
+  /**
+   * Calls `listener` synchronously after each `add` that brings spans into the run (new spans, or
+   * stored spans that just inherited the run). Returns the unsubscribe function.
+   */
+  subscribe(runId: string, listener: (update: RunUpdate) => void): () => void {
+    return this.runIndex.subscribe(runId, listener);
+  }
+
+  /**
+   * Forgets a run: spans tagged with it, and untagged spans that belong to no other run. Spans that
+   * also belong to other runs stay. Returns false for an unknown run.
+   */
+  deleteRun(runId: string): boolean {
+    const entry = this.runIndex.get(runId);
+    if (!entry) return false;
+    const touched = new Set<string>();
+    for (const traceId of [...entry.traces]) {
+      const trace = this.traces.get(traceId);
+      if (!trace) continue;
+      const shared = [...trace.runs].some((r) => r !== runId);
+      for (const rec of [...trace.spans.values()]) {
+        if (rec.tag === runId || (rec.tag === undefined && !shared)) this.remove(trace, rec);
+      }
+      touched.add(traceId);
+    }
+    this.runIndex.drop(runId);
+    this.reinherit(new Map([...touched].map((id) => [id, []])), this.now());
+    return true;
+  }
+
+  /**
+   * Applies retention: drops runs with no new span for longer than `retentionMs`, and traces that
+   * belong to no run and have been quiet as long. Returns the number of spans dropped.
+   */
+  sweep(): number {
+    const before = this.count;
+    const cutoff = this.now() - this.retentionMs;
+    for (const id of this.runIndex.ids()) {
+      if (this.runIndex.get(id)!.lastSeen < cutoff) this.deleteRun(id);
+    }
+    for (const trace of [...this.traces.values()]) {
+      if (trace.lastSeen < cutoff && trace.runs.size === 0 && trace.tagged.size === 0) {
+        for (const rec of [...trace.spans.values()]) this.remove(trace, rec);
+      }
+    }
+    return before - this.count;
+  }
+
+  private insert(rec: SpanRecord, now: number): void {
+    const { span } = rec;
+    let trace = this.traces.get(span.traceId);
+    if (!trace) {
+      trace = { id: span.traceId, spans: new Map(), tagged: new Map(), runs: NO_RUNS, lastSeen: now };
+      this.traces.set(span.traceId, trace);
+    }
+    trace.spans.set(span.spanId, rec);
+    trace.lastSeen = now;
+    if (rec.tag !== undefined) trace.tagged.set(rec.tag, (trace.tagged.get(rec.tag) ?? 0) + 1);
+    let named = this.byName.get(span.name);
+    if (!named) this.byName.set(span.name, (named = new Set()));
+    named.add(rec);
+    for (const link of span.links) {
+      if (link.traceId === span.traceId) continue;
+      let sources = this.linkedBy.get(link.traceId);
+      if (!sources) this.linkedBy.set(link.traceId, (sources = new Set()));
+      sources.add(span.traceId);
+    }
+  }
+
+  private remove(trace: TraceEntry, rec: SpanRecord): void {
+    trace.spans.delete(rec.span.spanId);
+    if (rec.tag !== undefined) {
+      const n = (trace.tagged.get(rec.tag) ?? 1) - 1;
+      if (n > 0) trace.tagged.set(rec.tag, n);
+      else trace.tagged.delete(rec.tag);
+    }
+    const named = this.byName.get(rec.span.name);
+    named?.delete(rec);
+    if (named?.size === 0) this.byName.delete(rec.span.name);
+    this.bytes -= rec.bytes;
+    this.count--;
+    if (trace.spans.size === 0) {
+      this.traces.delete(trace.id);
+      for (const r of trace.runs) this.runIndex.removeTrace(r, trace.id);
+      for (const r of trace.tagged.keys()) this.runIndex.removeTrace(r, trace.id);
+      // linkedBy entries pointing from this trace are left; they only widen recomputation.
+    }
+  }
+
+  /**
+   * Recomputes the inherited runs of the touched traces and of every trace that links into them,
+   * transitively, as a least fixpoint (so a cycle of links cannot keep a stale run alive), then
+   * updates the run index and tells subscribers which spans joined their runs.
+   */
+  private reinherit(added: Map<string, SpanRecord[]>, now: number): void {
+    const affected = new Set<string>();
+    const stack = [...added.keys()];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (affected.has(id)) continue;
+      affected.add(id);
+      for (const src of this.linkedBy.get(id) ?? []) stack.push(src);
+    }
+    const old = new Map<string, ReadonlySet<string>>();
+    for (const id of affected) {
+      const trace = this.traces.get(id);
+      if (!trace) continue;
+      old.set(id, trace.runs);
+      trace.runs = trace.tagged.size > 0 ? new Set(trace.tagged.keys()) : NO_RUNS;
+    }
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const id of affected) {
+        const trace = this.traces.get(id);
+        if (!trace || trace.tagged.size > 0) continue;
+        const next = this.linkedRuns(trace);
+        if (next.size !== trace.runs.size) {
+          trace.runs = next;
+          changed = true;
+        }
+      }
+    }
+    const joined = new Map<string, Span[]>();
+    const join = (run: string, span: Span) => {
+      let list = joined.get(run);
+      if (!list) joined.set(run, (list = []));
+      list.push(span);
+    };
+    for (const [id, before] of old) {
+      const trace = this.traces.get(id)!;
+      for (const r of before) if (!trace.runs.has(r)) this.runIndex.removeTrace(r, id);
+      for (const r of trace.runs) this.runIndex.addTrace(r, id, now);
+      const fresh = added.get(id) ?? [];
+      for (const rec of fresh) {
+        if (rec.tag !== undefined) join(rec.tag, rec.span);
+        else for (const r of trace.runs) join(r, rec.span);
+      }
+      // Only when the trace gained a run do its older untagged spans join it too.
+      const gained = [...trace.runs].filter((r) => !before.has(r));
+      if (gained.length === 0) continue;
+      const freshSet = new Set(fresh);
+      for (const rec of trace.spans.values()) {
+        if (rec.tag === undefined && !freshSet.has(rec)) for (const r of gained) join(r, rec.span);
+      }
+    }
+    for (const [run, spans] of joined) this.runIndex.touch(run, now, spans);
+  }
+
+  /** Union of the runs of the spans this trace's spans link to (links to unknown spans add none). */
+  private linkedRuns(trace: TraceEntry): ReadonlySet<string> {
+    let out: Set<string> | undefined;
+    for (const rec of trace.spans.values()) {
+      for (const link of rec.span.links) {
+        const target = this.traces.get(link.traceId);
+        const linked = target?.spans.get(link.spanId);
+        if (!target || !linked || target === trace) continue;
+        const runs = linked.tag !== undefined ? [linked.tag] : target.runs;
+        for (const r of runs) (out ??= new Set()).add(r);
+      }
+    }
+    return out ?? NO_RUNS;
+  }
+}
