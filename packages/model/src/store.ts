@@ -1,5 +1,5 @@
 import { estimateSpanBytes } from './span-size.js';
-import { type Span, taggedRunId } from './span.js';
+import { type Span, type SpanLink, taggedRunId } from './span.js';
 import { RunIndex, type RunSummary, type RunUpdate } from './run-index.js';
 
 /** Limits of a store; every one has a default sized for one CI job. */
@@ -49,6 +49,8 @@ interface TraceEntry {
   readonly spans: Map<string, SpanRecord>;
   /** Run id -> number of spans of this trace tagged with it. */
   readonly tagged: Map<string, number>;
+  /** Links from this trace's spans to spans of other traces. */
+  readonly links: SpanLink[];
   /** The runs of this trace's untagged spans (DESIGN.md's inheritance rule). */
   runs: ReadonlySet<string>;
   lastSeen: number;
@@ -222,7 +224,7 @@ export class SpanStore {
     const { span } = rec;
     let trace = this.traces.get(span.traceId);
     if (!trace) {
-      trace = { id: span.traceId, spans: new Map(), tagged: new Map(), runs: NO_RUNS, lastSeen: now };
+      trace = { id: span.traceId, spans: new Map(), tagged: new Map(), links: [], runs: NO_RUNS, lastSeen: now };
       this.traces.set(span.traceId, trace);
     }
     trace.spans.set(span.spanId, rec);
@@ -233,6 +235,7 @@ export class SpanStore {
     named.add(rec);
     for (const link of span.links) {
       if (link.traceId === span.traceId) continue;
+      trace.links.push(link);
       let sources = this.linkedBy.get(link.traceId);
       if (!sources) this.linkedBy.set(link.traceId, (sources = new Set()));
       sources.add(span.traceId);
@@ -322,14 +325,12 @@ export class SpanStore {
   /** Union of the runs of the spans this trace's spans link to (links to unknown spans add none). */
   private linkedRuns(trace: TraceEntry): ReadonlySet<string> {
     let out: Set<string> | undefined;
-    for (const rec of trace.spans.values()) {
-      for (const link of rec.span.links) {
-        const target = this.traces.get(link.traceId);
-        const linked = target?.spans.get(link.spanId);
-        if (!target || !linked || target === trace) continue;
-        const runs = linked.tag !== undefined ? [linked.tag] : target.runs;
-        for (const r of runs) (out ??= new Set()).add(r);
-      }
+    for (const link of trace.links) {
+      const target = this.traces.get(link.traceId);
+      const linked = target?.spans.get(link.spanId);
+      if (!target || !linked) continue;
+      const runs = linked.tag !== undefined ? [linked.tag] : target.runs;
+      for (const r of runs) (out ??= new Set()).add(r);
     }
     return out ?? NO_RUNS;
   }
