@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { defaultLimits, startReceiver } from '@tracecheck/receiver';
+import { parseDuration, parsePort, parseSize } from './units.js';
+
+export const receiveUsage = `Usage: tracecheck receive [options]
+
+Runs a standalone OTLP receiver (HTTP and gRPC) with the tracecheck query API. Prints one line
+  tracecheck ready http=http://HOST:PORT grpc=HOST:PORT
+once it listens, and stops cleanly on SIGINT or SIGTERM.
+
+Options:
+  --host HOST            address to bind (default 127.0.0.1; loopback unless told otherwise)
+  --http-port PORT       OTLP/HTTP and query API port (default 4318; 0 picks a free port)
+  --grpc-port PORT       OTLP/gRPC port (default 4317; 0 picks a free port)
+  --token TOKEN          require 'Authorization: Bearer TOKEN' on every endpoint
+                         (default: $TRACECHECK_TOKEN if set)
+  --max-body SIZE        largest request body as sent (default ${defaultLimits.maxBodyBytes / 1024 ** 2}MiB)
+  --max-decompressed SIZE  largest request after decompression (default ${defaultLimits.maxDecompressedBytes / 1024 ** 2}MiB)
+  --max-memory SIZE      span memory before exporters are told to retry (429) (default ${defaultLimits.maxMemoryBytes / 1024 ** 2}MiB)
+  --retention DURATION   drop runs quiet for longer than this (default ${defaultLimits.retentionMs / 60_000}m)
+`;
+
+/** `tracecheck receive`: resolves once the receiver has stopped after a signal. */
+export async function receive(argv: string[], out: NodeJS.WritableStream): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      'http-port': { type: 'string', default: '4318' },
+      'grpc-port': { type: 'string', default: '4317' },
+      token: { type: 'string' },
+      'max-body': { type: 'string' },
+      'max-decompressed': { type: 'string' },
+      'max-memory': { type: 'string' },
+      retention: { type: 'string' },
+    },
+  });
+  const size = (flag: string, v: string | undefined) => (v === undefined ? undefined : parseSize(`--${flag}`, v));
+  const receiver = await startReceiver({
+    host: values.host,
+    httpPort: parsePort('--http-port', values['http-port']),
+    grpcPort: parsePort('--grpc-port', values['grpc-port']),
+    token: values.token ?? (process.env.TRACECHECK_TOKEN || undefined),
+    limits: {
+      maxBodyBytes: size('max-body', values['max-body']),
+      maxDecompressedBytes: size('max-decompressed', values['max-decompressed']),
+      maxMemoryBytes: size('max-memory', values['max-memory']),
+      retentionMs: values.retention === undefined ? undefined : parseDuration('--retention', values.retention),
+    },
+  });
+  const stopped = new Promise<void>((resolve) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      receiver.stop().then(resolve, resolve);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  out.write(`tracecheck ready http=${receiver.httpUrl} grpc=${receiver.grpcAddress}\n`);
+  await stopped;
+  return 0;
+}

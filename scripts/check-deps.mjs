@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// Checks that dependencies between workspace packages point the one way DESIGN.md draws, and that
+// source files import only packages their package.json declares (like Playwright's DEPS.list).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const allowed = {
+  model: [],
+  otlp: ['model'],
+  lang: ['model'],
+  client: ['model', 'lang'],
+  receiver: ['model', 'otlp', 'lang'],
+  sdk: [],
+  vitest: ['model', 'lang', 'client', 'receiver'],
+  playwright: ['model', 'lang', 'client'],
+  cli: ['model', 'otlp', 'lang', 'client', 'receiver'],
+};
+
+const root = new URL('..', import.meta.url).pathname;
+const problems = [];
+// Tests beside the code may also use the workspace's own tools (vitest).
+const rootDevDeps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies ?? {});
+
+function* sourceFiles(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* sourceFiles(path);
+    else if (/\.(ts|mts|js|mjs)$/.test(name)) yield path;
+  }
+}
+
+for (const pkg of readdirSync(join(root, 'packages'))) {
+  const dir = join(root, 'packages', pkg);
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const declared = new Set(Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.devDependencies }));
+  const rule = allowed[pkg];
+  if (!rule) {
+    problems.push(`packages/${pkg}: not in scripts/check-deps.mjs; add it with the packages it may depend on`);
+    continue;
+  }
+  for (const dep of declared) {
+    const m = /^@tracecheck\/(.+)$/.exec(dep);
+    if (m && !rule.includes(m[1])) problems.push(`packages/${pkg}/package.json: @tracecheck/${pkg} must not depend on ${dep} (allowed: ${rule.join(', ') || 'none'})`);
+  }
+  for (const file of sourceFiles(join(dir, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+      const spec = m[1];
+      const where = relative(root, file);
+      if (spec.startsWith('.')) {
+        const target = relative(dir, join(file, '..', spec));
+        if (target.startsWith('..')) problems.push(`${where}: '${spec}' reaches outside the package; import the other package by name`);
+        continue;
+      }
+      if (spec.startsWith('node:')) continue;
+      const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+      const isTest = /\.test\.[mc]?[jt]s$/.test(file);
+      if (!declared.has(name) && !(isTest && rootDevDeps.includes(name))) problems.push(`${where}: imports '${name}', which packages/${pkg}/package.json does not declare`);
+      if (/^@tracecheck\/[^/]+\/(src|dist)\//.test(spec)) problems.push(`${where}: '${spec}' imports another package's internals`);
+    }
+  }
+}
+
+if (problems.length > 0) {
+  console.error(`Dependency rules broken:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  process.exit(1);
+}
+console.log('dependency rules hold');
