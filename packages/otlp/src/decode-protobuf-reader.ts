@@ -1,0 +1,397 @@
+import type protobuf from 'protobufjs';
+import { emptyAttributes } from '@tracecheck/model';
+import type {
+  AnyValue,
+  Attributes,
+  InstrumentationScope,
+  Resource,
+  Span,
+  SpanEvent,
+  SpanLink,
+} from '@tracecheck/model';
+import { Rejections, spanPath } from './decode-result.js';
+import type { DecodeResult } from './decode-result.js';
+import { MAX_VALUE_DEPTH, spanKindOf, statusCodeOf } from './enums.js';
+import { OtlpDecodeError } from './errors.js';
+import { hexOf, invalidIdReason, normalizeParentId } from './ids.js';
+import { createReader, longToBigInt, truncatedAt, withDecodeErrors } from './proto-reader.js';
+
+/*
+ * The hand-written ExportTraceServiceRequest decoder: walks the wire format with protobufjs's
+ * low-level Reader and builds model spans directly, with no intermediate message objects. It must
+ * behave exactly like the generic decoder (decode-protobuf-generic.ts), which follows protobufjs's
+ * generated code:
+ * - a field whose wire type does not match the schema is skipped like an unknown field;
+ * - a scalar seen twice: the last value wins; a singular message seen twice is merged (its repeated
+ *   fields append); a oneof member replaces the others, merging only into the same member;
+ * - every length-delimited message narrows reader.len to its end, so nothing reads past it.
+ * Tags are compared whole (field number << 3 | wire type), hence the hex constants below.
+ */
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
+const NO_LINKS: readonly SpanLink[] = Object.freeze([]);
+const EMPTY_VALUE: AnyValue = Object.freeze({ type: 'empty' });
+
+/** Decodes a protobuf ExportTraceServiceRequest with the hand-written Reader decoder. */
+export function decodeProtobufRequestReader(bytes: Uint8Array): DecodeResult {
+  const reader = createReader(bytes);
+  return withDecodeErrors(reader, () => new ReaderDecoder(reader).request());
+}
+
+class ReaderDecoder {
+  private readonly spans: Span[] = [];
+  private readonly rejections = new Rejections();
+  private readonly view: DataView;
+  /** Message nesting depth, as protobufjs counts it (the request is 0), for skipping groups. */
+  private depth = 0;
+
+  constructor(private readonly r: protobuf.Reader) {
+    this.view = new DataView(r.buf.buffer, r.buf.byteOffset, r.buf.byteLength);
+  }
+
+  request(): DecodeResult {
+    const r = this.r;
+    let index = 0;
+    while (r.pos < r.len) {
+      const tag = r.tag();
+      if (tag === 0x0a) {
+        const outer = this.enter();
+        this.resourceSpans(index++);
+        this.leave(outer);
+      } else this.skip(tag);
+    }
+    return this.rejections.result(this.spans);
+  }
+
+  /** Enters a length-delimited field: narrows reader.len to its end, returns the outer len. */
+  private enter(): number {
+    const r = this.r;
+    const size = r.size();
+    const end = r.pos + size;
+    if (end > r.len) throw truncatedAt(r.pos);
+    const outer = r.len;
+    r.len = end;
+    this.depth++;
+    return outer;
+  }
+
+  private leave(outer: number): void {
+    this.r.len = outer;
+    this.depth--;
+  }
+
+  /** Skips an unknown field, or a known one with an unexpected wire type, as protobufjs does. */
+  private skip(tag: number): void {
+    this.r.skipType(tag & 7, this.depth, tag >>> 3);
+  }
+
+  private resourceSpans(rsIndex: number): void {
+    const r = this.r;
+    const resource: Mutable<Resource> = { attributes: emptyAttributes, droppedAttributesCount: 0, schemaUrl: '' };
+    let ssIndex = 0;
+    while (r.pos < r.len) {
+      const tag = r.tag();
+      if (tag === 0x0a) {
+        const outer = this.enter();
+        this.resource(resource);
+        this.leave(outer);
+      } else if (tag === 0x12) {
+        const outer = this.enter();
+        this.scopeSpans(resource, rsIndex, ssIndex++);
+        this.leave(outer);
+      } else if (tag === 0x1a) resource.schemaUrl = r.string();
+      else this.skip(tag);
+    }
+  }
+
+  private resource(resource: Mutable<Resource>): void {
+    const r = this.r;
+    while (r.pos < r.len) {
+      const tag = r.tag();
+      if (tag === 0x0a) resource.attributes = this.keyValue(resource.attributes, 1);
+      else if (tag === 0x10) resource.droppedAttributesCount = r.uint32();
+      else this.skip(tag);
+    }
+  }
+
+  private scopeSpans(resource: Resource, rsIndex: number, ssIndex: number): void {
+    const r = this.r;
+    const scope: Mutable<InstrumentationScope> = {
+      name: '',
+      version: '',
+      attributes: emptyAttributes,
+      droppedAttributesCount: 0,
+      schemaUrl: '',
+    };
+    let spanIndex = 0;
+    while (r.pos < r.len) {
+      const tag = r.tag();
+      if (tag === 0x0a) {
+        const outer = this.enter();
+        this.scope(scope);
+        this.leave(outer);
+      } else if (tag === 0x12) {
+        const outer = this.enter();
+        this.span(resource, scope, rsIndex, ssIndex, spanIndex++);
+        this.leave(outer);
+      } else if (tag === 0x1a) scope.schemaUrl = r.string();
+      else this.skip(tag);
+    }
+  }
+
+  private scope(scope: Mutable<InstrumentationScope>): void {
+    const r = this.r;
+    while (r.pos < r.len) {
+      const tag = r.tag();
+      if (tag === 0x0a) scope.name = r.string();
+      else if (tag === 0x12) scope.version = r.string();
+      else if (tag === 0x1a) scope.attributes = this.keyValue(scope.attributes, 1);
+      else if (tag === 0x20) scope.droppedAttributesCount = r.uint32();
+      else this.skip(tag);
+    }
+  }
+
+  private span(resource: Resource, scope: InstrumentationScope, rsIndex: number, ssIndex: number, spanIndex: number): void {
+    const r = this.r;
+    let traceId = '';
+    let spanId = '';
+    let parentSpanId = '';
+    let traceState = '';
+    let flags = 0;
+    let name = '';
+    let kind = 0;
+    let startTimeUnixNano = 0n;
+    let endTimeUnixNano = 0n;
+    let attributes = emptyAttributes;
+    let droppedAttributesCount = 0;
+    let events: SpanEvent[] | undefined;
+    let droppedEventsCount = 0;
+    let links: SpanLink[] | undefined;
+    let droppedLinksCount = 0;
+    let statusCode = 0;
+    let statusMessage = '';
+    while (r.pos < r.len) {
+      const tag = r.tag();
+      switch (tag) {
+        case 0x0a: traceId = this.hex(); continue;
+        case 0x12: spanId = this.hex(); continue;
+        case 0x1a: traceState = r.string(); continue;
+        case 0x22: parentSpanId = this.hex(); continue;
+        case 0x85: // field 16, fixed32: 16 << 3 | 5
+          flags = r.fixed32();
+          continue;
+        case 0x2a: name = r.string(); continue;
+        case 0x30: kind = r.int32(); continue;
+        case 0x39: startTimeUnixNano = this.fixed64(); continue;
+        case 0x41: endTimeUnixNano = this.fixed64(); continue;
+        case 0x4a: attributes = this.keyValue(attributes, 1); continue;
+        case 0x50: droppedAttributesCount = r.uint32(); continue;
+        case 0x5a: (events ??= []).push(this.event()); continue;
+        case 0x60: droppedEventsCount = r.uint32(); continue;
+        case 0x6a: (links ??= []).push(this.link()); continue;
+        case 0x70: droppedLinksCount = r.uint32(); continue;
+        case 0x7a: {
+          const outer = this.enter();
+          while (r.pos < r.len) {
+            const t = r.tag();
+            if (t === 0x12) statusMessage = r.string();
+            else if (t === 0x18) statusCode = r.int32();
+            else this.skip(t);
+          }
+          this.leave(outer);
+          continue;
+        }
+      }
+      this.skip(tag);
+    }
+    const reason = invalidIdReason(traceId, spanId, parentSpanId);
+    if (reason !== undefined) {
+      this.rejections.reject(spanPath(rsIndex, ssIndex, spanIndex), reason);
+      return;
+    }
+    this.spans.push({
+      traceId,
+      spanId,
+      parentSpanId: normalizeParentId(parentSpanId),
+      traceState,
+      flags,
+      name,
+      kind: spanKindOf(kind),
+      startTimeUnixNano,
+      endTimeUnixNano,
+      attributes,
+      droppedAttributesCount,
+      events: events ?? NO_EVENTS,
+      droppedEventsCount,
+      links: links ?? NO_LINKS,
+      droppedLinksCount,
+      status: { code: statusCodeOf(statusCode), message: statusMessage },
+      resource,
+      scope,
+    });
+  }
+
+  private event(): SpanEvent {
+    const r = this.r;
+    const outer = this.enter();
+    let timeUnixNano = 0n;
+    let name = '';
+    let attributes = emptyAttributes;
+    let droppedAttributesCount = 0;
+    while (r.pos < r.len) {
+      const tag = r.tag();
+      if (tag === 0x09) timeUnixNano = this.fixed64();
+      else if (tag === 0x12) name = r.string();
+      else if (tag === 0x1a) attributes = this.keyValue(attributes, 1);
+      else if (tag === 0x20) droppedAttributesCount = r.uint32();
+      else this.skip(tag);
+    }
+    this.leave(outer);
+    return { timeUnixNano, name, attributes, droppedAttributesCount };
+  }
+
+  private link(): SpanLink {
+    const r = this.r;
+    const outer = this.enter();
+    let traceId = '';
+    let spanId = '';
+    let traceState = '';
+    let attributes = emptyAttributes;
+    let droppedAttributesCount = 0;
+    let flags = 0;
+    while (r.pos < r.len) {
+      const tag = r.tag();
+      if (tag === 0x0a) traceId = this.hex();
+      else if (tag === 0x12) spanId = this.hex();
+      else if (tag === 0x1a) traceState = r.string();
+      else if (tag === 0x22) attributes = this.keyValue(attributes, 1);
+      else if (tag === 0x28) droppedAttributesCount = r.uint32();
+      else if (tag === 0x35) flags = r.fixed32();
+      else this.skip(tag);
+    }
+    this.leave(outer);
+    return { traceId, spanId, traceState, attributes, droppedAttributesCount, flags };
+  }
+
+  /**
+   * Reads one KeyValue into `into` (a fresh map replaces the shared empty one), last key wins.
+   * `level` is the nesting level of its value: 1 for a span's own attributes.
+   */
+  private keyValue(into: Attributes, level: number): Map<string, AnyValue> {
+    const r = this.r;
+    const map = into === emptyAttributes ? new Map<string, AnyValue>() : (into as Map<string, AnyValue>);
+    const outer = this.enter();
+    let key = '';
+    let value: AnyValue | undefined;
+    while (r.pos < r.len) {
+      const tag = r.tag();
+      if (tag === 0x0a) key = r.string();
+      else if (tag === 0x12) {
+        const inner = this.enter();
+        value = this.anyValue(value, level);
+        this.leave(inner);
+      } else this.skip(tag);
+    }
+    this.leave(outer);
+    map.set(key, value ?? EMPTY_VALUE);
+    return map;
+  }
+
+  /** Reads an AnyValue message, merged into `prev` when the field repeats (protobuf semantics). */
+  private anyValue(prev: AnyValue | undefined, level: number): AnyValue {
+    if (level > MAX_VALUE_DEPTH) throw new OtlpDecodeError(`attribute value nested deeper than ${MAX_VALUE_DEPTH} levels at offset ${this.r.pos}`);
+    const r = this.r;
+    let v = prev;
+    while (r.pos < r.len) {
+      const tag = r.tag();
+      switch (tag) {
+        case 0x0a: v = { type: 'string', value: r.string() }; continue;
+        case 0x10: v = { type: 'bool', value: r.bool() }; continue;
+        case 0x18: v = { type: 'int', value: this.int64() }; continue;
+        case 0x21: v = { type: 'double', value: r.double() }; continue;
+        case 0x2a: {
+          const values = v?.type === 'array' ? (v.value as AnyValue[]) : [];
+          const outer = this.enter();
+          while (r.pos < r.len) {
+            const t = r.tag();
+            if (t === 0x0a) {
+              const inner = this.enter();
+              values.push(this.anyValue(undefined, level + 1));
+              this.leave(inner);
+            } else this.skip(t);
+          }
+          this.leave(outer);
+          v = { type: 'array', value: values };
+          continue;
+        }
+        case 0x32: {
+          // Always a fresh map for a kvlist's own: keyValue only replaces the shared empty one.
+          let map: Attributes = v?.type === 'kvlist' ? v.value : new Map<string, AnyValue>();
+          const outer = this.enter();
+          while (r.pos < r.len) {
+            const t = r.tag();
+            if (t === 0x0a) map = this.keyValue(map, level + 1);
+            else this.skip(t);
+          }
+          this.leave(outer);
+          v = { type: 'kvlist', value: map };
+          continue;
+        }
+        case 0x3a: v = { type: 'bytes', value: this.bytesCopy() }; continue;
+      }
+      this.skip(tag);
+    }
+    return v ?? EMPTY_VALUE;
+  }
+
+  /** A bytes field as lowercase hex (ids). */
+  private hex(): string {
+    const r = this.r;
+    const size = r.size();
+    const start = r.pos;
+    if (start + size > r.len) throw truncatedAt(start);
+    r.pos = start + size;
+    return hexOf(r.buf, start, r.pos);
+  }
+
+  /** A bytes field copied out, so a stored attribute does not pin the whole request buffer. */
+  private bytesCopy(): Uint8Array {
+    const r = this.r;
+    const size = r.size();
+    const start = r.pos;
+    if (start + size > r.len) throw truncatedAt(start);
+    r.pos = start + size;
+    const out = new Uint8Array(size);
+    out.set(r.buf.subarray(start, r.pos));
+    return out;
+  }
+
+  private fixed64(): bigint {
+    const r = this.r;
+    if (r.pos + 8 > r.len) throw truncatedAt(r.pos);
+    const v = this.view.getBigUint64(r.pos, true);
+    r.pos += 8;
+    return v;
+  }
+
+  /** A varint int64; values under 2^49 (most attribute ints) skip protobufjs's Long. */
+  private int64(): bigint {
+    const r = this.r;
+    const buf = r.buf;
+    let pos = r.pos;
+    let n = 0;
+    let scale = 1;
+    for (let i = 0; i < 7 && pos < r.len; i++) {
+      const b = buf[pos++]!;
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        r.pos = pos;
+        return BigInt(n);
+      }
+      scale *= 128;
+    }
+    return longToBigInt(r.int64(), false);
+  }
+}

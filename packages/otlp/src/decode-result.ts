@@ -1,0 +1,38 @@
+import type { Span } from '@tracecheck/model';
+
+/**
+ * A well-formed request's outcome. Spans with unusable ids are left out and counted, so the
+ * receiver can answer with OTLP partial success (`rejectedSpans`, `errorMessage`) and keep the rest.
+ */
+export interface DecodeResult {
+  spans: Span[];
+  /** Spans left out of `spans`; 0 when all were accepted. */
+  rejectedSpans: number;
+  /** Why spans were rejected, for ExportTracePartialSuccess.error_message; '' when none were. */
+  errorMessage: string;
+}
+
+/** The path of a span in the request, as OTLP/JSON would spell it. */
+export function spanPath(resourceIndex: number, scopeIndex: number, spanIndex: number): string {
+  return `resourceSpans[${resourceIndex}].scopeSpans[${scopeIndex}].spans[${spanIndex}]`;
+}
+
+/** Counts rejected spans while decoding; keeps the first reason for the message. */
+export class Rejections {
+  count = 0;
+  private first = '';
+
+  reject(path: string, reason: string): void {
+    if (this.count === 0) this.first = `${path}: ${reason}`;
+    this.count++;
+  }
+
+  result(spans: Span[]): DecodeResult {
+    if (this.count === 0) return { spans, rejectedSpans: 0, errorMessage: '' };
+    const errorMessage =
+      this.count === 1
+        ? `rejected 1 span with invalid ids: ${this.first}`
+        : `rejected ${this.count} spans with invalid ids; first: ${this.first}`;
+    return { spans, rejectedSpans: this.count, errorMessage };
+  }
+}

@@ -1,0 +1,45 @@
+import protobuf from 'protobufjs';
+import { OtlpDecodeError } from './errors.js';
+
+/*
+ * What both protobuf decoders (generic and hand-written) share: how the reader is made, how
+ * protobufjs's errors become OtlpDecodeError, and int64 conversion. Sharing the reader matters: the
+ * two decoders must read strings and bytes identically to produce identical spans.
+ */
+
+/** A protobufjs reader over the bytes, without copying them (Buffer's native UTF-8 decoding). */
+export function createReader(bytes: Uint8Array): protobuf.Reader {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return protobuf.Reader.create(buf);
+}
+
+/** The error for a read past the end of the message (or of an enclosing length-delimited field). */
+export function truncatedAt(offset: number): OtlpDecodeError {
+  return new OtlpDecodeError(`truncated message at offset ${offset}`);
+}
+
+/**
+ * Runs a decode, turning what protobufjs throws for bad bytes into OtlpDecodeError. Other errors
+ * (TypeError and the like) would be our bugs and are left alone so tests see them.
+ */
+export function withDecodeErrors<T>(reader: protobuf.Reader, decode: () => T): T {
+  try {
+    return decode();
+  } catch (e) {
+    if (e instanceof OtlpDecodeError) throw e;
+    if (e instanceof RangeError && /^index out of range/.test(e.message)) throw truncatedAt(reader.pos);
+    if (e instanceof Error && e.constructor === Error) {
+      // protobufjs's messages: "invalid wire type 7 at offset 12" already says where.
+      if (/ at offset \d+$/.test(e.message)) throw new OtlpDecodeError(e.message);
+      throw new OtlpDecodeError(`${e.message} at offset ${reader.pos}`);
+    }
+    throw e;
+  }
+}
+
+/** A protobufjs Long (or a plain number for small values) as a bigint, keeping all 64 bits. */
+export function longToBigInt(v: protobuf.Long | number, unsigned: boolean): bigint {
+  if (typeof v === 'number') return BigInt(v);
+  const bits = (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
+  return unsigned ? bits : BigInt.asIntN(64, bits);
+}
