@@ -1,1 +1,6 @@
-export {};
+export { traceServiceDefinition } from './grpc-server.js';
+export type { ReceiverLimits } from './limits.js';
+export { defaultLimits, ReceiverOptionsError, resolveLimits } from './limits.js';
+export type { RunSummaryJson } from './query-api.js';
+export type { Receiver, ReceiverOptions } from './receiver.js';
+export { ReceiverStartError, startReceiver } from './receiver.js';

@@ -1,0 +1,88 @@
+import type { IncomingMessage } from 'node:http';
+import { promisify } from 'node:util';
+import { gunzip, inflate } from 'node:zlib';
+import { HttpError, RequestAbortedError } from './http-error.js';
+
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+
+/**
+ * Reads a request body of at most `maxBytes`. A declared `Content-Length` over the limit is refused
+ * before reading anything; an undeclared one is refused as soon as it passes the limit, and the
+ * request is left paused: the rest is never read, let alone buffered (the caller answers 413 and
+ * closes the connection).
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    req.pause();
+    return Promise.reject(tooLarge(declared, maxBytes));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onAbort);
+      req.off('close', onAbort);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        cleanup();
+        req.pause();
+        reject(tooLarge(size, maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onAbort = (): void => {
+      cleanup();
+      reject(new RequestAbortedError());
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onAbort);
+    req.on('close', onAbort);
+  });
+}
+
+function tooLarge(size: number, maxBytes: number): HttpError {
+  return new HttpError(413, 'BODY_TOO_LARGE', `request body of ${size}+ bytes exceeds maxBodyBytes (${maxBytes})`);
+}
+
+/** The content codings accepted in `Content-Encoding`. */
+export type ContentCoding = 'identity' | 'gzip' | 'deflate';
+
+/** Parses `Content-Encoding`; a coding we cannot undo is a 415 (RFC 9110, 15.5.16). */
+export function contentCoding(header: string | undefined): ContentCoding {
+  const coding = (header ?? '').trim().toLowerCase();
+  if (coding === '' || coding === 'identity') return 'identity';
+  if (coding === 'gzip' || coding === 'x-gzip') return 'gzip';
+  if (coding === 'deflate') return 'deflate';
+  throw new HttpError(415, 'UNSUPPORTED_ENCODING', `unsupported Content-Encoding "${header}" (use gzip, deflate or none)`);
+}
+
+/**
+ * Undoes the content coding, producing at most `maxBytes`: zlib stops there (maxOutputLength), so
+ * a gzip bomb costs `maxBytes` of memory, not its expanded size. Over the limit is 413, the same
+ * answer as an oversized plain body: the data may be well-formed, it is only too big. Corrupt
+ * compressed data is 400.
+ */
+export async function decompress(body: Buffer, coding: ContentCoding, maxBytes: number): Promise<Buffer> {
+  if (coding === 'identity') return body;
+  try {
+    const options = { maxOutputLength: maxBytes };
+    return coding === 'gzip' ? await gunzipAsync(body, options) : await inflateAsync(body, options);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new HttpError(413, 'DECOMPRESSED_TOO_LARGE', `decompressed request body exceeds maxDecompressedBytes (${maxBytes})`);
+    }
+    throw new HttpError(400, 'BAD_COMPRESSION', `request body is not valid ${coding} data: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SpanStore } from '@tracecheck/model';
+import { bearerTokenMatches } from './auth.js';
+import { HttpError } from './http-error.js';
+import type { ReceiverLimits } from './limits.js';
+import { handleHttpExport, otlpFormat, sendOtlpError } from './otlp-http.js';
+import { deleteRun, getRunSpans, health, listRuns } from './query-api.js';
+import { sendJsonError } from './respond.js';
+
+/** What every HTTP handler may use. */
+export interface HttpContext {
+  readonly store: SpanStore;
+  readonly limits: ReceiverLimits;
+  readonly token: string | undefined;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, ctx: HttpContext, params: string[]) => void | Promise<void>;
+
+interface Route {
+  /** Path segments; ':' matches one non-empty, URL-decoded segment passed to the handler. */
+  readonly path: readonly string[];
+  readonly methods: Readonly<Record<string, Handler>>;
+}
+
+const OTLP_TRACES_PATH = '/v1/traces';
+
+const routes: readonly Route[] = [
+  { path: ['v1', 'traces'], methods: { POST: (req, res, ctx) => handleHttpExport(req, res, ctx) } },
+  { path: ['healthz'], methods: { GET: (req, res) => health(req, res) } },
+  { path: ['api', 'runs'], methods: { GET: (req, res, ctx) => listRuns(req, res, ctx.store) } },
+  { path: ['api', 'runs', ':'], methods: { DELETE: (req, res, ctx, [id]) => deleteRun(req, res, ctx.store, id!) } },
+  { path: ['api', 'runs', ':', 'spans'], methods: { GET: (req, res, ctx, [id]) => getRunSpans(req, res, ctx.store, id!) } },
+];
+
+/** Splits the request path into URL-decoded segments; a malformed escape is a 400. */
+function pathSegments(url: string | undefined): { pathname: string; segments: string[] } {
+  const pathname = new URL(url ?? '/', 'http://receiver').pathname;
+  try {
+    return { pathname, segments: pathname.split('/').slice(1).map((s) => decodeURIComponent(s)) };
+  } catch {
+    throw new HttpError(400, 'BAD_PATH', `malformed percent-encoding in path "${pathname}"`);
+  }
+}
+
+function match(route: Route, segments: readonly string[]): string[] | undefined {
+  if (route.path.length !== segments.length) return undefined;
+  const params: string[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const want = route.path[i]!;
+    const got = segments[i]!;
+    if (want === ':') {
+      if (got === '') return undefined;
+      params.push(got);
+    } else if (want !== got) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+/**
+ * Answers one request. Every endpoint, unknown paths included, requires the token when one is set.
+ * Nothing escapes: an unexpected error becomes a 500, so input can never take the process down.
+ */
+export async function routeRequest(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  let isOtlp = false;
+  try {
+    const { pathname, segments } = pathSegments(req.url);
+    isOtlp = pathname === OTLP_TRACES_PATH;
+    if (ctx.token !== undefined && !bearerTokenMatches(req.headers.authorization, ctx.token)) {
+      throw new HttpError(401, 'UNAUTHENTICATED', 'missing or wrong bearer token (Authorization: Bearer <token>)', {
+        'www-authenticate': 'Bearer',
+      });
+    }
+    for (const route of routes) {
+      const params = match(route, segments);
+      if (params === undefined) continue;
+      // HEAD is GET without the body (node:http drops it).
+      const handler = route.methods[req.method ?? ''] ?? (req.method === 'HEAD' ? route.methods['GET'] : undefined);
+      if (handler === undefined) {
+        const allow = Object.keys(route.methods).join(', ');
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${pathname} (allowed: ${allow})`, { allow });
+      }
+      await handler(req, res, ctx, params);
+      return;
+    }
+    throw new HttpError(404, 'NOT_FOUND', `no endpoint at ${pathname}`);
+  } catch (err) {
+    const status = err instanceof HttpError ? err.status : 500;
+    const message = err instanceof Error ? err.message : String(err);
+    const headers = err instanceof HttpError ? err.headers : {};
+    if (isOtlp && (status === 401 || status === 500)) {
+      sendOtlpError(req, res, otlpFormat(req.headers['content-type']), status, message, headers);
+    } else {
+      sendJsonError(req, res, status, err instanceof HttpError ? err.code : 'INTERNAL', message, headers);
+    }
+  }
+}

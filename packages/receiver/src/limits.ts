@@ -1,0 +1,70 @@
+/**
+ * The receiver's limits. Each bounds what one CI job can make the receiver hold or do, so that a
+ * misbehaving exporter gets a clear status code instead of taking the process down.
+ */
+export interface ReceiverLimits {
+  /**
+   * Largest request body accepted on `POST /v1/traces`, as sent (compressed if it is). Past it the
+   * receiver answers 413 and stops reading. The Collector's OTLP receiver uses the same 20 MiB.
+   */
+  readonly maxBodyBytes: number;
+  /**
+   * Largest request after decompression (HTTP `Content-Encoding`, gRPC `grpc-encoding`): a gzip
+   * bomb is cut off here with 413 (gRPC: RESOURCE_EXHAUSTED) instead of filling memory.
+   */
+  readonly maxDecompressedBytes: number;
+  /**
+   * Memory the span store may use (estimated). When a request would not fit, nothing of it is
+   * stored and the exporter is told to retry later (429 / RESOURCE_EXHAUSTED). Only used when the
+   * receiver creates its own store.
+   */
+  readonly maxMemoryBytes: number;
+  /**
+   * Runs quiet for longer than this are dropped (DESIGN.md: retention). Only used when the receiver
+   * creates its own store; a store passed in keeps its own setting.
+   */
+  readonly retentionMs: number;
+  /** How often the receiver sweeps the store for runs past retention. */
+  readonly sweepIntervalMs: number;
+  /** The `Retry-After` (and gRPC RetryInfo delay) sent while the store is full. */
+  readonly retryAfterSeconds: number;
+}
+
+const MiB = 1024 * 1024;
+
+/** The limits a receiver uses for every setting not given in its options. */
+export const defaultLimits: ReceiverLimits = Object.freeze({
+  maxBodyBytes: 20 * MiB,
+  maxDecompressedBytes: 64 * MiB,
+  maxMemoryBytes: 512 * MiB,
+  retentionMs: 600_000,
+  sweepIntervalMs: 30_000,
+  retryAfterSeconds: 1,
+});
+
+/** Thrown by `startReceiver` for an option that cannot work (a negative limit, a bad port). */
+export class ReceiverOptionsError extends Error {
+  readonly code = 'RECEIVER_OPTIONS';
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
+    super(`${option}: ${message}`);
+    this.name = 'ReceiverOptionsError';
+  }
+}
+
+/** Fills in defaults and checks each limit is a positive integer. */
+export function resolveLimits(limits: Partial<ReceiverLimits> = {}): ReceiverLimits {
+  const resolved: ReceiverLimits = { ...defaultLimits, ...withoutUndefined(limits) };
+  for (const [name, value] of Object.entries(resolved)) {
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new ReceiverOptionsError(`limits.${name}`, `must be a positive integer, got ${String(value)}`);
+    }
+  }
+  return resolved;
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,43 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type RunSummary, type SpanStore, spanToJson } from '@tracecheck/model';
+import { send, sendJson } from './respond.js';
+
+/** One run as `GET /api/runs` lists it; times are receive times, ISO-8601. */
+export interface RunSummaryJson {
+  id: string;
+  spans: number;
+  traces: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+function runToJson(run: RunSummary): RunSummaryJson {
+  return {
+    id: run.id,
+    spans: run.spans,
+    traces: run.traces,
+    firstSeen: new Date(run.firstSeen).toISOString(),
+    lastSeen: new Date(run.lastSeen).toISOString(),
+  };
+}
+
+/** `GET /api/runs`: every run holding at least one span. */
+export function listRuns(req: IncomingMessage, res: ServerResponse, store: SpanStore): void {
+  sendJson(req, res, 200, store.runs().map(runToJson));
+}
+
+/** `GET /api/runs/{id}/spans`: the run's spans, tagged and inherited; none for an unknown run. */
+export function getRunSpans(req: IncomingMessage, res: ServerResponse, store: SpanStore, runId: string): void {
+  sendJson(req, res, 200, { run: runId, spans: store.runSpans(runId).map(spanToJson) });
+}
+
+/** `DELETE /api/runs/{id}`: frees the run's spans. Idempotent: an unknown run is also 204. */
+export function deleteRun(req: IncomingMessage, res: ServerResponse, store: SpanStore, runId: string): void {
+  store.deleteRun(runId);
+  send(req, res, 204, undefined, undefined);
+}
+
+/** `GET /healthz`. */
+export function health(req: IncomingMessage, res: ServerResponse): void {
+  sendJson(req, res, 200, { status: 'ok' });
+}

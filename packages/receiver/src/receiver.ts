@@ -1,0 +1,108 @@
+import { SpanStore } from '@tracecheck/model';
+import { connectableHost, hostPort } from './address.js';
+import { startGrpcServer, stopGrpcServer } from './grpc-server.js';
+import { startHttpServer, stopHttpServer } from './http-server.js';
+import { type ReceiverLimits, ReceiverOptionsError, resolveLimits } from './limits.js';
+
+/** How to run a receiver; everything has a default. */
+export interface ReceiverOptions {
+  /** Interface to bind both servers to (default 127.0.0.1: reachable from this machine only). */
+  host?: string;
+  /** OTLP/HTTP and query API port (default 4318); 0 picks a free port. */
+  httpPort?: number;
+  /** OTLP/gRPC port (default 4317); 0 picks a free port; `false` runs no gRPC server. */
+  grpcPort?: number | false;
+  /** When set, every endpoint requires `Authorization: Bearer <token>` (gRPC: `authorization` metadata). */
+  token?: string;
+  /** Overrides of `defaultLimits`. */
+  limits?: Partial<ReceiverLimits>;
+  /** The store to fill; by default a new one sized by `limits.maxMemoryBytes` and `limits.retentionMs`. */
+  store?: SpanStore;
+}
+
+/** A running receiver. */
+export interface Receiver {
+  /** Base URL of the HTTP server, e.g. `http://127.0.0.1:4318` or `http://[::1]:4318`. */
+  readonly httpUrl: string;
+  /** gRPC target `host:port`, e.g. `127.0.0.1:4317`; undefined when gRPC is disabled. */
+  readonly grpcAddress: string | undefined;
+  readonly store: SpanStore;
+  readonly limits: ReceiverLimits;
+  /** Stops both servers and the retention sweep and frees both ports. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A server could not start (typically its port is in use); `cause` is the underlying error. */
+export class ReceiverStartError extends Error {
+  readonly code = 'RECEIVER_START';
+  constructor(
+    readonly server: 'http' | 'grpc',
+    readonly address: string,
+    cause: unknown,
+  ) {
+    super(`cannot start the ${server === 'http' ? 'HTTP' : 'gRPC'} server on ${address}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'ReceiverStartError';
+  }
+}
+
+/** How long in-flight requests may run on after `stop()` before their connections are cut. */
+const STOP_GRACE_MS = 2000;
+
+function checkPort(option: string, port: number): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ReceiverOptionsError(option, `must be an integer port 0-65535, got ${String(port)}`);
+  }
+  return port;
+}
+
+/** Starts the OTLP/HTTP and OTLP/gRPC servers over one span store. */
+export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
+  const host = options.host ?? '127.0.0.1';
+  const httpPort = checkPort('httpPort', options.httpPort ?? 4318);
+  const grpcPort = options.grpcPort === false ? false : checkPort('grpcPort', options.grpcPort ?? 4317);
+  if (options.token === '') throw new ReceiverOptionsError('token', 'must not be empty (omit it to run without a token)');
+  const limits = resolveLimits(options.limits);
+  const store = options.store ?? new SpanStore({ maxBytes: limits.maxMemoryBytes, retentionMs: limits.retentionMs });
+  const ctx = { store, limits, token: options.token };
+
+  const http = await startHttpServer(host, httpPort, ctx).catch((err: unknown) => {
+    throw new ReceiverStartError('http', hostPort(host, httpPort), err);
+  });
+  let grpc: Awaited<ReturnType<typeof startGrpcServer>> | undefined;
+  if (grpcPort !== false) {
+    try {
+      grpc = await startGrpcServer(host, grpcPort, ctx);
+    } catch (err) {
+      await stopHttpServer(http.server, 0);
+      throw new ReceiverStartError('grpc', hostPort(host, grpcPort), err);
+    }
+  }
+
+  const sweeper = setInterval(() => {
+    try {
+      store.sweep();
+    } catch {
+      // A failed sweep only delays retention; it must not take the receiver down with it.
+    }
+  }, limits.sweepIntervalMs);
+  sweeper.unref();
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= (async () => {
+      clearInterval(sweeper);
+      await Promise.all([stopHttpServer(http.server, STOP_GRACE_MS), grpc && stopGrpcServer(grpc.server, STOP_GRACE_MS)]);
+    })();
+    return stopped;
+  };
+
+  return {
+    httpUrl: `http://${connectableHost(http.address.address)}:${http.address.port}`,
+    grpcAddress: grpc && `${connectableHost(host)}:${grpc.port}`,
+    store,
+    limits,
+    stop,
+  };
+}

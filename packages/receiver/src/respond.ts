@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * Writes a complete response. When the request body was not read to the end (refused early: 401,
+ * 413, 415...), the connection is closed after the response, so the rest of an oversized upload
+ * is never read; the client still sees the status first.
+ */
+export function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  contentType: string | undefined,
+  body: string | Uint8Array | undefined,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const all: Record<string, string | number> = { ...headers };
+  if (contentType !== undefined) all['content-type'] = contentType;
+  if (body !== undefined) all['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  if (!req.complete) all['connection'] = 'close';
+  res.writeHead(status, all);
+  res.end(body);
+}
+
+/** A JSON response (query API, health, non-OTLP errors). */
+export function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  send(req, res, status, 'application/json; charset=utf-8', JSON.stringify(value), headers);
+}
+
+/** The error body of every non-OTLP endpoint: `{error: {code, message}}`, as DESIGN.md's API uses. */
+export function sendJsonError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  sendJson(req, res, status, { error: { code, message } }, headers);
+}
