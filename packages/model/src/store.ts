@@ -136,6 +136,11 @@ export class SpanStore {
     return { id: runId, spans: this.runSpans(runId).length, traces: entry.traces.size, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen };
   }
 
+  /** Receive time of the run's latest span (ms since the epoch), or undefined for an unknown run. */
+  lastArrival(runId: string): number | undefined {
+    return this.runIndex.get(runId)?.lastSeen;
+  }
+
   /** The spans of a run, tagged and inherited, in arrival order; [] for an unknown run. */
   runSpans(runId: string): Span[] {
     const entry = this.runIndex.get(runId);
