@@ -10,3 +10,4 @@ export type { AddResult, SpanStoreOptions } from './store.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_RETENTION_MS, SpanStore, StoreFullError } from './store.js';
 export type { SpanInit } from './create-span.js';
 export { createResource, createSpan } from './create-span.js';
+export { anyValueFromJson, attributesFromJson, spansFromJson } from './json-parse.js';
