@@ -1,1 +1,12 @@
-export {};
+export { decodeProtobufRequestReader as decodeProtobufRequest, decodeProtobufRequestReader } from './decode-protobuf-reader.js';
+export { decodeProtobufRequestGeneric } from './decode-protobuf-generic.js';
+export { decodeJsonRequest } from './decode-json.js';
+export type { DecodeResult } from './decode-result.js';
+export { OtlpDecodeError } from './errors.js';
+export { encodeProtobufRequest } from './encode-protobuf-request.js';
+export { encodeJsonRequest, jsonRequest } from './encode-json-request.js';
+export type { JsonExportTraceServiceRequest, JsonResourceSpans } from './encode-json-request.js';
+export { groupSpans } from './group-spans.js';
+export type { ResourceGroup, ScopeGroup } from './group-spans.js';
+export { encodeProtobufResponse, encodeProtobufStatus, jsonResponse, jsonResponseObject, jsonStatus } from './response.js';
+export type { ExportPartialSuccess, JsonExportTraceServiceResponse, RpcStatus } from './response.js';
