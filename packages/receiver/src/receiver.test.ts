@@ -1,6 +1,6 @@
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { SpanStore } from '@tracecheck/model';
 import { describe, expect, it } from 'vitest';
@@ -102,16 +102,21 @@ describe('Receiver.stop', () => {
 
   it('closes idle keep-alive connections', async () => {
     const r = await testReceiver();
-    const socketClosed = await new Promise<Promise<void>>((resolve, reject) => {
-      const req = request(`${r.httpUrl}/healthz`, { headers: { connection: 'keep-alive' } }, (res) => {
+    const agent = new Agent({ keepAlive: true });
+    // The socket stays open in the agent's pool after the response; only stop() may close it.
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const req = request(`${r.httpUrl}/healthz`, { agent }, (res) => {
         res.resume();
-        res.on('end', () => resolve(new Promise((closed) => req.socket!.once('close', () => closed()))));
+        res.on('end', () => resolve(req.socket!));
       });
       req.on('error', reject);
       req.end();
     });
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    expect(socket.destroyed).toBe(false);
     await r.stop();
-    await socketClosed;
+    await closed;
+    agent.destroy();
   });
 
   it('stops the retention sweep it ran', async () => {
