@@ -1,1 +1,55 @@
-export {};
+/**
+ * @tracecheck/lang: the assertion language. Text -> tokens -> AST -> checked AST; the same AST comes
+ * from the typed builder, and `format*` prints it back as text.
+ */
+export { parseAssertion, parseSelection } from './parser.js';
+export { checkAssertion, checkSelection } from './check.js';
+export { validateAssertion, validateSelection } from './validate.js';
+export type { Validated } from './validate.js';
+export { formatAssertion, formatSelection, formatExpr, formatClause, formatQuantifier } from './format.js';
+export { formatDuration, parseDuration } from './duration.js';
+export { tokenize } from './lexer.js';
+export type { Token, Punct } from './lexer.js';
+export { quantifierBounds, stripLoc } from './ast.js';
+export type {
+  Assertion,
+  AstNode,
+  AttributeRef,
+  AttributeScope,
+  ArithmeticOperator,
+  BinaryExpr,
+  BinaryOperator,
+  BoolLiteral,
+  Clause,
+  ComparisonOperator,
+  DurationLiteral,
+  Expr,
+  FloatLiteral,
+  IntLiteral,
+  IntrinsicRef,
+  KindLiteral,
+  KindValue,
+  Literal,
+  Loc,
+  LogicalOperator,
+  NegatedStructuralOperator,
+  NilLiteral,
+  OrderClause,
+  Quantifier,
+  Selection,
+  SpansetBinary,
+  SpansetFilter,
+  SpansetOperator,
+  StatusLiteral,
+  StatusValue,
+  StringLiteral,
+  StructuralOperator,
+  UnaryExpr,
+  UnionStructuralOperator,
+  UnresolvedRef,
+  WithinClause,
+} from './ast.js';
+export { INTRINSICS, intrinsicInfo, ATTRIBUTE_SCOPES, INTRINSIC_SCOPES, STATUS_VALUES, KIND_VALUES } from './intrinsics.js';
+export type { CanonicalIntrinsic, IntrinsicInfo, IntrinsicLevel, IntrinsicName, ValueType } from './intrinsics.js';
+export { LangError, ParseError, CheckError, renderError, positionAt } from './errors.js';
+export type { CheckCode, CheckHint, Diagnostic, ParseErrorCode, SourcePosition } from './errors.js';
