@@ -101,7 +101,7 @@ class ReaderDecoder {
         const outer = this.enter();
         this.scopeSpans(resource, rsIndex, ssIndex++);
         this.leave(outer);
-      } else if (tag === 0x1a) resource.schemaUrl = r.string();
+      } else if (tag === 0x1a) resource.schemaUrl = r.stringVerify();
       else this.skip(tag);
     }
   }
@@ -136,7 +136,7 @@ class ReaderDecoder {
         const outer = this.enter();
         this.span(resource, scope, rsIndex, ssIndex, spanIndex++);
         this.leave(outer);
-      } else if (tag === 0x1a) scope.schemaUrl = r.string();
+      } else if (tag === 0x1a) scope.schemaUrl = r.stringVerify();
       else this.skip(tag);
     }
   }
@@ -145,8 +145,8 @@ class ReaderDecoder {
     const r = this.r;
     while (r.pos < r.len) {
       const tag = r.tag();
-      if (tag === 0x0a) scope.name = r.string();
-      else if (tag === 0x12) scope.version = r.string();
+      if (tag === 0x0a) scope.name = r.stringVerify();
+      else if (tag === 0x12) scope.version = r.stringVerify();
       else if (tag === 0x1a) scope.attributes = this.keyValue(scope.attributes, 1);
       else if (tag === 0x20) scope.droppedAttributesCount = r.uint32();
       else this.skip(tag);
@@ -177,12 +177,12 @@ class ReaderDecoder {
       switch (tag) {
         case 0x0a: traceId = this.hex(); continue;
         case 0x12: spanId = this.hex(); continue;
-        case 0x1a: traceState = r.string(); continue;
+        case 0x1a: traceState = r.stringVerify(); continue;
         case 0x22: parentSpanId = this.hex(); continue;
         case 0x85: // field 16, fixed32: 16 << 3 | 5
           flags = r.fixed32();
           continue;
-        case 0x2a: name = r.string(); continue;
+        case 0x2a: name = r.stringVerify(); continue;
         case 0x30: kind = r.int32(); continue;
         case 0x39: startTimeUnixNano = this.fixed64(); continue;
         case 0x41: endTimeUnixNano = this.fixed64(); continue;
@@ -196,7 +196,7 @@ class ReaderDecoder {
           const outer = this.enter();
           while (r.pos < r.len) {
             const t = r.tag();
-            if (t === 0x12) statusMessage = r.string();
+            if (t === 0x12) statusMessage = r.stringVerify();
             else if (t === 0x18) statusCode = r.int32();
             else this.skip(t);
           }
@@ -243,7 +243,7 @@ class ReaderDecoder {
     while (r.pos < r.len) {
       const tag = r.tag();
       if (tag === 0x09) timeUnixNano = this.fixed64();
-      else if (tag === 0x12) name = r.string();
+      else if (tag === 0x12) name = r.stringVerify();
       else if (tag === 0x1a) attributes = this.keyValue(attributes, 1);
       else if (tag === 0x20) droppedAttributesCount = r.uint32();
       else this.skip(tag);
@@ -265,7 +265,7 @@ class ReaderDecoder {
       const tag = r.tag();
       if (tag === 0x0a) traceId = this.hex();
       else if (tag === 0x12) spanId = this.hex();
-      else if (tag === 0x1a) traceState = r.string();
+      else if (tag === 0x1a) traceState = r.stringVerify();
       else if (tag === 0x22) attributes = this.keyValue(attributes, 1);
       else if (tag === 0x28) droppedAttributesCount = r.uint32();
       else if (tag === 0x35) flags = r.fixed32();
@@ -287,7 +287,7 @@ class ReaderDecoder {
     let value: AnyValue | undefined;
     while (r.pos < r.len) {
       const tag = r.tag();
-      if (tag === 0x0a) key = r.string();
+      if (tag === 0x0a) key = r.stringVerify();
       else if (tag === 0x12) {
         const inner = this.enter();
         value = this.anyValue(value, level);
@@ -307,7 +307,7 @@ class ReaderDecoder {
     while (r.pos < r.len) {
       const tag = r.tag();
       switch (tag) {
-        case 0x0a: v = { type: 'string', value: r.string() }; continue;
+        case 0x0a: v = { type: 'string', value: r.stringVerify() }; continue;
         case 0x10: v = { type: 'bool', value: r.bool() }; continue;
         case 0x18: v = { type: 'int', value: this.int64() }; continue;
         case 0x21: v = { type: 'double', value: r.double() }; continue;

@@ -28,6 +28,10 @@ export function withDecodeErrors<T>(reader: protobuf.Reader, decode: () => T): T
   } catch (e) {
     if (e instanceof OtlpDecodeError) throw e;
     if (e instanceof RangeError && /^index out of range/.test(e.message)) throw truncatedAt(reader.pos);
+    // proto3 strings must be UTF-8; protobufjs checks with a fatal TextDecoder (as protoc's parsers do).
+    if ((e as { code?: unknown }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
+      throw new OtlpDecodeError(`invalid UTF-8 in a string field ending at offset ${reader.pos}`);
+    }
     if (e instanceof Error && e.constructor === Error) {
       // protobufjs's messages: "invalid wire type 7 at offset 12" already says where.
       if (/ at offset \d+$/.test(e.message)) throw new OtlpDecodeError(e.message);
