@@ -86,6 +86,11 @@ export async function routeRequest(req: IncomingMessage, res: ServerResponse, ct
     }
     throw new HttpError(404, 'NOT_FOUND', `no endpoint at ${pathname}`);
   } catch (err) {
+    if (res.headersSent) {
+      // Too late for a status: cut the response so the client sees it incomplete, not truncated-but-OK.
+      res.destroy();
+      return;
+    }
     const status = err instanceof HttpError ? err.status : 500;
     const message = err instanceof Error ? err.message : String(err);
     const headers = err instanceof HttpError ? err.headers : {};
