@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toAttributes } from '@tracecheck/model';
 import type { AnyValue, InstrumentationScope, Resource, Span } from '@tracecheck/model';
 import {
+  OtlpDecodeError,
   decodeJsonRequest,
   decodeProtobufRequest,
   decodeProtobufRequestGeneric,
@@ -140,5 +141,20 @@ describe('protobuf and OTLP/JSON', () => {
       const fromJson = decodeJsonRequest(encodeJsonRequest(spans));
       expect(decodeProtobufRequest(encodeProtobufRequest(spans)), `seed ${seed}`).toEqual(fromJson);
     }
+  });
+});
+
+describe('nesting limit', () => {
+  const nested = (depth: number): AnyValue => {
+    let v: AnyValue = { type: 'string', value: 'bottom' };
+    for (let i = 1; i < depth; i++) v = i % 2 ? { type: 'array', value: [v] } : { type: 'kvlist', value: new Map([['k', v]]) };
+    return v;
+  };
+  const withValue = (v: AnyValue): Span[] => [{ ...rootSpan, attributes: new Map([['deep', v]]) }];
+
+  it.each(Object.entries(decoders))('%s: reads values nested 32 levels, fails the request at 33', (_name, roundTrip) => {
+    expect(roundTrip(withValue(nested(32))).spans).toEqual(withValue(nested(32)));
+    expect(() => roundTrip(withValue(nested(33)))).toThrow(OtlpDecodeError);
+    expect(() => roundTrip(withValue(nested(33)))).toThrow(/nested deeper than 32 levels/);
   });
 });
