@@ -32,9 +32,12 @@ const routes: readonly Route[] = [
   { path: ['api', 'runs', ':', 'spans'], methods: { GET: (req, res, ctx, [id]) => getRunSpans(req, res, ctx.store, id!) } },
 ];
 
-/** Splits the request path into URL-decoded segments; a malformed escape is a 400. */
+/**
+ * Splits the request path into URL-decoded segments; a malformed escape is a 400. The raw target
+ * is split as sent (no dot-segment resolution), so a run id is exactly what the client encoded.
+ */
 function pathSegments(url: string | undefined): { pathname: string; segments: string[] } {
-  const pathname = new URL(url ?? '/', 'http://receiver').pathname;
+  const pathname = (url ?? '/').split(/[?#]/, 1)[0]!;
   try {
     return { pathname, segments: pathname.split('/').slice(1).map((s) => decodeURIComponent(s)) };
   } catch {

@@ -93,6 +93,13 @@ describe('query API', () => {
     expect(await res.text()).toBe('');
   });
 
+  it('ignores the query string', async () => {
+    const r = await testReceiver();
+    r.store.add(runSpans('a/../b', 1));
+    const res = await fetch(`${r.httpUrl}/api/runs/${encodeURIComponent('a/../b')}/spans?verbose=1#x`);
+    expect(await res.json()).toMatchObject({ run: 'a/../b', spans: [{ name: 'op-0' }] });
+  });
+
   it('answers a malformed percent-escape with 400', async () => {
     const r = await testReceiver();
     const res = await fetch(`${r.httpUrl}/api/runs/%E0%A4%A/spans`);
