@@ -104,3 +104,21 @@ describe.each(exporters)('the official %s exporter', (_kind, makeExporter) => {
     expect(r.store.spanCount).toBe(3);
   });
 });
+
+describe.each(exporters.slice(0, 2))('the official %s exporter and maxBodyBytes', (_kind, makeExporter) => {
+  it('fails cleanly on 413 uncompressed, and fits when gzipped', async () => {
+    // Repetitive spans compress well: the limit sits between the gzipped and the plain size.
+    const r = await testReceiver({ limits: { maxBodyBytes: 800 } });
+    const spans = [...recordSpans('run-9'), ...recordSpans('run-9'), ...recordSpans('run-9')];
+    const plain = makeExporter(r, NONE);
+    const refused = await exportSpans(plain, spans);
+    await plain.shutdown();
+    expect(refused.code).toBe(1);
+    expect(String(refused.error)).toMatch(/Payload Too Large/);
+    expect(r.store.spanCount).toBe(0);
+    const zipped = makeExporter(r, GZIP);
+    expect(await exportSpans(zipped, spans)).toEqual({ code: 0 });
+    await zipped.shutdown();
+    expect(r.store.spanCount).toBe(9);
+  });
+});
