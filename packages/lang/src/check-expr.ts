@@ -141,7 +141,7 @@ function mismatchMessage(e: BinaryExpr, lt: ValueType, rt: ValueType): string {
   if (fieldType === 'status' && field.type === 'intrinsic') return `${quote(field)} is ${TYPE_NAMES.status}, not ${TYPE_NAMES[valueType]}: compare it with ok, error or unset, e.g. ${formatExpr(field)} = error`;
   if (fieldType === 'kind' && field.type === 'intrinsic') return `${quote(field)} is ${TYPE_NAMES.kind}, not ${TYPE_NAMES[valueType]}: e.g. ${formatExpr(field)} = server`;
   if (fieldType === 'duration' && field.type === 'intrinsic') return `${quote(field)} is a duration, not ${TYPE_NAMES[valueType]}: compare it with a duration such as 250ms or 1.5s`;
-  const verb = COMPARISON.has(e.op) || LOGICAL.has(e.op) ? 'compare' : 'combine';
+  const verb = COMPARISON.has(e.op) ? 'compare' : 'combine';
   return `cannot ${verb} ${quote(e.left)} (${TYPE_NAMES[lt]}) with ${quote(e.right)} (${TYPE_NAMES[rt]}) using '${e.op}'`;
 }
 

@@ -9,6 +9,7 @@ export type ParseErrorCode =
   | 'unexpected-token'
   | 'unexpected-character'
   | 'unterminated-string'
+  | 'unterminated-comment'
   | 'invalid-escape'
   | 'invalid-number'
   | 'invalid-duration'

@@ -101,7 +101,7 @@ export function formatAttribute(a: AttributeRef): string {
 }
 
 function formatAttributeName(name: string, unscoped: boolean): string {
-  const plain = name !== '' && !name.includes('"') && Array.from(name).every(isAttributeChar) && !(unscoped && /^[0-9]/.test(name));
+  const plain = name !== '' && !/["\\]/.test(name) && Array.from(name).every(isAttributeChar) && !(unscoped && /^[0-9]/.test(name));
   return plain ? name : `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 

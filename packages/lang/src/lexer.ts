@@ -41,6 +41,7 @@ const SPACE = /\s/u;
 const WORD_START = /[\p{L}_]/u;
 const WORD_PART = /[\p{L}\p{Nd}_]/u;
 const MAX_INT64 = (1n << 63n) - 1n;
+const DURATION_FORM = 'a duration such as 250ms or 1h30m (units ns, us, µs, ms, s, m, h)';
 
 /** True when `ch` may appear unquoted in an attribute name. */
 export function isAttributeChar(ch: string): boolean {
@@ -104,7 +105,7 @@ export function lexToken(source: string, pos: number): Token {
     if (source.startsWith(p, pos)) return { kind: 'punct', value: p, start, end: pos + p.length };
   }
   const cp = String.fromCodePoint(source.codePointAt(pos)!);
-  return fail('unexpected-character', `unexpected character '${cp}'`, pos, [], pos + cp.length);
+  return fail('unexpected-character', `unexpected character ${JSON.stringify(cp)}`, pos, [], pos + cp.length);
 }
 
 type Fail = (code: ConstructorParameters<typeof ParseError>[0], message: string, offset: number, expected?: string[], end?: number) => never;
@@ -121,7 +122,7 @@ function skipTrivia(source: string, pos: number, fail: Fail): number {
       while (pos < source.length && source[pos] !== '\n') pos++;
     } else if (source.startsWith('/*', pos)) {
       const close = source.indexOf('*/', pos + 2);
-      if (close < 0) fail('unterminated-string', 'unterminated comment', pos, ['*/']);
+      if (close < 0) fail('unterminated-comment', 'unterminated comment', pos, ['*/']);
       pos = close + 2;
     } else return pos;
   }
@@ -139,14 +140,10 @@ function readNumber(source: string, start: number, fail: Fail): Token {
   const unitRun = /[\d.nsumhµμdwy]*/y;
   unitRun.lastIndex = end;
   const unitText = unitRun.exec(source)![0];
-  if (unitText !== '' && !isFloat) {
+  // A unit right after the number makes a duration (`250ms`, `1.5s`, `1h30m`); not after an exponent.
+  if (unitText !== '' && match[2] === undefined) {
     const nanos = parseDuration(numText + unitText);
-    if (nanos === undefined) fail('invalid-duration', `invalid duration '${numText + unitText}'`, start, ['a duration such as 250ms or 1h30m (units ns, us, µs, ms, s, m, h)'], end + unitText.length);
-    return { kind: 'duration', nanos: nanos!, start, end: end + unitText.length };
-  }
-  if (unitText !== '' && isFloat && match[2] === undefined) {
-    const nanos = parseDuration(numText + unitText);
-    if (nanos === undefined) fail('invalid-duration', `invalid duration '${numText + unitText}'`, start, ['a duration such as 1.5s'], end + unitText.length);
+    if (nanos === undefined) fail('invalid-duration', `invalid duration '${numText + unitText}'`, start, [DURATION_FORM], end + unitText.length);
     return { kind: 'duration', nanos: nanos!, start, end: end + unitText.length };
   }
   if (WORD_PART.test(source[end] ?? '')) {

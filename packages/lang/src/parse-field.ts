@@ -109,7 +109,7 @@ function parsePrimary(ts: TokenStream): Expr {
 
 function parseWord(ts: TokenStream, word: string, at: Loc): Expr {
   if (ts.isPunct('(', 1)) {
-    throw ts.error('unsupported', `${word}() is not supported: assertions select spans, without TraceQL functions or pipelines`, at);
+    throw ts.error('unsupported', `${word}() is not supported: assertions select spans, without TraceQL aggregates, metrics or select()`, at, EXPECTED_OPERAND);
   }
   ts.next();
   if (word === 'true' || word === 'false') return { type: 'bool', value: word === 'true', loc: at };

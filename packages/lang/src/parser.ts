@@ -122,7 +122,10 @@ function parseSelectionOperand(ts: TokenStream): Selection {
     return { ...inner, loc: { start: t.start, end: close.end, parens: true } };
   }
   if (ts.isPunct('{')) return parseFilter(ts);
-  throw ts.unexpected(EXPECTED_SELECTION);
+  if (t.kind === 'word' && ts.isPunct('(', 1)) {
+    throw ts.error('unsupported', `${t.name}() is not supported: assertions select spans, without TraceQL aggregates, metrics or select()`, t, EXPECTED_SELECTION);
+  }
+  throw ts.unexpected(EXPECTED_SELECTION, t.kind === 'eof' ? undefined : 'a selection is a filter in braces such as { status = error }, or a span name in quotes');
 }
 
 function parseFilter(ts: TokenStream): SpansetFilter {

@@ -61,7 +61,7 @@ export function explainUnresolved(node: UnresolvedRef): { code: CheckCode; messa
     if ((INTRINSIC_SCOPES as readonly string[]).includes(scope)) {
       const elsewhere = INTRINSIC_SCOPES.filter((s) => s !== scope && namesIn(s).includes(name)).map((s) => `'${s}:${name}'`);
       const close = nearest(name, namesIn(scope));
-      const suggestion = close !== undefined ? ` did you mean '${scope}:${close}'?` : elsewhere.length > 0 ? ` did you mean ${elsewhere.join(' or ')}?` : '';
+      const suggestion = elsewhere.length > 0 ? ` did you mean ${elsewhere.join(' or ')}?` : close !== undefined ? ` did you mean '${scope}:${close}'?` : '';
       return { code: 'unknown-intrinsic', message: `'${scope}:' has no intrinsic '${name}' (it has ${namesIn(scope).join(', ')});${suggestion}`.replace(/;$/, '') };
     }
     if (scope === 'resource') return { code: 'unknown-scope', message: `resources have no intrinsics; a resource attribute is written 'resource.${name}'` };
