@@ -13,7 +13,7 @@ import { Rejections, spanPath } from './decode-result.js';
 import type { DecodeResult } from './decode-result.js';
 import { MAX_VALUE_DEPTH, spanKindOf, statusCodeOf } from './enums.js';
 import { OtlpDecodeError } from './errors.js';
-import { hexOf, invalidIdReason, normalizeParentId } from './ids.js';
+import { invalidIdReason, normalizeParentId } from './ids.js';
 import { createReader, longToBigInt, truncatedAt, withDecodeErrors } from './proto-reader.js';
 
 /*
@@ -33,6 +33,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
 const NO_LINKS: readonly SpanLink[] = Object.freeze([]);
 const EMPTY_VALUE: AnyValue = Object.freeze({ type: 'empty' });
+/** Like protobufjs's stringVerify: fatal on invalid UTF-8, a BOM kept as a character. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes a protobuf ExportTraceServiceRequest with the hand-written Reader decoder. */
 export function decodeProtobufRequestReader(bytes: Uint8Array): DecodeResult {
@@ -44,11 +46,15 @@ class ReaderDecoder {
   private readonly spans: Span[] = [];
   private readonly rejections = new Rejections();
   private readonly view: DataView;
+  private readonly buf: Buffer;
+  /** ASCII attribute keys seen in this request, by a hash of their bytes (keys repeat span after span). */
+  private readonly keys = new Map<number, string>();
   /** Message nesting depth, as protobufjs counts it (the request is 0), for skipping groups. */
   private depth = 0;
 
   constructor(private readonly r: protobuf.Reader) {
     this.view = new DataView(r.buf.buffer, r.buf.byteOffset, r.buf.byteLength);
+    this.buf = r.buf as Buffer; // createReader always reads a Buffer
   }
 
   request(): DecodeResult {
@@ -101,7 +107,7 @@ class ReaderDecoder {
         const outer = this.enter();
         this.scopeSpans(resource, rsIndex, ssIndex++);
         this.leave(outer);
-      } else if (tag === 0x1a) resource.schemaUrl = r.stringVerify();
+      } else if (tag === 0x1a) resource.schemaUrl = this.str();
       else this.skip(tag);
     }
   }
@@ -136,7 +142,7 @@ class ReaderDecoder {
         const outer = this.enter();
         this.span(resource, scope, rsIndex, ssIndex, spanIndex++);
         this.leave(outer);
-      } else if (tag === 0x1a) scope.schemaUrl = r.stringVerify();
+      } else if (tag === 0x1a) scope.schemaUrl = this.str();
       else this.skip(tag);
     }
   }
@@ -145,8 +151,8 @@ class ReaderDecoder {
     const r = this.r;
     while (r.pos < r.len) {
       const tag = r.tag();
-      if (tag === 0x0a) scope.name = r.stringVerify();
-      else if (tag === 0x12) scope.version = r.stringVerify();
+      if (tag === 0x0a) scope.name = this.str();
+      else if (tag === 0x12) scope.version = this.str();
       else if (tag === 0x1a) scope.attributes = this.keyValue(scope.attributes, 1);
       else if (tag === 0x20) scope.droppedAttributesCount = r.uint32();
       else this.skip(tag);
@@ -177,12 +183,12 @@ class ReaderDecoder {
       switch (tag) {
         case 0x0a: traceId = this.hex(); continue;
         case 0x12: spanId = this.hex(); continue;
-        case 0x1a: traceState = r.stringVerify(); continue;
+        case 0x1a: traceState = this.str(); continue;
         case 0x22: parentSpanId = this.hex(); continue;
         case 0x85: // field 16, fixed32: 16 << 3 | 5
           flags = r.fixed32();
           continue;
-        case 0x2a: name = r.stringVerify(); continue;
+        case 0x2a: name = this.str(); continue;
         case 0x30: kind = r.int32(); continue;
         case 0x39: startTimeUnixNano = this.fixed64(); continue;
         case 0x41: endTimeUnixNano = this.fixed64(); continue;
@@ -196,7 +202,7 @@ class ReaderDecoder {
           const outer = this.enter();
           while (r.pos < r.len) {
             const t = r.tag();
-            if (t === 0x12) statusMessage = r.stringVerify();
+            if (t === 0x12) statusMessage = this.str();
             else if (t === 0x18) statusCode = r.int32();
             else this.skip(t);
           }
@@ -243,7 +249,7 @@ class ReaderDecoder {
     while (r.pos < r.len) {
       const tag = r.tag();
       if (tag === 0x09) timeUnixNano = this.fixed64();
-      else if (tag === 0x12) name = r.stringVerify();
+      else if (tag === 0x12) name = this.str();
       else if (tag === 0x1a) attributes = this.keyValue(attributes, 1);
       else if (tag === 0x20) droppedAttributesCount = r.uint32();
       else this.skip(tag);
@@ -265,7 +271,7 @@ class ReaderDecoder {
       const tag = r.tag();
       if (tag === 0x0a) traceId = this.hex();
       else if (tag === 0x12) spanId = this.hex();
-      else if (tag === 0x1a) traceState = r.stringVerify();
+      else if (tag === 0x1a) traceState = this.str();
       else if (tag === 0x22) attributes = this.keyValue(attributes, 1);
       else if (tag === 0x28) droppedAttributesCount = r.uint32();
       else if (tag === 0x35) flags = r.fixed32();
@@ -287,7 +293,7 @@ class ReaderDecoder {
     let value: AnyValue | undefined;
     while (r.pos < r.len) {
       const tag = r.tag();
-      if (tag === 0x0a) key = r.stringVerify();
+      if (tag === 0x0a) key = this.key();
       else if (tag === 0x12) {
         const inner = this.enter();
         value = this.anyValue(value, level);
@@ -307,7 +313,7 @@ class ReaderDecoder {
     while (r.pos < r.len) {
       const tag = r.tag();
       switch (tag) {
-        case 0x0a: v = { type: 'string', value: r.stringVerify() }; continue;
+        case 0x0a: v = { type: 'string', value: this.str() }; continue;
         case 0x10: v = { type: 'bool', value: r.bool() }; continue;
         case 0x18: v = { type: 'int', value: this.int64() }; continue;
         case 0x21: v = { type: 'double', value: r.double() }; continue;
@@ -346,6 +352,57 @@ class ReaderDecoder {
     return v ?? EMPTY_VALUE;
   }
 
+  /** Reads a length prefix and steps over the bytes it covers; returns their start. */
+  private span_(): number {
+    const r = this.r;
+    const size = r.size();
+    const start = r.pos;
+    if (start + size > r.len) throw truncatedAt(start);
+    r.pos = start + size;
+    return start;
+  }
+
+  /**
+   * A string field; same result and same failures as protobufjs's stringVerify, faster: attribute
+   * keys and values are mostly ASCII, which Buffer's native latin1 decoding turns into flat strings.
+   */
+  private str(): string {
+    const start = this.span_();
+    return this.decodeString(start, this.r.pos);
+  }
+
+  private decodeString(start: number, end: number): string {
+    const buf = this.buf;
+    for (let i = start; i < end; i++) {
+      if (buf[i]! >= 0x80) return strictUtf8.decode(buf.subarray(start, end));
+    }
+    return buf.toString('latin1', start, end);
+  }
+
+  /**
+   * An attribute key: the same few keys come back in every span, so an ASCII key already seen in
+   * this request is reused instead of decoded and hashed again. The cache slot is picked from the
+   * length and three bytes (cheap); a full comparison decides.
+   */
+  private key(): string {
+    const start = this.span_();
+    const end = this.r.pos;
+    const len = end - start;
+    if (len === 0) return '';
+    const buf = this.buf;
+    const slot = (len & 0xff) | (buf[start]! << 8) | (buf[start + (len >> 1)]! << 16) | (buf[end - 1]! << 24);
+    const cached = this.keys.get(slot);
+    if (cached !== undefined && cached.length === len) {
+      let i = 0;
+      while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
+      if (i === len) return cached;
+    }
+    const key = this.decodeString(start, end);
+    // One UTF-16 unit per byte means ASCII, which the comparison above can check byte by byte.
+    if (key.length === len) this.keys.set(slot, key);
+    return key;
+  }
+
   /** A bytes field as lowercase hex (ids). */
   private hex(): string {
     const r = this.r;
@@ -353,7 +410,7 @@ class ReaderDecoder {
     const start = r.pos;
     if (start + size > r.len) throw truncatedAt(start);
     r.pos = start + size;
-    return hexOf(r.buf, start, r.pos);
+    return this.buf.toString('hex', start, r.pos);
   }
 
   /** A bytes field copied out, so a stored attribute does not pin the whole request buffer. */

@@ -117,6 +117,19 @@ describe('protobuf decoding', () => {
     expect('ok' in result && result.ok.spans[0]!.attributes.get('k')).toEqual({ type: 'int', value: 2n });
   });
 
+  it('keeps apart attribute keys that differ only in the middle, or only beyond ASCII', () => {
+    const keys = ['aXbcd', 'aYbcd', 'aXbcd', 'cafe', 'café', 'cafè', 'aZbcd', ''];
+    const kvs = keys.map((k, i) => ld(9, str(1, k), ld(2, [...tag(3, 0), i])));
+    const span = (id: string) => ld(2, ld(1, hexBytes('5b8efff798038103d269b633813fc60c')), ld(2, hexBytes(id)), ...kvs);
+    const result = both(bytesOf(ld(1, ld(2, span('eee19b7ec3c1b174'), span('eee19b7ec3c1b175')))));
+    expect('ok' in result).toBe(true);
+    for (const s of (result as { ok: DecodeResult }).ok.spans) {
+      expect([...s.attributes].map(([k, v]) => [k, v.type === 'int' ? Number(v.value) : -1])).toEqual([
+        ['aXbcd', 2], ['aYbcd', 1], ['cafe', 3], ['café', 4], ['cafè', 5], ['aZbcd', 6], ['', 7],
+      ]);
+    }
+  });
+
   it('reads concatenated requests as one', () => {
     const a = randomSpans(7);
     const b = randomSpans(8);
