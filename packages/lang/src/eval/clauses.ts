@@ -1,0 +1,89 @@
+/**
+ * Clauses narrow the matches before counting (DESIGN.md): `after Q` keeps matches starting at or
+ * after the end of some Q-span anywhere in the run, `before Q` those ending at or before the start of
+ * some Q-span, `within D` those starting at most D after the run's earliest span start. An order
+ * clause whose Q matches nothing fails the check instead of passing vacuously.
+ */
+import type { Span } from '@tracecheck/model';
+import type { Clause } from '../ast.js';
+import { formatClause } from '../format.js';
+import type { RunGraph } from './graph.js';
+import type { RegexCache } from './regex.js';
+import type { CompiledSelection } from './selection.js';
+import { compileSelection } from './selection.js';
+
+/** A match a clause removed, and by how much it missed: evidence for the verdict. */
+export interface Exclusion {
+  readonly span: Span;
+  /** The clause as text (`after { name = "refund.requested" }`). */
+  readonly clause: string;
+  readonly kind: Clause['type'];
+  /**
+   * The span the timing is measured against: for `after`, the earliest-ending anchor; for `before`,
+   * the latest-starting one; none for `within` (measured from the run's first span).
+   */
+  readonly anchor: Span | undefined;
+  /**
+   * How far the match missed, in ns: `after`: match start - anchor end (negative); `before`: match
+   * end - anchor start (positive); `within`: start - (run start + D) (positive).
+   */
+  readonly missByNanos: bigint;
+}
+
+/** A compiled clause. */
+export interface CompiledClause {
+  readonly clause: Clause;
+  readonly text: string;
+  /** The anchor selection of `after` / `before`. */
+  readonly selection: CompiledSelection | undefined;
+  /** Narrows `matches`; returns the kept ones, records exclusions, or a problem when Q matched nothing. */
+  apply(matches: readonly Span[], graph: RunGraph): { kept: Span[]; excluded: Exclusion[]; problem?: string };
+}
+
+export function compileClause(clause: Clause, regexes: RegexCache): CompiledClause {
+  const text = formatClause(clause);
+  if (clause.type === 'within') {
+    const limit = clause.nanos;
+    return {
+      clause,
+      text,
+      selection: undefined,
+      apply(matches, graph) {
+        const deadline = graph.startNanos + limit;
+        const kept: Span[] = [];
+        const excluded: Exclusion[] = [];
+        for (const s of matches) {
+          if (s.startTimeUnixNano <= deadline) kept.push(s);
+          else excluded.push({ span: s, clause: text, kind: 'within', anchor: undefined, missByNanos: s.startTimeUnixNano - deadline });
+        }
+        return { kept, excluded };
+      },
+    };
+  }
+  const selection = compileSelection(clause.selection, regexes);
+  const after = clause.type === 'after';
+  return {
+    clause,
+    text,
+    selection,
+    apply(matches, graph) {
+      const anchors = [...selection.inRun(graph)];
+      if (anchors.length === 0) {
+        return { kept: [], excluded: [], problem: `${text}: no span matched it, so nothing can be ${clause.type} it` };
+      }
+      // Only the extreme anchor matters: the earliest end (after) or the latest start (before).
+      let anchor = anchors[0]!;
+      for (const a of anchors) {
+        if (after ? a.endTimeUnixNano < anchor.endTimeUnixNano : a.startTimeUnixNano > anchor.startTimeUnixNano) anchor = a;
+      }
+      const kept: Span[] = [];
+      const excluded: Exclusion[] = [];
+      for (const s of matches) {
+        const miss = after ? s.startTimeUnixNano - anchor.endTimeUnixNano : s.endTimeUnixNano - anchor.startTimeUnixNano;
+        if (after ? miss >= 0n : miss <= 0n) kept.push(s);
+        else excluded.push({ span: s, clause: text, kind: clause.type, anchor, missByNanos: miss });
+      }
+      return { kept, excluded };
+    },
+  };
+}

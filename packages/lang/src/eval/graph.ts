@@ -1,0 +1,108 @@
+/**
+ * The trace graph the evaluator reads. Span data comes as the model `Span` (an interface: the store,
+ * an OTLP file and a Tempo result all produce it); structure — parent, children, root, a trace's time
+ * extent — comes through `TraceGraph`, so a source that already knows its structure (Tempo's nested
+ * sets) can answer without the index built here.
+ *
+ * Structure never crosses traces: a link is data on a span, not an edge.
+ */
+import type { Span } from '@tracecheck/model';
+
+/** One trace of a run, as far as it has arrived. */
+export interface TraceGraph {
+  readonly traceId: string;
+  /** Distinct spans of the trace (first arrival of a repeated span id wins), in arrival order. */
+  readonly spans: readonly Span[];
+  /** The span without a parent span id (`trace:rootName` reads it); undefined until it arrives. */
+  readonly root: Span | undefined;
+  /** Earliest start and latest end of the trace's spans (`trace:duration` is their difference). */
+  readonly startNanos: bigint;
+  readonly endNanos: bigint;
+  /** The parent span when it has arrived; undefined for roots and for spans whose parent never arrived. */
+  parent(span: Span): Span | undefined;
+  /** The arrived spans whose parent is `span`. */
+  children(span: Span): readonly Span[];
+  /** True for a span that names a parent which has not arrived (an uninstrumented caller, a browser). */
+  isOrphan(span: Span): boolean;
+}
+
+/** The spans of one run, grouped into traces. */
+export interface RunGraph {
+  /** Distinct spans of the run, in arrival order. */
+  readonly spans: readonly Span[];
+  readonly traces: readonly TraceGraph[];
+  /** The trace a span belongs to. */
+  traceOf(span: Span): TraceGraph;
+  /** Earliest start of any span of the run (0 for an empty run): `within` counts from it. */
+  readonly startNanos: bigint;
+}
+
+const NO_CHILDREN: readonly Span[] = [];
+
+class IndexedTrace implements TraceGraph {
+  readonly spans: Span[] = [];
+  root: Span | undefined;
+  startNanos = 0n;
+  endNanos = 0n;
+  private readonly byId = new Map<string, Span>();
+  private readonly childrenOf = new Map<string, Span[]>();
+
+  constructor(readonly traceId: string) {}
+
+  /** Adds a span; false when its span id was already seen (a retried export). */
+  add(span: Span): boolean {
+    if (this.byId.has(span.spanId)) return false;
+    this.byId.set(span.spanId, span);
+    if (this.spans.length === 0 || span.startTimeUnixNano < this.startNanos) this.startNanos = span.startTimeUnixNano;
+    if (this.spans.length === 0 || span.endTimeUnixNano > this.endNanos) this.endNanos = span.endTimeUnixNano;
+    this.spans.push(span);
+    if (span.parentSpanId === '') {
+      this.root ??= span;
+    } else if (span.parentSpanId !== span.spanId) {
+      const siblings = this.childrenOf.get(span.parentSpanId);
+      if (siblings === undefined) this.childrenOf.set(span.parentSpanId, [span]);
+      else siblings.push(span);
+    }
+    return true;
+  }
+
+  parent(span: Span): Span | undefined {
+    if (span.parentSpanId === '' || span.parentSpanId === span.spanId) return undefined;
+    return this.byId.get(span.parentSpanId);
+  }
+
+  children(span: Span): readonly Span[] {
+    return this.childrenOf.get(span.spanId) ?? NO_CHILDREN;
+  }
+
+  isOrphan(span: Span): boolean {
+    return span.parentSpanId !== '' && this.parent(span) === undefined;
+  }
+}
+
+/** Groups a run's spans into traces and indexes parent/child by span id. */
+export function buildRunGraph(spans: readonly Span[]): RunGraph {
+  const traces = new Map<string, IndexedTrace>();
+  const distinct: Span[] = [];
+  let startNanos: bigint | undefined;
+  for (const span of spans) {
+    let trace = traces.get(span.traceId);
+    if (trace === undefined) {
+      trace = new IndexedTrace(span.traceId);
+      traces.set(span.traceId, trace);
+    }
+    if (!trace.add(span)) continue;
+    distinct.push(span);
+    if (startNanos === undefined || span.startTimeUnixNano < startNanos) startNanos = span.startTimeUnixNano;
+  }
+  return {
+    spans: distinct,
+    traces: [...traces.values()],
+    traceOf: (span) => {
+      const trace = traces.get(span.traceId);
+      if (trace === undefined) throw new Error(`span ${span.spanId} is not part of this run`);
+      return trace;
+    },
+    startNanos: startNanos ?? 0n,
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * A selection (TraceQL spanset expression) compiled to a function of one trace; a run's matches are
+ * the union over its traces, since structure never crosses traces.
+ */
+import type { Span } from '@tracecheck/model';
+import type { Selection } from '../ast.js';
+import type { CompiledFilter } from './filter.js';
+import { compileFilter } from './filter.js';
+import type { RunGraph, TraceGraph } from './graph.js';
+import type { RegexCache } from './regex.js';
+import { applyStructural } from './structure.js';
+
+/** A compiled selection. */
+export interface CompiledSelection {
+  readonly selection: Selection;
+  /** The filters it is made of, left to right (for diagnostics). */
+  readonly filters: readonly CompiledFilter[];
+  /**
+   * True when a later span can only add matches: no negated structure, no trace-level intrinsic,
+   * no `span:childCount` (those can lose matches when a parent or an earlier span arrives late).
+   */
+  readonly monotone: boolean;
+  /** The matching spans of one trace. */
+  inTrace(trace: TraceGraph): Set<Span>;
+  /** The matching spans of a run: the union over its traces. */
+  inRun(graph: RunGraph): Set<Span>;
+}
+
+/** Compiles a selection; filters share `regexes` with the rest of the assertion. */
+export function compileSelection(selection: Selection, regexes: RegexCache): CompiledSelection {
+  const filters: CompiledFilter[] = [];
+  let monotone = true;
+
+  const build = (sel: Selection): ((trace: TraceGraph) => Set<Span>) => {
+    if (sel.type === 'filter') {
+      const filter = compileFilter(sel, regexes);
+      filters.push(filter);
+      if (filter.levels.has('trace') || filter.levels.has('structure')) monotone = false;
+      return (trace) => {
+        const out = new Set<Span>();
+        for (const span of trace.spans) if (filter.matches(span, trace)) out.add(span);
+        return out;
+      };
+    }
+    const left = build(sel.left);
+    const right = build(sel.right);
+    const op = sel.op;
+    if (op.startsWith('!')) monotone = false;
+    if (op === '&&' || op === '||') {
+      return (trace) => {
+        const l = left(trace);
+        const r = right(trace);
+        if (op === '&&' && (l.size === 0 || r.size === 0)) return new Set();
+        for (const s of r) l.add(s);
+        return l;
+      };
+    }
+    return (trace) => applyStructural(op, trace, left(trace), right(trace));
+  };
+
+  const inTrace = build(selection);
+  return {
+    selection,
+    filters,
+    monotone,
+    inTrace,
+    inRun(graph) {
+      const out = new Set<Span>();
+      for (const trace of graph.traces) for (const s of inTrace(trace)) out.add(s);
+      return out;
+    },
+  };
+}
