@@ -123,8 +123,9 @@ export function decodeProtobufRequestGeneric(bytes: Uint8Array): DecodeResult {
   return rejections.result(spans);
 }
 
+/** An id's hex; an absent bytes field is protobufjs's default, a plain empty array, not a Uint8Array. */
 function hex(bytes: Uint8Array): string {
-  return hexOf(bytes, 0, bytes.length);
+  return bytes.length === 0 ? '' : hexOf(bytes);
 }
 
 function toSpan(s: PbSpan, resource: Resource, scope: InstrumentationScope): Span {

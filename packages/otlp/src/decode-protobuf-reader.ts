@@ -1,20 +1,12 @@
-import type protobuf from 'protobufjs';
 import { emptyAttributes } from '@tracecheck/model';
-import type {
-  AnyValue,
-  Attributes,
-  InstrumentationScope,
-  Resource,
-  Span,
-  SpanEvent,
-  SpanLink,
-} from '@tracecheck/model';
+import type { AnyValue, Attributes, InstrumentationScope, Resource, Span, SpanEvent, SpanLink } from '@tracecheck/model';
 import { Rejections, spanPath } from './decode-result.js';
 import type { DecodeResult } from './decode-result.js';
 import { MAX_VALUE_DEPTH, spanKindOf, statusCodeOf } from './enums.js';
 import { OtlpDecodeError } from './errors.js';
 import { invalidIdReason, normalizeParentId } from './ids.js';
-import { createReader, longToBigInt, truncatedAt, withDecodeErrors } from './proto-reader.js';
+import { createReader, withDecodeErrors } from './proto-reader.js';
+import { WireReader } from './wire-reader.js';
 
 /*
  * The hand-written ExportTraceServiceRequest decoder: walks the wire format with protobufjs's
@@ -33,8 +25,6 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
 const NO_LINKS: readonly SpanLink[] = Object.freeze([]);
 const EMPTY_VALUE: AnyValue = Object.freeze({ type: 'empty' });
-/** Like protobufjs's stringVerify: fatal on invalid UTF-8, a BOM kept as a character. */
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes a protobuf ExportTraceServiceRequest with the hand-written Reader decoder. */
 export function decodeProtobufRequestReader(bytes: Uint8Array): DecodeResult {
@@ -42,20 +32,10 @@ export function decodeProtobufRequestReader(bytes: Uint8Array): DecodeResult {
   return withDecodeErrors(reader, () => new ReaderDecoder(reader).request());
 }
 
-class ReaderDecoder {
+/** The OTLP message structure; wire-level reading is WireReader's. */
+class ReaderDecoder extends WireReader {
   private readonly spans: Span[] = [];
   private readonly rejections = new Rejections();
-  private readonly view: DataView;
-  private readonly buf: Buffer;
-  /** ASCII attribute keys seen in this request, by a hash of their bytes (keys repeat span after span). */
-  private readonly keys = new Map<number, string>();
-  /** Message nesting depth, as protobufjs counts it (the request is 0), for skipping groups. */
-  private depth = 0;
-
-  constructor(private readonly r: protobuf.Reader) {
-    this.view = new DataView(r.buf.buffer, r.buf.byteOffset, r.buf.byteLength);
-    this.buf = r.buf as Buffer; // createReader always reads a Buffer
-  }
 
   request(): DecodeResult {
     const r = this.r;
@@ -69,28 +49,6 @@ class ReaderDecoder {
       } else this.skip(tag);
     }
     return this.rejections.result(this.spans);
-  }
-
-  /** Enters a length-delimited field: narrows reader.len to its end, returns the outer len. */
-  private enter(): number {
-    const r = this.r;
-    const size = r.size();
-    const end = r.pos + size;
-    if (end > r.len) throw truncatedAt(r.pos);
-    const outer = r.len;
-    r.len = end;
-    this.depth++;
-    return outer;
-  }
-
-  private leave(outer: number): void {
-    this.r.len = outer;
-    this.depth--;
-  }
-
-  /** Skips an unknown field, or a known one with an unexpected wire type, as protobufjs does. */
-  private skip(tag: number): void {
-    this.r.skipType(tag & 7, this.depth, tag >>> 3);
   }
 
   private resourceSpans(rsIndex: number): void {
@@ -350,105 +308,5 @@ class ReaderDecoder {
       this.skip(tag);
     }
     return v ?? EMPTY_VALUE;
-  }
-
-  /** Reads a length prefix and steps over the bytes it covers; returns their start. */
-  private span_(): number {
-    const r = this.r;
-    const size = r.size();
-    const start = r.pos;
-    if (start + size > r.len) throw truncatedAt(start);
-    r.pos = start + size;
-    return start;
-  }
-
-  /**
-   * A string field; same result and same failures as protobufjs's stringVerify, faster: attribute
-   * keys and values are mostly ASCII, which Buffer's native latin1 decoding turns into flat strings.
-   */
-  private str(): string {
-    const start = this.span_();
-    return this.decodeString(start, this.r.pos);
-  }
-
-  private decodeString(start: number, end: number): string {
-    const buf = this.buf;
-    for (let i = start; i < end; i++) {
-      if (buf[i]! >= 0x80) return strictUtf8.decode(buf.subarray(start, end));
-    }
-    return buf.toString('latin1', start, end);
-  }
-
-  /**
-   * An attribute key: the same few keys come back in every span, so an ASCII key already seen in
-   * this request is reused instead of decoded and hashed again. The cache slot is picked from the
-   * length and three bytes (cheap); a full comparison decides.
-   */
-  private key(): string {
-    const start = this.span_();
-    const end = this.r.pos;
-    const len = end - start;
-    if (len === 0) return '';
-    const buf = this.buf;
-    const slot = (len & 0xff) | (buf[start]! << 8) | (buf[start + (len >> 1)]! << 16) | (buf[end - 1]! << 24);
-    const cached = this.keys.get(slot);
-    if (cached !== undefined && cached.length === len) {
-      let i = 0;
-      while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
-      if (i === len) return cached;
-    }
-    const key = this.decodeString(start, end);
-    // One UTF-16 unit per byte means ASCII, which the comparison above can check byte by byte.
-    if (key.length === len) this.keys.set(slot, key);
-    return key;
-  }
-
-  /** A bytes field as lowercase hex (ids). */
-  private hex(): string {
-    const r = this.r;
-    const size = r.size();
-    const start = r.pos;
-    if (start + size > r.len) throw truncatedAt(start);
-    r.pos = start + size;
-    return this.buf.toString('hex', start, r.pos);
-  }
-
-  /** A bytes field copied out, so a stored attribute does not pin the whole request buffer. */
-  private bytesCopy(): Uint8Array {
-    const r = this.r;
-    const size = r.size();
-    const start = r.pos;
-    if (start + size > r.len) throw truncatedAt(start);
-    r.pos = start + size;
-    const out = new Uint8Array(size);
-    out.set(r.buf.subarray(start, r.pos));
-    return out;
-  }
-
-  private fixed64(): bigint {
-    const r = this.r;
-    if (r.pos + 8 > r.len) throw truncatedAt(r.pos);
-    const v = this.view.getBigUint64(r.pos, true);
-    r.pos += 8;
-    return v;
-  }
-
-  /** A varint int64; values under 2^49 (most attribute ints) skip protobufjs's Long. */
-  private int64(): bigint {
-    const r = this.r;
-    const buf = r.buf;
-    let pos = r.pos;
-    let n = 0;
-    let scale = 1;
-    for (let i = 0; i < 7 && pos < r.len; i++) {
-      const b = buf[pos++]!;
-      n += (b & 0x7f) * scale;
-      if (b < 0x80) {
-        r.pos = pos;
-        return BigInt(n);
-      }
-      scale *= 128;
-    }
-    return longToBigInt(r.int64(), false);
   }
 }

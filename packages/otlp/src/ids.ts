@@ -3,16 +3,9 @@
  * The validity rules live here so every decoder rejects the same spans with the same reasons.
  */
 
-const HEX_BYTE: string[] = [];
-for (let i = 0; i < 256; i++) HEX_BYTE.push(i.toString(16).padStart(2, '0'));
-
-/** Lowercase hex of buf[start, end), without allocating a view for id-sized ranges. */
-export function hexOf(buf: Uint8Array, start: number, end: number): string {
-  // Ids are 8 or 16 bytes; a sender's oversized garbage goes through Buffer's native encoder.
-  if (end - start > 32) return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('hex');
-  let s = '';
-  for (let i = start; i < end; i++) s += HEX_BYTE[buf[i]!]!;
-  return s;
+/** Lowercase hex of some bytes (a view, not a copy). */
+export function hexOf(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
 const HEX_TEXT = /^(?:[0-9a-fA-F]{2})*$/;

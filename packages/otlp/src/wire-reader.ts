@@ -1,0 +1,142 @@
+import type protobuf from 'protobufjs';
+import { longToBigInt, truncatedAt } from './proto-reader.js';
+
+/*
+ * Wire-format primitives for the hand-written decoder, on top of protobufjs's Reader: entering and
+ * leaving length-delimited messages, skipping fields exactly as protobufjs's generated decoders do,
+ * and fast paths for what OTLP sends most (ASCII strings, repeated attribute keys, ids, fixed64
+ * times, small ints). Every read stays within reader.len, narrowed to the current message.
+ */
+
+/** Like protobufjs's stringVerify: fatal on invalid UTF-8, a BOM kept as a character. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export class WireReader {
+  private readonly view: DataView;
+  private readonly buf: Buffer;
+  /** ASCII attribute keys seen in this request, by a cheap slot number (keys repeat span after span). */
+  private readonly keys = new Map<number, string>();
+  /** Message nesting depth, as protobufjs counts it (the request is 0), for skipping groups. */
+  private depth = 0;
+
+  /** `r` must read a Buffer, as createReader's readers do. */
+  constructor(protected readonly r: protobuf.Reader) {
+    this.view = new DataView(r.buf.buffer, r.buf.byteOffset, r.buf.byteLength);
+    this.buf = r.buf as Buffer;
+  }
+
+  /** Enters a length-delimited field: narrows reader.len to its end, returns the outer len. */
+  protected enter(): number {
+    const r = this.r;
+    const size = r.size();
+    const end = r.pos + size;
+    if (end > r.len) throw truncatedAt(r.pos);
+    const outer = r.len;
+    r.len = end;
+    this.depth++;
+    return outer;
+  }
+
+  protected leave(outer: number): void {
+    this.r.len = outer;
+    this.depth--;
+  }
+
+  /** Skips an unknown field, or a known one with an unexpected wire type, as protobufjs does. */
+  protected skip(tag: number): void {
+    this.r.skipType(tag & 7, this.depth, tag >>> 3);
+  }
+
+  /** Reads a length prefix and steps over the bytes it covers; returns their start. */
+  private lengthDelimited(): number {
+    const r = this.r;
+    const size = r.size();
+    const start = r.pos;
+    if (start + size > r.len) throw truncatedAt(start);
+    r.pos = start + size;
+    return start;
+  }
+
+  /**
+   * A string field; same result and same failures as protobufjs's stringVerify, faster: attribute
+   * keys and values are mostly ASCII, which Buffer's native latin1 decoding turns into flat strings.
+   */
+  protected str(): string {
+    const start = this.lengthDelimited();
+    return this.decodeString(start, this.r.pos);
+  }
+
+  private decodeString(start: number, end: number): string {
+    const buf = this.buf;
+    for (let i = start; i < end; i++) {
+      if (buf[i]! >= 0x80) return strictUtf8.decode(buf.subarray(start, end));
+    }
+    return buf.toString('latin1', start, end);
+  }
+
+  /**
+   * An attribute key: the same few keys come back in every span, so an ASCII key already seen in
+   * this request is reused instead of decoded and hashed again. The cache slot is picked from the
+   * length and three bytes (cheap); a full comparison decides.
+   */
+  protected key(): string {
+    const start = this.lengthDelimited();
+    const end = this.r.pos;
+    const len = end - start;
+    if (len === 0) return '';
+    const buf = this.buf;
+    const slot = (len & 0xff) | (buf[start]! << 8) | (buf[start + (len >> 1)]! << 16) | (buf[end - 1]! << 24);
+    const cached = this.keys.get(slot);
+    if (cached !== undefined && cached.length === len) {
+      let i = 0;
+      while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
+      if (i === len) return cached;
+    }
+    const key = this.decodeString(start, end);
+    // One UTF-16 unit per byte means ASCII, which the comparison above can check byte by byte.
+    if (key.length === len) this.keys.set(slot, key);
+    return key;
+  }
+
+  /** A bytes field as lowercase hex (ids). */
+  protected hex(): string {
+    const start = this.lengthDelimited();
+    return this.buf.toString('hex', start, this.r.pos);
+  }
+
+  /** A bytes field copied out, so a stored attribute does not pin the whole request buffer. */
+  protected bytesCopy(): Uint8Array {
+    const start = this.lengthDelimited();
+    const out = new Uint8Array(this.r.pos - start);
+    out.set(this.buf.subarray(start, this.r.pos));
+    return out;
+  }
+
+  /** fixed64 (times), natively from the DataView. */
+  protected fixed64(): bigint {
+    const r = this.r;
+    if (r.pos + 8 > r.len) throw truncatedAt(r.pos);
+    const v = this.view.getBigUint64(r.pos, true);
+    r.pos += 8;
+    return v;
+  }
+
+  /** A varint int64; values under 2^49 (most attribute ints) skip protobufjs's Long. */
+  protected int64(): bigint {
+    const r = this.r;
+    const buf = r.buf;
+    let pos = r.pos;
+    let n = 0;
+    let scale = 1;
+    for (let i = 0; i < 7 && pos < r.len; i++) {
+      const b = buf[pos++]!;
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        r.pos = pos;
+        return BigInt(n);
+      }
+      scale *= 128;
+    }
+    return longToBigInt(r.int64(), false);
+  }
+}
