@@ -83,3 +83,9 @@ describe('validateAssertion', () => {
     expect(() => validateAssertion('some { status = 1 }')).toThrow(CheckError);
   });
 });
+
+describe('hints', () => {
+  it('flags at least 0, which every run satisfies', () => {
+    expect(check('at least 0 { }')).toEqual([expect.objectContaining({ severity: 'hint', code: 'always-true' })]);
+  });
+});
