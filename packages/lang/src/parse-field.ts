@@ -5,8 +5,8 @@
  * `+ -` and comparisons, as in Tempo: `!.a = 2` is `(!.a) = 2`, `-a * b` is `-(a * b)`.
  * `nil` may only be an operand of `=` / `!=`, again as in Tempo's grammar.
  */
-import type { BinaryOperator, Expr, Loc } from './ast.js';
-import { ATTRIBUTE_SCOPES, intrinsicInfo } from './intrinsics.js';
+import type { BinaryOperator, Expr, KindValue, Loc, StatusValue } from './ast.js';
+import { ATTRIBUTE_SCOPES, KIND_VALUES, STATUS_VALUES, intrinsicInfo } from './intrinsics.js';
 import type { IntrinsicName } from './intrinsics.js';
 import type { Token } from './lexer.js';
 import type { TokenStream } from './token-stream.js';
@@ -26,8 +26,8 @@ export const UNARY_PRECEDENCE = 4;
 /** What may start a field operand; listed in syntax errors. */
 export const EXPECTED_OPERAND = ['an attribute such as .key or span.key', 'an intrinsic such as name or status', 'a literal', "'('", "'!'", "'-'"];
 
-const STATUS = new Set(['ok', 'error', 'unset']);
-const KIND = new Set(['unspecified', 'internal', 'server', 'client', 'producer', 'consumer']);
+const STATUS: ReadonlySet<string> = new Set(STATUS_VALUES);
+const KIND: ReadonlySet<string> = new Set(KIND_VALUES);
 
 /** Parses one field expression (the whole inside of a filter). */
 export function parseFieldExpr(ts: TokenStream): Expr {
@@ -113,8 +113,8 @@ function parseWord(ts: TokenStream, word: string, at: Loc): Expr {
   }
   ts.next();
   if (word === 'true' || word === 'false') return { type: 'bool', value: word === 'true', loc: at };
-  if (STATUS.has(word)) return { type: 'status', value: word as 'ok', loc: at };
-  if (KIND.has(word)) return { type: 'kind', value: word as 'server', loc: at };
+  if (STATUS.has(word)) return { type: 'status', value: word as StatusValue, loc: at };
+  if (KIND.has(word)) return { type: 'kind', value: word as KindValue, loc: at };
   if (word === 'nil') {
     // `nil = x` / `nil != x`: Tempo's grammar has nil only as an operand of these two.
     if (!ts.isPunct('=') && !ts.isPunct('!=')) throw ts.unexpected(["'='", "'!='"], 'nil can only be compared with = or !=');
@@ -128,6 +128,6 @@ function parseWord(ts: TokenStream, word: string, at: Loc): Expr {
     } else right = parseBinary(ts, FIELD_PRECEDENCE['='] + 1);
     return { type: 'binary', op, left, right, loc: loc(at.start, right.loc!.end) };
   }
-  if (intrinsicInfo(word) !== undefined && !word.includes(':')) return { type: 'intrinsic', name: word as IntrinsicName, loc: at };
+  if (intrinsicInfo(word) !== undefined) return { type: 'intrinsic', name: word as IntrinsicName, loc: at };
   return { type: 'unresolved', form: 'word', name: word, loc: at };
 }

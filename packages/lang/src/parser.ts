@@ -96,12 +96,13 @@ function parseSelectionExpr(ts: TokenStream, minPrec: number): Selection {
   let left = parseSelectionOperand(ts);
   for (;;) {
     const t = ts.peek();
-    const prec = t.kind === 'punct' ? SPANSET_PRECEDENCE[t.value] : undefined;
+    if (t.kind !== 'punct') return left;
+    const prec = SPANSET_PRECEDENCE[t.value];
     if (prec === undefined || prec < minPrec) return left;
     ts.next();
     // Left-associative: the right operand takes only operators that bind tighter.
     const right = prec >= MAX_SPANSET_PRECEDENCE ? parseSelectionOperand(ts) : parseSelectionExpr(ts, prec + 1);
-    left = { type: 'spanset', op: (t as { value: SpansetOperator }).value, left, right, loc: { start: left.loc!.start, end: right.loc!.end } };
+    left = { type: 'spanset', op: t.value as SpansetOperator, left, right, loc: { start: left.loc!.start, end: right.loc!.end } };
   }
 }
 
