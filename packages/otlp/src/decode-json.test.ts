@@ -161,6 +161,13 @@ describe('OTLP/JSON decoding', () => {
     expect(() => decodeJsonRequest(body)).toThrow(message);
   });
 
+  it('reports the path and the reason as fields too', () => {
+    const body = request((s) => (s['name'] = 5));
+    expect(() => decodeJsonRequest(body)).toThrow(
+      expect.objectContaining({ code: 'OTLP_DECODE', path: `${SPAN}.name`, reason: 'expected a string, got 5', offset: undefined }),
+    );
+  });
+
   it('names the span by its index when a later span is malformed', () => {
     const body = request((s, root) => {
       const spans = ((root['resourceSpans'] as Json[])[0]!['scopeSpans'] as Json[])[0]!['spans'] as Json[];

@@ -242,7 +242,7 @@ class JsonDecoder {
    */
   private anyValue(o: JsonObject, level: number): AnyValue {
     const j = this.j;
-    if (level > MAX_VALUE_DEPTH) throw new OtlpDecodeError(`${j.where()}: nested deeper than ${MAX_VALUE_DEPTH} levels`);
+    if (level > MAX_VALUE_DEPTH) throw new OtlpDecodeError(`nested deeper than ${MAX_VALUE_DEPTH} levels`, { path: j.where() });
     let found: AnyValue | undefined;
     let foundKey = '';
     for (const key in o) {
@@ -280,7 +280,9 @@ class JsonDecoder {
         default:
           continue; // unknown field
       }
-      if (found !== undefined) throw new OtlpDecodeError(`${j.where()}: both ${foundKey} and ${key} are set; an AnyValue holds one value`);
+      if (found !== undefined) {
+        throw new OtlpDecodeError(`both ${foundKey} and ${key} are set; an AnyValue holds one value`, { path: j.where() });
+      }
       found = v;
       foundKey = key;
     }

@@ -265,7 +265,9 @@ class ReaderDecoder extends WireReader {
 
   /** Reads an AnyValue message, merged into `prev` when the field repeats (protobuf semantics). */
   private anyValue(prev: AnyValue | undefined, level: number): AnyValue {
-    if (level > MAX_VALUE_DEPTH) throw new OtlpDecodeError(`attribute value nested deeper than ${MAX_VALUE_DEPTH} levels at offset ${this.r.pos}`);
+    if (level > MAX_VALUE_DEPTH) {
+      throw new OtlpDecodeError(`attribute value nested deeper than ${MAX_VALUE_DEPTH} levels`, { offset: this.r.pos });
+    }
     const r = this.r;
     let v = prev;
     while (r.pos < r.len) {

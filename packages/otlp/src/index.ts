@@ -3,6 +3,7 @@ export { decodeProtobufRequestGeneric } from './decode-protobuf-generic.js';
 export { decodeJsonRequest } from './decode-json.js';
 export type { DecodeResult } from './decode-result.js';
 export { OtlpDecodeError } from './errors.js';
+export type { DecodeErrorLocation } from './errors.js';
 export { encodeProtobufRequest } from './encode-protobuf-request.js';
 export { encodeJsonRequest, jsonRequest } from './encode-json-request.js';
 export type { JsonExportTraceServiceRequest, JsonResourceSpans } from './encode-json-request.js';

@@ -54,7 +54,7 @@ export class JsonReader {
   }
 
   fail(key: string | undefined, expected: string, got: unknown): OtlpDecodeError {
-    return new OtlpDecodeError(`${this.where(key) || 'request'}: expected ${expected}, got ${describe(got)}`);
+    return new OtlpDecodeError(`expected ${expected}, got ${describe(got)}`, { path: this.where(key) || 'request' });
   }
 
   /** A nested message: undefined when absent or null. */

@@ -15,7 +15,7 @@ export function createReader(bytes: Uint8Array): protobuf.Reader {
 
 /** The error for a read past the end of the message (or of an enclosing length-delimited field). */
 export function truncatedAt(offset: number): OtlpDecodeError {
-  return new OtlpDecodeError(`truncated message at offset ${offset}`);
+  return new OtlpDecodeError('truncated message', { offset });
 }
 
 /**
@@ -30,12 +30,13 @@ export function withDecodeErrors<T>(reader: protobuf.Reader, decode: () => T): T
     if (e instanceof RangeError && /^index out of range/.test(e.message)) throw truncatedAt(reader.pos);
     // proto3 strings must be UTF-8; protobufjs checks with a fatal TextDecoder (as protoc's parsers do).
     if ((e as { code?: unknown }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
-      throw new OtlpDecodeError(`invalid UTF-8 in a string field ending at offset ${reader.pos}`);
+      throw new OtlpDecodeError('invalid UTF-8 in the string field ending', { offset: reader.pos });
     }
     if (e instanceof Error && e.constructor === Error) {
-      // protobufjs's messages: "invalid wire type 7 at offset 12" already says where.
-      if (/ at offset \d+$/.test(e.message)) throw new OtlpDecodeError(e.message);
-      throw new OtlpDecodeError(`${e.message} at offset ${reader.pos}`);
+      // Some protobufjs messages already say where: "invalid wire type 7 at offset 12".
+      const located = /^(.*) at offset (\d+)$/.exec(e.message);
+      if (located) throw new OtlpDecodeError(located[1]!, { offset: Number(located[2]) });
+      throw new OtlpDecodeError(e.message, { offset: reader.pos });
     }
     throw e;
   }
