@@ -132,20 +132,20 @@ class JsonDecoder {
     const traceId = normalizeHexId(rawTraceId);
     const spanId = normalizeHexId(rawSpanId);
     const parentSpanId = normalizeHexId(rawParent);
-    let reason: string | undefined;
-    if (traceId === undefined) reason = 'traceId is not hex';
-    else if (spanId === undefined) reason = 'spanId is not hex';
-    else if (parentSpanId === undefined) reason = 'parentSpanId is not hex';
-    else if (links === undefined) reason = 'a link has an id that is not hex';
-    else reason = invalidIdReason(traceId, spanId, parentSpanId);
+    if (traceId === undefined || spanId === undefined || parentSpanId === undefined || links === undefined) {
+      const field = traceId === undefined ? 'traceId' : spanId === undefined ? 'spanId' : parentSpanId === undefined ? 'parentSpanId' : 'a link id';
+      this.rejections.reject(path, `${field} is not hex`);
+      return;
+    }
+    const reason = invalidIdReason(traceId, spanId, parentSpanId);
     if (reason !== undefined) {
       this.rejections.reject(path, reason);
       return;
     }
     this.spans.push({
-      traceId: traceId!,
-      spanId: spanId!,
-      parentSpanId: normalizeParentId(parentSpanId!),
+      traceId,
+      spanId,
+      parentSpanId: normalizeParentId(parentSpanId),
       traceState,
       flags,
       name,
@@ -156,7 +156,7 @@ class JsonDecoder {
       droppedAttributesCount,
       events,
       droppedEventsCount,
-      links: links!,
+      links,
       droppedLinksCount,
       status,
       resource,

@@ -64,7 +64,7 @@ describe('invalid ids in OTLP/JSON', () => {
     ['a trace id that is not hex', { ...ok, traceId: 'zz'.repeat(16) }, 'traceId is not hex'],
     ['a span id with an odd number of digits', { ...ok, spanId: 'abc' }, 'spanId is not hex'],
     ['a parent id that is not hex', { ...ok, parentSpanId: 'not-hex!' }, 'parentSpanId is not hex'],
-    ['a link id that is not hex', { ...ok, links: [{ traceId: 'xyz', spanId: 'EEE19B7EC3C1B174' }] }, 'a link has an id that is not hex'],
+    ['a link id that is not hex', { ...ok, links: [{ traceId: 'xyz', spanId: 'EEE19B7EC3C1B174' }] }, 'a link id is not hex'],
   ])('rejects the span with %s', (_what, span, reason) => {
     const result = decodeJsonRequest(request(span));
     expect(result.spans).toEqual([]);
