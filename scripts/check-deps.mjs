@@ -44,7 +44,14 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
   }
   for (const file of sourceFiles(join(dir, 'src'))) {
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+    // Static imports/re-exports (`import x from '...'`, `export { x } from '...'`, `import '...'`) and
+    // dynamic `import('...')`; a call such as Buffer.from('...') must not count.
+    const specs = [
+      ...text.matchAll(/^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm),
+      ...text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
+      ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+    ];
+    for (const m of specs) {
       const spec = m[1];
       const where = relative(root, file);
       if (spec.startsWith('.')) {

@@ -53,3 +53,11 @@ export { INTRINSICS, intrinsicInfo, ATTRIBUTE_SCOPES, INTRINSIC_SCOPES, STATUS_V
 export type { CanonicalIntrinsic, IntrinsicInfo, IntrinsicLevel, IntrinsicName, ValueType } from './intrinsics.js';
 export { LangError, ParseError, CheckError, renderError, positionAt } from './errors.js';
 export type { CheckCode, CheckHint, Diagnostic, ParseErrorCode, SourcePosition } from './errors.js';
+export { DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, decide, decideComplete } from './decide/decide.js';
+export type { Decidable, DecidableOutcome, DecideOptions, Decision, RunSource, StopReason } from './decide/decide.js';
+export { storeRunSource } from './decide/store-source.js';
+export { checkRun, checkSpans, prepareCheck } from './decide/run-check.js';
+export type { CheckResult } from './decide/run-check.js';
+export type { VerdictJson } from './decide/verdict.js';
+export { buildRunGraph, compileAssertion, EvalCompileError } from './eval/index.js';
+export type { CompiledAssertion, EvalCompileErrorCode, Exclusion, Outcome, RunGraph, TraceGraph } from './eval/index.js';

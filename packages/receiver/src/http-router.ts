@@ -4,6 +4,7 @@ import { bearerTokenMatches } from './auth.js';
 import { HttpError } from './http-error.js';
 import type { ReceiverLimits } from './limits.js';
 import { handleHttpExport, otlpFormat, sendOtlpError } from './otlp-http.js';
+import { handleCheck } from './check-api.js';
 import { deleteRun, getRunSpans, health, listRuns } from './query-api.js';
 import { sendJsonError } from './respond.js';
 
@@ -30,6 +31,7 @@ const routes: readonly Route[] = [
   { path: ['api', 'runs'], methods: { GET: (req, res, ctx) => listRuns(req, res, ctx.store) } },
   { path: ['api', 'runs', ':'], methods: { DELETE: (req, res, ctx, [id]) => deleteRun(req, res, ctx.store, id!) } },
   { path: ['api', 'runs', ':', 'spans'], methods: { GET: (req, res, ctx, [id]) => getRunSpans(req, res, ctx.store, id!) } },
+  { path: ['api', 'check'], methods: { POST: (req, res, ctx) => handleCheck(req, res, ctx.store, ctx.limits) } },
 ];
 
 /**

@@ -26,6 +26,8 @@ export interface ReceiverLimits {
   readonly retentionMs: number;
   /** How often the receiver sweeps the store for runs past retention. */
   readonly sweepIntervalMs: number;
+  /** Longest `timeoutMs` (and `settleMs`) a `POST /api/check` may ask for: a check holds a connection open. */
+  readonly maxCheckTimeoutMs: number;
   /** The `Retry-After` (and gRPC RetryInfo delay) sent while the store is full. */
   readonly retryAfterSeconds: number;
 }
@@ -39,6 +41,7 @@ export const defaultLimits: ReceiverLimits = Object.freeze({
   maxMemoryBytes: 512 * MiB,
   retentionMs: 600_000,
   sweepIntervalMs: 30_000,
+  maxCheckTimeoutMs: 300_000,
   retryAfterSeconds: 1,
 });
 
