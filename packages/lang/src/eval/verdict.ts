@@ -1,0 +1,166 @@
+/**
+ * A verdict people can act on (STYLE.md, like Playwright's matcher messages): the assertion,
+ * `Expected:` and `Received:`, how long it waited and why it stopped, then the evidence — the
+ * matched spans, the matches a clause excluded and by how much, the nearest misses when nothing
+ * matched, and the run's trace tree. `verdictJson` is the same evidence for the HTTP API.
+ */
+import type { Span } from '@tracecheck/model';
+import type { Decision, StopReason } from '../decide/decide.js';
+import { formatSelection } from '../format.js';
+import type { Outcome } from './assertion.js';
+import type { Exclusion } from './clauses.js';
+import type { CompiledFilter } from './filter.js';
+import { buildRunGraph } from './graph.js';
+import type { NearMiss } from './near-miss.js';
+import { findNearMisses } from './near-miss.js';
+import type { SpanSummary } from './summary.js';
+import { describeSpan, formatNanos, mentionedAttributes, summarizeSpan } from './summary.js';
+import { renderTree } from './tree.js';
+
+const REASONS: Record<StopReason, string> = {
+  held: 'passed as soon as it held (no later span can make it false)',
+  settled: 'held, and the run was quiet for the settle window',
+  hopeless: 'failed early: no later span can make it pass',
+  timeout: 'timed out: the check did not hold by the timeout',
+  'never-settled': 'held, but spans kept arriving until the timeout, so it never settled',
+  'empty-run': 'no span of this run arrived by the timeout',
+  complete: 'the run was complete (a file) and was evaluated once',
+  aborted: 'aborted by the caller',
+};
+
+const EMPTY_RUN_HINT = [
+  'No span of this run arrived at all. That usually means the instrumentation or the run id never',
+  'reached a service: check that the services export to this receiver (OTEL_EXPORTER_OTLP_ENDPOINT)',
+  'and that the triggering request carried the run id (header `baggage: test.run.id=<id>`).',
+];
+
+const MAX_LISTED = 10;
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `exactly 1 matching span`, `at least 2 matching spans`, `no matching span`. */
+export function describeExpected(min: number, max: number | undefined): string {
+  if (max === 0) return 'no matching span';
+  if (max === undefined) return `at least ${plural(min, 'matching span')}`;
+  if (min === max) return `exactly ${plural(min, 'matching span')}`;
+  if (min === 0) return `at most ${plural(max, 'matching span')}`;
+  return `between ${min} and ${plural(max, 'matching span')}`;
+}
+
+function filtersOf(outcome: Outcome): CompiledFilter[] {
+  const { assertion } = outcome;
+  return [...assertion.selection.filters, ...assertion.clauses.flatMap((c) => c.selection?.filters ?? [])];
+}
+
+/** Nearest misses, only when the selection or a clause anchor matched nothing. */
+function nearMissesOf(outcome: Outcome): NearMiss[] {
+  if (outcome.emptyRun) return [];
+  if (outcome.selected.length > 0 && outcome.clauseProblems.length === 0) return [];
+  return findNearMisses(filtersOf(outcome), outcome.graph);
+}
+
+function exclusionLine(e: Exclusion, describe: (s: Span) => string): string {
+  const miss = formatNanos(e.missByNanos < 0n ? -e.missByNanos : e.missByNanos);
+  const anchor = e.anchor?.name ?? '';
+  const timing = e.kind === 'after' ? `started ${miss} before ${anchor} ended` : e.kind === 'before' ? `ended ${miss} after ${anchor} started` : `started ${miss} too late`;
+  return `  ${describe(e.span)}\n    ${timing}`;
+}
+
+function listSpans(title: string, spans: readonly Span[], describe: (s: Span) => string): string[] {
+  if (spans.length === 0) return [];
+  const lines = [title];
+  for (const s of spans.slice(0, MAX_LISTED)) lines.push(`  ${describe(s)}`);
+  if (spans.length > MAX_LISTED) lines.push(`  … and ${spans.length - MAX_LISTED} more`);
+  return lines;
+}
+
+/** Renders a decision about `assertionText` as text; `spans` is the run (for the tree). */
+export function renderVerdict(assertionText: string, decision: Decision<Outcome>, spans: readonly Span[]): string {
+  const o = decision.outcome;
+  const keys = mentionedAttributes(o.assertion.ast);
+  const runStart = o.graph.startNanos;
+  const describe = (s: Span): string => describeSpan(s, runStart, keys);
+  const out: string[] = [`${decision.pass ? '✔' : '✘'} ${assertionText}`, ''];
+
+  out.push(`Expected: ${describeExpected(o.min, o.max)}`);
+  if (o.emptyRun) out.push('Received: no spans at all');
+  else {
+    const narrowed = o.selected.length !== o.count ? ` (${o.selected.length} matched the selection, ${o.selected.length - o.count} excluded by clauses)` : '';
+    out.push(`Received: ${plural(o.count, 'matching span')}${narrowed}`);
+  }
+  out.push(`Waited ${formatNanos(BigInt(Math.round(decision.waitedMs)) * 1_000_000n)}: ${REASONS[decision.reason]}`);
+
+  if (o.emptyRun) {
+    out.push('', ...EMPTY_RUN_HINT);
+    return out.join('\n');
+  }
+  for (const p of o.clauseProblems) out.push('', `Clause failed: ${p}`);
+
+  const tooMany = o.max !== undefined && o.count > o.max;
+  out.push('', ...listSpans(tooMany ? `Matched (${o.count}, ${o.count - o.max!} more than allowed):` : `Matched (${o.count}):`, o.matches, describe));
+  if (o.excluded.length > 0) {
+    const byClause = new Map<string, Exclusion[]>();
+    for (const e of o.excluded) byClause.set(e.clause, [...(byClause.get(e.clause) ?? []), e]);
+    for (const [clause, list] of byClause) {
+      out.push('', `Excluded by \`${clause}\` (${list.length}):`);
+      for (const e of list.slice(0, MAX_LISTED)) out.push(exclusionLine(e, describe));
+      if (list.length > MAX_LISTED) out.push(`  … and ${list.length - MAX_LISTED} more`);
+    }
+  }
+
+  const filters = o.assertion.selection.filters;
+  if (filters.length > 1 && o.count === 0) {
+    out.push('', 'Parts of the selection:');
+    for (const f of filters) {
+      const n = o.graph.traces.reduce((acc, t) => acc + t.spans.filter((s) => f.matches(s, t)).length, 0);
+      out.push(`  ${formatSelection(f.filter)} matched ${plural(n, 'span')}`);
+    }
+  }
+
+  const misses = nearMissesOf(o);
+  if (misses.length > 0) {
+    out.push('', 'Nearest misses (spans that failed one condition):');
+    for (const m of misses) {
+      out.push(`  ${describe(m.span)}`, `    failed: ${m.failed}${m.actual === undefined ? '' : ` (${m.actual})`}${filters.length > 1 || o.assertion.clauses.length > 0 ? ` in ${m.filter}` : ''}`);
+    }
+  } else if (o.count === 0 && o.selected.length === 0) {
+    out.push('', 'No span came close (none failed just one condition).');
+  }
+
+  const graph = buildRunGraph(spans);
+  const matched = new Set(o.matches);
+  const excluded = new Set(o.excluded.map((e) => e.span));
+  const missed = new Set(misses.map((m) => m.span));
+  out.push('', `Trace tree (${plural(graph.spans.length, 'span')} in ${plural(graph.traces.length, 'trace')}):`);
+  out.push(...renderTree(graph, { mark: (s) => (matched.has(s) ? '← match' : excluded.has(s) ? '← excluded by clause' : missed.has(s) ? '← near miss' : undefined) }));
+  return out.join('\n').replace(/\n{3,}/g, '\n\n');
+}
+
+/** The check API's answer (DESIGN.md: `{pass, message, waitedMs, reason, matches, nearMisses}`). */
+export interface VerdictJson {
+  pass: boolean;
+  message: string;
+  waitedMs: number;
+  reason: StopReason;
+  count: number;
+  expected: string;
+  clauseProblems: string[];
+  matches: SpanSummary[];
+  nearMisses: { span: SpanSummary; filter: string; failed: string; actual?: string }[];
+}
+
+/** The structured form of a verdict, for the HTTP API; `message` is `renderVerdict`'s text. */
+export function verdictJson(assertionText: string, decision: Decision<Outcome>, spans: readonly Span[]): VerdictJson {
+  const o = decision.outcome;
+  return {
+    pass: decision.pass,
+    message: renderVerdict(assertionText, decision, spans),
+    waitedMs: decision.waitedMs,
+    reason: decision.reason,
+    count: o.count,
+    expected: describeExpected(o.min, o.max),
+    clauseProblems: [...o.clauseProblems],
+    matches: o.matches.slice(0, 100).map(summarizeSpan),
+    nearMisses: nearMissesOf(o).map((m) => ({ span: summarizeSpan(m.span), filter: m.filter, failed: m.failed, ...(m.actual === undefined ? {} : { actual: m.actual }) })),
+  };
+}
