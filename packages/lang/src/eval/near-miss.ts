@@ -10,6 +10,7 @@
 import type { Span } from '@tracecheck/model';
 import type { Expr } from '../ast.js';
 import { formatExpr, formatSelection } from '../format.js';
+import type { CompiledExpr } from './expr.js';
 import { compileExpr } from './expr.js';
 import type { EvalContext } from './fields.js';
 import type { CompiledFilter, Condition } from './filter.js';
@@ -39,9 +40,16 @@ function fieldOf(e: Expr): { field: Expr; literal: Expr } | undefined {
   return undefined;
 }
 
+// Diagnostics read a condition's field again, for many spans: compile each field once.
+const compiledFields = new WeakMap<Expr, CompiledExpr>();
+
 /** Values of the field for this span: one, or one per event / link. */
 function fieldValues(field: Expr, span: Span, trace: TraceGraph): { values: Value[]; per: 'span' | 'event' | 'link' } {
-  const compiled = compileExpr(field, new RegexCache());
+  let compiled = compiledFields.get(field);
+  if (compiled === undefined) {
+    compiled = compileExpr(field, new RegexCache());
+    compiledFields.set(field, compiled);
+  }
   const ctx: EvalContext = { span, trace, event: undefined, link: undefined };
   if (compiled.levels.has('event')) return { values: span.events.map((event) => compiled.read({ ...ctx, event })), per: 'event' };
   if (compiled.levels.has('link')) return { values: span.links.map((link) => compiled.read({ ...ctx, link })), per: 'link' };
@@ -52,10 +60,28 @@ function describeActual(condition: Expr, span: Span, trace: TraceGraph): string 
   const side = fieldOf(condition);
   if (side === undefined) return undefined;
   const { values, per } = fieldValues(side.field, span, trace);
-  if (per === 'span') return values[0] === undefined ? 'missing' : `was ${formatValue(values[0])}`;
+  if (per === 'span') {
+    const v = values[0];
+    if (v === undefined) return 'missing';
+    const note = typeNote(v, side.literal);
+    return `was ${formatValue(v)}${note}`;
+  }
   if (values.length === 0) return `no ${per}s`;
   const shown = values.slice(0, 5).map(formatValue).join(', ');
   return `${per}s had ${shown}${values.length > 5 ? ', …' : ''}`;
+}
+
+const CATEGORY: Record<string, string> = {
+  int: 'number', double: 'number', float: 'number', duration: 'number', string: 'string', bool: 'bool', status: 'status', kind: 'kind',
+};
+
+/** `, an int, not a string`: the usual reason `span.amount = "2500"` misses an int 2500. */
+function typeNote(v: Exclude<Value, undefined>, literal: Expr): string {
+  if (literal.type === 'nil' || !(literal.type in CATEGORY) || v.type === 'array') return '';
+  if (CATEGORY[v.type] === CATEGORY[literal.type]) return '';
+  const article = (t: string): string => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+  const names: Record<string, string> = { double: 'float', bool: 'boolean' };
+  return `, ${article(names[v.type] ?? v.type)}, not ${article(names[literal.type] ?? literal.type)}`;
 }
 
 function editDistance(a: string, b: string): number {
@@ -113,12 +139,15 @@ function missesOf(filter: CompiledFilter, graph: RunGraph): NearMiss[] {
   return out.sort((a, b) => a.rank - b.rank).map((m) => m.miss);
 }
 
-/** Nearest misses of the filters that matched nothing, at most `limit` in all. */
-export function findNearMisses(filters: readonly CompiledFilter[], graph: RunGraph, limit = 5): NearMiss[] {
+/**
+ * Nearest misses, at most `limit` in all: of the filters that matched nothing, or with `all`, of
+ * every filter (a check that found fewer matches than it needs: the missing one is often a near miss).
+ */
+export function findNearMisses(filters: readonly CompiledFilter[], graph: RunGraph, limit = 5, all = false): NearMiss[] {
   const out: NearMiss[] = [];
   for (const filter of filters) {
     if (out.length >= limit) break;
-    if (graph.traces.some((t) => t.spans.some((s) => filter.matches(s, t)))) continue;
+    if (!all && graph.traces.some((t) => t.spans.some((s) => filter.matches(s, t)))) continue;
     out.push(...missesOf(filter, graph).slice(0, limit - out.length));
   }
   return out;

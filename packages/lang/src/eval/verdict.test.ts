@@ -118,10 +118,22 @@ describe('renderVerdict', () => {
     expect(text).toContain('failed: event:name = "exception" && event.exception.type = "Timeout" (no single event or link satisfies all of these together)');
   });
 
+  it('says when a value has another type than the literal', () => {
+    const { text } = verdict('some { name = "stripe.refund.create" && span.amount = "250" }');
+    expect(text).toContain('failed: span.amount = "250" (was 250, an int, not a string)');
+  });
+
+  it('shows the near miss that should have been the missing match', () => {
+    const other = mk({ name: 'stripe.refund.create', parentSpanId: root.spanId, at: 90, ms: 5, svc: 'payments', attributes: { amount: 250, currency: 'usd' } });
+    const { text } = verdict('exactly 2 { name = "stripe.refund.create" && span.currency = "eur" }', [...run, other]);
+    expect(text).toContain('Matched (1):');
+    expect(text).toMatch(/Nearest misses[^\n]*\n\s+stripe\.refund\.create \(svc payments\) currency="usd"[^\n]*\n\s+failed: span\.currency = "eur" \(was "usd"\)/);
+  });
+
   it('reads short when the check passed', () => {
     const { text } = verdict('one "stripe.refund.create"');
     expect(text.split('\n')[0]).toBe('✔ one "stripe.refund.create"');
-    expect(text).toContain('Waited 0ns: the run was complete (a file) and was evaluated once');
+    expect(text).toContain('Waited 0ms: the run was complete (a file) and was evaluated once');
   });
 });
 

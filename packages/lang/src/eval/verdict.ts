@@ -52,11 +52,20 @@ function filtersOf(outcome: Outcome): CompiledFilter[] {
   return [...assertion.selection.filters, ...assertion.clauses.flatMap((c) => c.selection?.filters ?? [])];
 }
 
-/** Nearest misses, only when the selection or a clause anchor matched nothing. */
+/**
+ * Nearest misses: when a clause anchor matched nothing (its filters), and when the check counted
+ * fewer spans than it needs (every filter: the span that should have been the match).
+ */
 function nearMissesOf(outcome: Outcome): NearMiss[] {
   if (outcome.emptyRun) return [];
-  if (outcome.selected.length > 0 && outcome.clauseProblems.length === 0) return [];
-  return findNearMisses(filtersOf(outcome), outcome.graph);
+  if (outcome.count < outcome.min) return findNearMisses(filtersOf(outcome), outcome.graph, 5, true);
+  if (outcome.clauseProblems.length > 0) return findNearMisses(filtersOf(outcome), outcome.graph);
+  return [];
+}
+
+/** `850ms`, `10s`. */
+function formatWait(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : formatNanos(BigInt(Math.round(ms)) * 1_000_000n);
 }
 
 function exclusionLine(e: Exclusion, describe: (s: Span) => string): string {
@@ -88,7 +97,7 @@ export function renderVerdict(assertionText: string, decision: Decision<Outcome>
     const narrowed = o.selected.length !== o.count ? ` (${o.selected.length} matched the selection, ${o.selected.length - o.count} excluded by clauses)` : '';
     out.push(`Received: ${plural(o.count, 'matching span')}${narrowed}`);
   }
-  out.push(`Waited ${formatNanos(BigInt(Math.round(decision.waitedMs)) * 1_000_000n)}: ${REASONS[decision.reason]}`);
+  out.push(`Waited ${formatWait(decision.waitedMs)}: ${REASONS[decision.reason]}`);
 
   if (o.emptyRun) {
     out.push('', ...EMPTY_RUN_HINT);
