@@ -1,3 +1,4 @@
+import { check, checkUsage } from './check.js';
 import { receive, receiveUsage } from './receive.js';
 import { UsageError } from './usage-error.js';
 
@@ -5,12 +6,14 @@ const usage = `Usage: tracecheck <command> [options]
 
 Commands:
   receive    run a standalone OTLP receiver with the query API
+  check      decide assertions on a run (live receiver or OTLP JSON-lines file)
 
 Run 'tracecheck <command> --help' for a command's options.
 `;
 
-const commands: Record<string, { run: (argv: string[], out: NodeJS.WritableStream) => Promise<number>; usage: string }> = {
+const commands: Record<string, { run: (argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => Promise<number>; usage: string }> = {
   receive: { run: receive, usage: receiveUsage },
+  check: { run: check, usage: checkUsage },
 };
 
 /**
@@ -33,11 +36,14 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return 0;
   }
   try {
-    return await command.run(rest, out);
+    return await command.run(rest, out, err);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const isUsage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    err.write(`tracecheck ${name}: ${message}\n${isUsage ? `\n${command.usage}` : ''}`);
+    // Our errors carry a stable code and say what to do; anything else is a bug worth its stack.
+    const known = typeof (e as { code?: unknown })?.code === 'string';
+    const detail = isUsage ? `\n${command.usage}` : known || !(e instanceof Error) ? '' : `${e.stack}\n`;
+    err.write(`tracecheck ${name}: ${message}\n${detail}`);
     return 2;
   }
 }

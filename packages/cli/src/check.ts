@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { ReceiverHttpError, TracecheckClient } from '@tracecheck/client';
+import { checkSpans, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, LangError, renderError, validateAssertion } from '@tracecheck/lang';
+import { readOtlpJsonLines } from './otlp-file.js';
+import { parseDuration } from './units.js';
+import { UsageError } from './usage-error.js';
+
+export const checkUsage = `Usage: tracecheck check --url URL --run ID [options] ASSERTION...
+       tracecheck check --file FILE [--run ID] ASSERTION...
+
+Decides each assertion on a run. Against a live receiver (--url) it waits for the effects: a check
+passes as soon as no later span can make it false, or once the run has settled, and fails at the
+timeout with the evidence. Against a file (--file: OTLP JSON lines, the OpenTelemetry Collector's
+file exporter format) the file is the whole run, settled.
+
+Options:
+  --url URL            receiver HTTP URL (default: $TRACECHECK_URL)
+  --token TOKEN        bearer token (default: $TRACECHECK_TOKEN)
+  --run ID             the run id (test.run.id); with --file, optional: without it, every span counts
+  --file FILE          check an OTLP JSON-lines file offline instead of a receiver
+  --timeout DURATION   how long to wait for a verdict (default ${DEFAULT_TIMEOUT_MS / 1000}s)
+  --settle DURATION    quiet time before a settling check passes (default ${DEFAULT_SETTLE_MS}ms)
+
+Exit codes: 0 all hold; 1 one fails or times out (diagnostics on stdout); 2 usage, syntax or
+checker errors, an unreadable file or an unreachable receiver (on stderr).
+
+Example:
+  tracecheck check --run refund-42 'exactly 1 { name = "stripe.refund.create" && span.amount = 2500 } after "refund.requested"'
+`;
+
+/** A verdict to print: its message and whether it passed. */
+interface Printed {
+  pass: boolean;
+  message: string;
+}
+
+/** `tracecheck check`: returns the exit code. */
+export async function check(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      run: { type: 'string' },
+      file: { type: 'string' },
+      timeout: { type: 'string' },
+      settle: { type: 'string' },
+    },
+  });
+  if (positionals.length === 0) throw new UsageError('give at least one assertion, e.g. \'some "refund.requested"\'');
+  if (values.file !== undefined && values.url !== undefined) throw new UsageError('--url and --file are exclusive: check a live receiver or a file');
+  const timeoutMs = values.timeout === undefined ? undefined : parseDuration('--timeout', values.timeout);
+  const settleMs = values.settle === undefined ? undefined : parseDuration('--settle', values.settle);
+
+  // Every assertion must be valid before anything waits: a typo should not cost a timeout.
+  let invalid = false;
+  for (const text of positionals) {
+    try {
+      validateAssertion(text);
+    } catch (e) {
+      if (!(e instanceof LangError)) throw e;
+      err.write(`${renderError(e, text)}\n\n`);
+      invalid = true;
+    }
+  }
+  if (invalid) return 2;
+
+  let verdicts: Printed[];
+  if (values.file !== undefined) {
+    const spans = await readOtlpJsonLines(values.file);
+    const run = values.run === undefined ? spans : spans.inRun(values.run);
+    verdicts = positionals.map((text) => {
+      const r = checkSpans(run, text);
+      return { pass: r.decision.pass, message: r.message };
+    });
+  } else {
+    if (values.run === undefined) throw new UsageError('--run is required with a receiver: which run should be checked?');
+    const client = new TracecheckClient({ url: values.url, token: values.token });
+    const runId = values.run;
+    try {
+      verdicts = await Promise.all(positionals.map((text) => client.check(runId, text, { timeoutMs, settleMs })));
+    } catch (e) {
+      if (e instanceof ReceiverHttpError && e.status === 400) {
+        const body = e.body as { error?: { message?: string } };
+        err.write(`the receiver refused the assertion: ${body.error?.message ?? e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+  }
+  for (const v of verdicts) out.write(`${v.message}\n\n`);
+  const passed = verdicts.filter((v) => v.pass).length;
+  out.write(`${passed} of ${verdicts.length} check${verdicts.length === 1 ? '' : 's'} passed\n`);
+  return passed === verdicts.length ? 0 : 1;
+}
