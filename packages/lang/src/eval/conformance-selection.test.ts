@@ -73,7 +73,13 @@ const multiBase = [
 ];
 const multi = [...multiBase, multiBase[3]!];
 
-const runs: Record<string, Span[]> = { tree, timeline, multi, empty: [] };
+// Broken data: two spans naming each other as parent. Evaluation must end.
+const cycleX = mk('x', 't8', { name: 'x', parent: '00000000000000ff', at: 0, ms: 1 });
+const cycleY = mk('y', 't8', { name: 'y', parent: 'x', at: 1, ms: 1 });
+const cycle = [{ ...cycleX, parentSpanId: cycleY.spanId }, cycleY];
+label.set(cycle[0]!, 'x');
+
+const runs: Record<string, Span[]> = { tree, timeline, multi, cycle, empty: [] };
 
 /** [run, assertion, labels of the counted spans, holds]. */
 const cases: [string, string, string[], boolean][] = [
@@ -153,6 +159,10 @@ const cases: [string, string, string[], boolean][] = [
   ['multi', `one { link:spanID = "${idOf('publish')}" }`, ['consumer'], true],
   ['multi', 'exactly 5 { }', ['consumer', 'producer', 'publish', 'stray', 'write'], true],
   ['multi', 'some "db.write" after "queue.publish"', ['write'], true],
+  // a cyclic parent chain ends
+  ['cycle', 'some { name = "x" } >> { name = "y" }', ['y'], true],
+  ['cycle', 'some { name = "y" } << { }', ['x', 'y'], true],
+  ['cycle', 'no { } !> { }', [], true],
   // an empty run fails every check
   ['empty', 'no "anything"', [], false],
   ['empty', 'at most 3 { }', [], false],

@@ -38,9 +38,17 @@ export function renderTree(graph: RunGraph, options: TreeOptions = {}, indent = 
     if (lines.length >= maxLines) break;
     lines.push(`${pad}trace ${trace.traceId} (${trace.spans.length} span${trace.spans.length === 1 ? '' : 's'}, ${formatNanos(trace.endNanos - trace.startNanos)})`);
     const tops = trace.spans.filter((s) => trace.parent(s) === undefined).sort(byStart);
+    // Spans on a cyclic parent chain have no top; they are shown from the earliest one.
+    const rest = [...trace.spans].sort(byStart);
     const seen = new Set<Span>();
     const stack: [Span, number][] = tops.reverse().map((s) => [s, 1]);
-    while (stack.length > 0) {
+    let next = 0;
+    for (;;) {
+      if (stack.length === 0) {
+        while (next < rest.length && seen.has(rest[next]!)) next++;
+        if (next === rest.length) break;
+        stack.push([rest[next]!, 1]);
+      }
       const [span, depth] = stack.pop()!;
       if (seen.has(span)) continue; // a cyclic parent chain is shown once
       seen.add(span);
