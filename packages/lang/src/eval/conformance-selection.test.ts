@@ -79,7 +79,15 @@ const cycleY = mk('y', 't8', { name: 'y', parent: 'x', at: 1, ms: 1 });
 const cycle = [{ ...cycleX, parentSpanId: cycleY.spanId }, cycleY];
 label.set(cycle[0]!, 'x');
 
-const runs: Record<string, Span[]> = { tree, timeline, multi, cycle, empty: [] };
+// Spans whose parents never arrived: two under one missing parent, one with a child of its own.
+const orphans = [
+  mk('o1', 't9', { parent: 'eeeeeeeeeeeeeeee', at: 0, ms: 5 }),
+  mk('o2', 't9', { parent: 'eeeeeeeeeeeeeeee', at: 1, ms: 5 }),
+  mk('o3', 't9', { parent: 'dddddddddddddddd', at: 2, ms: 5 }),
+  mk('o3child', 't9', { parent: 'o3', at: 3, ms: 1 }),
+];
+
+const runs: Record<string, Span[]> = { tree, timeline, multi, cycle, orphans, empty: [] };
 
 /** [run, assertion, labels of the counted spans, holds]. */
 const cases: [string, string, string[], boolean][] = [
@@ -159,6 +167,12 @@ const cases: [string, string, string[], boolean][] = [
   ['multi', `one { link:spanID = "${idOf('publish')}" }`, ['consumer'], true],
   ['multi', 'exactly 5 { }', ['consumer', 'producer', 'publish', 'stray', 'write'], true],
   ['multi', 'some "db.write" after "queue.publish"', ['write'], true],
+  // a span whose parent never arrived roots its own subtree; spans under one missing parent are siblings
+  ['orphans', 'some { name = "o3" } > { }', ['o3child'], true],
+  ['orphans', 'some { name = "o3" } >> { }', ['o3child'], true],
+  ['orphans', 'some { name = "o1" } ~ { }', ['o2'], true],
+  ['orphans', 'some { } !> { }', ['o1', 'o2', 'o3'], true],
+  ['orphans', 'no { trace:rootName != nil }', [], true],
   // a cyclic parent chain ends
   ['cycle', 'some { name = "x" } >> { name = "y" }', ['y'], true],
   ['cycle', 'some { name = "y" } << { }', ['x', 'y'], true],

@@ -3,7 +3,10 @@
  * `L > R` the R whose parent is in L, `L < R` the R that are the parent of some L, `>>` / `<<`
  * descendant / ancestor, `L ~ R` the R sharing a parent with some other span of L. The negated forms
  * (`!>` ...) return the R without the relation; the union forms (`&>` ...) both sides of every
- * related pair. Only arrived spans link a chain: a span whose parent never arrived has no ancestors.
+ * related pair. Only arrived spans link a chain: a span whose parent never arrived has no ancestors
+ * and roots its own subtree (Tempo drops such subtrees from structure altogether; keeping them lets
+ * `{ kind = server } > { ... }` work under an uninstrumented caller). Siblings share a parent span
+ * id, arrived or not; roots have no siblings.
  */
 import type { Span } from '@tracecheck/model';
 import type { NegatedStructuralOperator, StructuralOperator, UnionStructuralOperator } from '../ast.js';
