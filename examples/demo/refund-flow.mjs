@@ -1,0 +1,72 @@
+// A refund flow with real side effects over HTTP: the shop refunds a charge at a (local, fake)
+// payment provider, emails the customer, and notifies the warehouse by webhook. It has a planted
+// bug — the webhook is retried without an idempotency key, so it fires twice — that unit tests and a
+// click-through would not see, and a tracecheck assertion does.
+//
+// Runs as its own process: TRACECHECK_RUN_ID names the run, OTEL_EXPORTER_OTLP_ENDPOINT the receiver.
+import http from 'node:http';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { startTracing } from './tracing.mjs';
+
+const provider = startTracing('refund-service');
+const tracer = trace.getTracer('refund-demo', '1.0.0');
+
+/** A local stand-in for a third-party API: answers JSON, records nothing. */
+function fakeApi(reply) {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(reply(JSON.parse(body || '{}'))));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+async function postJson(server, path, payload) {
+  const { port } = server.address();
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+  return res.json();
+}
+
+/** One outbound business effect as a CLIENT span, with its payload recorded. */
+function effect(name, attributes, payload, fn) {
+  return tracer.startActiveSpan(name, { kind: SpanKind.CLIENT, attributes: { ...attributes, 'effect.payload': JSON.stringify(payload) } }, async (span) => {
+    try {
+      return await fn();
+    } catch (err) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function refund(orderId, amount, stripe, mail, warehouse) {
+  await tracer.startActiveSpan('refund.requested', { kind: SpanKind.SERVER, attributes: { 'order.id': orderId } }, async (span) => {
+    span.end();
+  });
+  const charge = { charge: `ch_${orderId}`, amount };
+  await effect('stripe.refund.create', { amount, currency: 'EUR' }, charge, () => postJson(stripe, '/v1/refunds', charge));
+  const email = { to: 'customer@example.com', template: 'refund-confirmation' };
+  await effect('email.send', { template: email.template }, email, () => postJson(mail, '/send', email));
+  const notice = { order: orderId, event: 'refunded' };
+  // The planted bug: a "retry" that is not one.
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    await effect('warehouse.webhook', { attempt }, notice, () => postJson(warehouse, '/hooks/refund', notice));
+  }
+}
+
+const runId = process.env.TRACECHECK_RUN_ID ?? 'demo';
+const [stripe, mail, warehouse] = await Promise.all([fakeApi((b) => ({ id: 're_1', status: 'succeeded', amount: b.amount })), fakeApi(() => ({ queued: true })), fakeApi(() => ({ ok: true }))]);
+try {
+  // What a test does: the triggering action carries the run id as W3C baggage.
+  const ctx = propagation.setBaggage(context.active(), propagation.createBaggage({ 'test.run.id': { value: runId } }));
+  await context.with(ctx, () => refund('A-1001', 2500, stripe, mail, warehouse));
+} finally {
+  for (const s of [stripe, mail, warehouse]) s.close();
+  await provider.shutdown(); // flushes the last spans before the process exits
+}
+console.log(`refund flow done (run ${runId})`);
