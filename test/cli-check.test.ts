@@ -45,7 +45,7 @@ describe('tracecheck check', () => {
   it('exits 1 with the diagnostics on stdout when one fails', async () => {
     const r = await live('some "refund.requested"', 'exactly 1 "warehouse.webhook"');
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/✗ exactly 1 "warehouse.webhook"/);
+    expect(r.stdout).toMatch(/✘ exactly 1 "warehouse.webhook"/);
     expect(r.stdout).toMatch(/Received: 2/);
     expect(r.stdout).toMatch(/1 of 2 checks passed/);
   });

@@ -58,6 +58,5 @@ export type { Decidable, DecidableOutcome, DecideOptions, Decision, RunSource, S
 export { storeRunSource } from './decide/store-source.js';
 export { checkRun, checkSpans, prepareCheck } from './decide/run-check.js';
 export type { CheckResult } from './decide/run-check.js';
-export type { VerdictJson } from './decide/verdict.js';
-export { buildRunGraph, compileAssertion, EvalCompileError } from './eval/index.js';
-export type { CompiledAssertion, EvalCompileErrorCode, Exclusion, Outcome, RunGraph, TraceGraph } from './eval/index.js';
+export { buildRunGraph, compileAssertion, describeExpected, EvalCompileError, findNearMisses, formatNanos, renderTree, renderVerdict, summarizeSpan, verdictJson } from './eval/index.js';
+export type { CompiledAssertion, EvalCompileErrorCode, Exclusion, NearMiss, Outcome, RunGraph, SpanSummary, TraceGraph, TreeOptions, VerdictJson } from './eval/index.js';

@@ -4,11 +4,10 @@
  */
 import type { Span } from '@tracecheck/model';
 import type { Assertion } from '../ast.js';
-import { type CompiledAssertion, compileAssertion, type Outcome } from '../eval/index.js';
+import { type CompiledAssertion, compileAssertion, type Outcome, renderVerdict, type VerdictJson, verdictJson } from '../eval/index.js';
 import { formatAssertion } from '../format.js';
 import { validateAssertion } from '../validate.js';
 import { type DecideOptions, type Decision, decide, decideComplete, type RunSource } from './decide.js';
-import { renderDecision, type VerdictJson, verdictJson } from './verdict.js';
 
 /** A decided check: the decision, its rendered message and its JSON form. */
 export interface CheckResult {
@@ -27,7 +26,8 @@ export function prepareCheck(assertion: string | Assertion): { text: string; com
 }
 
 function result(text: string, decision: Decision<Outcome>): CheckResult {
-  return { assertion: text, decision, message: renderDecision(text, decision), json: verdictJson(text, decision) };
+  const spans = decision.outcome.graph.spans;
+  return { assertion: text, decision, message: renderVerdict(text, decision, spans), json: verdictJson(text, decision, spans) };
 }
 
 /** Decides an assertion against a live run, waiting as DESIGN.md's "Deciding" says. */

@@ -3,6 +3,12 @@
  * after the end of some Q-span anywhere in the run, `before Q` those ending at or before the start of
  * some Q-span, `within D` those starting at most D after the run's earliest span start. An order
  * clause whose Q matches nothing fails the check instead of passing vacuously.
+ *
+ * Order is judged with a clock tolerance of `ORDER_TOLERANCE_NANOS` (1 ms), a deliberate difference
+ * from exact comparison: OpenTelemetry JS stamps a span's start with `Date.now()` (whole
+ * milliseconds) and its end as that start plus a precise duration, so a span that really began
+ * after another ended can be reported as starting up to 1 ms before it. Within the tolerance, both
+ * readings are possible, and the clause gives the service the benefit of the doubt.
  */
 import type { Span } from '@tracecheck/model';
 import type { Clause } from '../ast.js';
@@ -39,6 +45,9 @@ export interface CompiledClause {
   /** Narrows `matches`; returns the kept ones, records exclusions, or a problem when Q matched nothing. */
   apply(matches: readonly Span[], graph: RunGraph): { kept: Span[]; excluded: Exclusion[]; problem?: string };
 }
+
+/** How far apart two instants must be for `after` / `before` to call them out of order. */
+export const ORDER_TOLERANCE_NANOS = 1_000_000n;
 
 export function compileClause(clause: Clause, regexes: RegexCache): CompiledClause {
   const text = formatClause(clause);
@@ -80,7 +89,7 @@ export function compileClause(clause: Clause, regexes: RegexCache): CompiledClau
       const excluded: Exclusion[] = [];
       for (const s of matches) {
         const miss = after ? s.startTimeUnixNano - anchor.endTimeUnixNano : s.endTimeUnixNano - anchor.startTimeUnixNano;
-        if (after ? miss >= 0n : miss <= 0n) kept.push(s);
+        if (after ? miss > -ORDER_TOLERANCE_NANOS : miss < ORDER_TOLERANCE_NANOS) kept.push(s);
         else excluded.push({ span: s, clause: text, kind: clause.type, anchor, missByNanos: miss });
       }
       return { kept, excluded };
