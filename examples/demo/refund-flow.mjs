@@ -45,9 +45,7 @@ function effect(name, attributes, payload, fn) {
 }
 
 async function refund(orderId, amount, stripe, mail, warehouse) {
-  await tracer.startActiveSpan('refund.requested', { kind: SpanKind.SERVER, attributes: { 'order.id': orderId } }, async (span) => {
-    span.end();
-  });
+  tracer.startSpan('refund.requested', { attributes: { 'order.id': orderId, amount } }).end();
   const charge = { charge: `ch_${orderId}`, amount };
   await effect('stripe.refund.create', { amount, currency: 'EUR' }, charge, () => postJson(stripe, '/v1/refunds', charge));
   const email = { to: 'customer@example.com', template: 'refund-confirmation' };
@@ -64,7 +62,15 @@ const [stripe, mail, warehouse] = await Promise.all([fakeApi((b) => ({ id: 're_1
 try {
   // What a test does: the triggering action carries the run id as W3C baggage.
   const ctx = propagation.setBaggage(context.active(), propagation.createBaggage({ 'test.run.id': { value: runId } }));
-  await context.with(ctx, () => refund('A-1001', 2500, stripe, mail, warehouse));
+  await context.with(ctx, () =>
+    tracer.startActiveSpan('POST /refunds', { kind: SpanKind.SERVER }, async (span) => {
+      try {
+        await refund('A-1001', 2500, stripe, mail, warehouse);
+      } finally {
+        span.end();
+      }
+    }),
+  );
 } finally {
   for (const s of [stripe, mail, warehouse]) s.close();
   await provider.shutdown(); // flushes the last spans before the process exits

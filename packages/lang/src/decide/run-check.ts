@@ -4,7 +4,7 @@
  */
 import type { Span } from '@tracecheck/model';
 import type { Assertion } from '../ast.js';
-import { type CompiledAssertion, compileAssertion, type Outcome, renderVerdict, type VerdictJson, verdictJson } from '../eval/index.js';
+import { type CompiledAssertion, compileAssertion, type Outcome, type VerdictJson, verdictJson } from '../eval/index.js';
 import { formatAssertion } from '../format.js';
 import { validateAssertion } from '../validate.js';
 import { type DecideOptions, type Decision, decide, decideComplete, type RunSource } from './decide.js';
@@ -26,8 +26,8 @@ export function prepareCheck(assertion: string | Assertion): { text: string; com
 }
 
 function result(text: string, decision: Decision<Outcome>): CheckResult {
-  const spans = decision.outcome.graph.spans;
-  return { assertion: text, decision, message: renderVerdict(text, decision, spans), json: verdictJson(text, decision, spans) };
+  const json = verdictJson(text, decision, decision.outcome.graph.spans);
+  return { assertion: text, decision, message: json.message, json };
 }
 
 /** Decides an assertion against a live run, waiting as DESIGN.md's "Deciding" says. */

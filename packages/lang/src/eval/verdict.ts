@@ -107,6 +107,8 @@ export function renderVerdict(assertionText: string, decision: Decision<Outcome>
 
   const tooMany = o.max !== undefined && o.count > o.max;
   out.push('', ...listSpans(tooMany ? `Matched (${o.count}, ${o.count - o.max!} more than allowed):` : `Matched (${o.count}):`, o.matches, describe));
+  // A pass needs no more evidence than what it counted; the tree and the misses are for failures.
+  if (decision.pass) return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd();
   if (o.excluded.length > 0) {
     const byClause = new Map<string, Exclusion[]>();
     for (const e of o.excluded) byClause.set(e.clause, [...(byClause.get(e.clause) ?? []), e]);
