@@ -15,7 +15,7 @@ describe('runs', () => {
 
   it('keeps two runs exporting concurrently apart', async () => {
     const emit = async (runId: string, protocol: 'http/protobuf' | 'grpc') => {
-      const provider = providerFor([exporterFor(protocol, receiver)], { 'service.name': runId });
+      const provider = providerFor([exporterFor(protocol, receiver)], { 'service.name': runId }, { batch: true });
       const tracer = provider.getTracer('isolation');
       for (let i = 0; i < 40; i++) {
         const root = tracer.startSpan(`order ${i}`, { attributes: { 'test.run.id': runId } });
@@ -31,9 +31,9 @@ describe('runs', () => {
     const [a, b] = await Promise.all([waitForSpans(receiver.httpUrl, 'iso-a', 80), waitForSpans(receiver.httpUrl, 'iso-b', 80)]);
     expect(a).toHaveLength(80);
     expect(b).toHaveLength(80);
-    const service = (s: (typeof a)[number]) => s.resource.attributes.find((x) => x.key === 'service.name')?.value;
-    expect(new Set(a.map(service))).toEqual(new Set([{ stringValue: 'iso-a' }]));
-    expect(new Set(b.map((s) => JSON.stringify(service(s))))).toEqual(new Set([JSON.stringify({ stringValue: 'iso-b' })]));
+    const services = (spans: typeof a) => new Set(spans.map((s) => JSON.stringify(s.resource.attributes.find((x) => x.key === 'service.name')?.value)));
+    expect(services(a)).toEqual(new Set([JSON.stringify({ stringValue: 'iso-a' })]));
+    expect(services(b)).toEqual(new Set([JSON.stringify({ stringValue: 'iso-b' })]));
     const aTraces = new Set(a.map((s) => s.traceId));
     expect(b.some((s) => aTraces.has(s.traceId))).toBe(false);
   });
