@@ -32,7 +32,9 @@ function* sourceFiles(dir) {
 for (const pkg of readdirSync(join(root, 'packages'))) {
   const dir = join(root, 'packages', pkg);
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const declared = new Set(Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.devDependencies }));
+  // Runtime dependencies follow the direction; devDependencies serve the package's own tests only.
+  const declared = new Set(Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies }));
+  const devDeclared = new Set(Object.keys(manifest.devDependencies ?? {}));
   const rule = allowed[pkg];
   if (!rule) {
     problems.push(`packages/${pkg}: not in scripts/check-deps.mjs; add it with the packages it may depend on`);
@@ -61,8 +63,8 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
       }
       if (spec.startsWith('node:')) continue;
       const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
-      const isTest = /\.test\.[mc]?[jt]s$/.test(file);
-      if (!declared.has(name) && !(isTest && rootDevDeps.includes(name))) problems.push(`${where}: imports '${name}', which packages/${pkg}/package.json does not declare`);
+      const isTest = /\.test\.[mc]?[jt]s$/.test(file) || file.includes('/test-support/') || file.includes('/testing/');
+      if (!declared.has(name) && !(isTest && (devDeclared.has(name) || rootDevDeps.includes(name)))) problems.push(`${where}: imports '${name}', which packages/${pkg}/package.json does not declare`);
       if (/^@tracecheck\/[^/]+\/(src|dist)\//.test(spec)) problems.push(`${where}: '${spec}' imports another package's internals`);
     }
   }

@@ -1,0 +1,72 @@
+import { createSpan } from '@tracecheck/model';
+import { type Receiver, startReceiver } from '@tracecheck/receiver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckFailedError, TracecheckClient } from './client.js';
+import { MissingUrlError, ReceiverHttpError, ReceiverUnreachableError } from './errors.js';
+
+// The client against a real receiver over a real socket.
+
+let n = 0;
+const span = (run: string, name: string, attributes: Record<string, unknown> = {}) =>
+  createSpan({ traceId: 'cd'.repeat(16), spanId: (++n).toString(16).padStart(16, '0'), name, attributes: { 'test.run.id': run, ...attributes } });
+
+describe('TracecheckClient', () => {
+  let receiver: Receiver;
+  let client: TracecheckClient;
+  beforeAll(async () => {
+    receiver = await startReceiver({ httpPort: 0, grpcPort: false, token: 't0ken' });
+    client = new TracecheckClient({ url: `${receiver.httpUrl}/`, token: 't0ken' });
+  });
+  afterAll(() => receiver.stop());
+
+  it('lists runs and reads a run back as model spans, types intact', async () => {
+    const sent = [span('c-1', 'stripe.refund.create', { amount: 2500n, ratio: 0.5, big: 9007199254740993n })];
+    receiver.store.add(sent);
+    expect((await client.runs()).find((r) => r.id === 'c-1')).toMatchObject({ id: 'c-1', spans: 1, traces: 1 });
+    expect(await client.spans('c-1')).toEqual(sent);
+    expect(await client.spans('unknown-run')).toEqual([]);
+  });
+
+  it('deletes a run', async () => {
+    receiver.store.add([span('c-del', 'x')]);
+    await client.deleteRun('c-del');
+    expect(await client.spans('c-del')).toEqual([]);
+    await client.deleteRun('c-del'); // idempotent
+  });
+
+  it('checks: resolves with the verdict, pass or fail', async () => {
+    receiver.store.add([span('c-2', 'email.send'), span('c-2', 'email.send')]);
+    expect(await client.check('c-2', 'some "email.send"')).toMatchObject({ pass: true, reason: 'held' });
+    const fail = await client.check('c-2', 'exactly 1 "email.send"', { timeoutMs: 2000, settleMs: 50 });
+    expect(fail).toMatchObject({ pass: false, reason: 'hopeless' });
+    expect(fail.message).toMatch(/Received: 2 matching spans/);
+  });
+
+  it('waitFor rejects with the verdict when the check fails', async () => {
+    receiver.store.add([span('c-3', 'charge')]);
+    await expect(client.waitFor('c-3', 'some "charge"')).resolves.toMatchObject({ pass: true });
+    const err = await client.waitFor('c-3', 'some "refund"', { timeoutMs: 100 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CheckFailedError);
+    expect((err as CheckFailedError).verdict.reason).toBe('timeout');
+    expect((err as CheckFailedError).message).toMatch(/some "refund"/);
+  });
+
+  it('surfaces a syntax error with its position', async () => {
+    const err = await client.check('c-2', 'some { name = }').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReceiverHttpError);
+    expect((err as ReceiverHttpError).status).toBe(400);
+    expect((err as ReceiverHttpError).body).toMatchObject({ error: { line: 1, column: 15 } });
+  });
+
+  it('says what is wrong when the receiver cannot be used', async () => {
+    await expect(new TracecheckClient({ url: receiver.httpUrl }).runs()).rejects.toMatchObject({ status: 401 });
+    await expect(new TracecheckClient({ url: 'http://127.0.0.1:1' }).runs()).rejects.toBeInstanceOf(ReceiverUnreachableError);
+    const saved = process.env.TRACECHECK_URL;
+    delete process.env.TRACECHECK_URL;
+    try {
+      expect(() => new TracecheckClient()).toThrow(MissingUrlError);
+    } finally {
+      if (saved !== undefined) process.env.TRACECHECK_URL = saved;
+    }
+  });
+});
