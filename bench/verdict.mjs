@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// Time to verdict and evaluation cost, measured side by side in one run.
+//
+//   pnpm run build && node bench/verdict.mjs [--positive 200] [--settling 40]
+//
+// 1. Time to verdict: a check waits on an embedded receiver (POST /api/check over HTTP); then the
+//    deciding span is posted (OTLP/HTTP protobuf). Measured from the moment the store holds that span
+//    (a store subscription records it) to the moment the client has the verdict. Positive checks
+//    (`some`) should answer at once; settling checks (`exactly 1`) after the settle window (300 ms),
+//    so for them the overhead beyond the window is printed too.
+// 2. Evaluation of selectors over a run of 100,000 spans (10,000 traces x 10 spans), median of
+//    several runs, beside a hand-written JS loop doing the simplest of them (the baseline).
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { TracecheckClient } from '@tracecheck/client';
+import { compileAssertion, parseAssertion } from '@tracecheck/lang';
+import { createResource, createSpan } from '@tracecheck/model';
+import { encodeProtobufRequest } from '@tracecheck/otlp';
+import { startReceiver } from '@tracecheck/receiver';
+
+const { values } = parseArgs({ options: { positive: { type: 'string', default: '200' }, settling: { type: 'string', default: '40' } } });
+
+let n = 0;
+const span = (run, name, extra = {}) =>
+  createSpan({ traceId: (++n).toString(16).padStart(32, '0'), spanId: n.toString(16).padStart(16, '0'), name, attributes: { 'test.run.id': run, ...extra } });
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+const fmt = (ms) => `${ms.toFixed(2)} ms`;
+
+async function timeToVerdict(receiver, client, kind, count) {
+  const samples = [];
+  for (let i = 0; i < count; i++) {
+    const run = `${kind}-${i}`;
+    receiver.store.add([span(run, 'refund.requested')]);
+    let arrived;
+    const off = receiver.store.subscribe(run, (u) => {
+      if (u.spans.some((s) => s.name === 'stripe.refund.create')) arrived = performance.now();
+    });
+    const assertion = kind === 'positive' ? 'some "stripe.refund.create"' : 'exactly 1 "stripe.refund.create"';
+    const verdict = client.check(run, assertion, { timeoutMs: 10_000, settleMs: 300 });
+    await new Promise((r) => setTimeout(r, 20)); // the check is waiting
+    const res = await fetch(`${receiver.httpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: Buffer.from(encodeProtobufRequest([span(run, 'stripe.refund.create')])) });
+    if (res.status !== 200) throw new Error(`export answered ${res.status}`);
+    const v = await verdict;
+    const done = performance.now();
+    off();
+    if (!v.pass) throw new Error(`${kind} check failed: ${v.message}`);
+    samples.push(done - arrived);
+    receiver.store.deleteRun(run);
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+function bigRun() {
+  const resource = [createResource({ 'service.name': 'api' }), createResource({ 'service.name': 'payments' })];
+  const spans = [];
+  for (let t = 0; t < 10_000; t++) {
+    const traceId = (t + 1).toString(16).padStart(32, '0');
+    const start = 1_700_000_000_000_000_000n + BigInt(t) * 1_000_000_000n;
+    const rootId = (t * 10 + 1).toString(16).padStart(16, '0');
+    for (let i = 0; i < 10; i++) {
+      const id = (t * 10 + i + 1).toString(16).padStart(16, '0');
+      spans.push(
+        createSpan({
+          traceId,
+          spanId: id,
+          parentSpanId: i === 0 ? '' : rootId,
+          name: i === 0 ? 'POST /refunds' : ['db.query', 'stripe.refund.create', 'email.send', 'cache.get'][i % 4],
+          kind: i === 0 ? 2 : 3,
+          startTimeUnixNano: start + BigInt(i) * 1_000_000n,
+          endTimeUnixNano: start + BigInt(i) * 1_000_000n + 500_000n,
+          attributes: { 'test.run.id': 'big', amount: 2500 + (t % 7), 'http.route': `/v1/refunds/${t}`, retry: i % 3 === 0 },
+          status: { code: t % 50 === 0 && i === 2 ? 2 : 0 },
+          resource: resource[i % 2],
+        }),
+      );
+    }
+  }
+  return spans;
+}
+
+function median(fn, runs = 7) {
+  fn(); // warm-up
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+const receiver = await startReceiver({ httpPort: 0, grpcPort: false });
+try {
+  const client = new TracecheckClient({ url: receiver.httpUrl });
+  console.log(`tracecheck verdict benchmark, node ${process.version}\n`);
+  console.log('time to verdict (deciding span stored -> client has the verdict):');
+  for (const [kind, count] of [['positive', Number(values.positive)], ['settling', Number(values.settling)]]) {
+    const s = await timeToVerdict(receiver, client, kind, count);
+    const extra = kind === 'settling' ? `   (beyond the 300 ms settle window: p50 ${fmt(percentile(s, 50) - 300)}, p99 ${fmt(percentile(s, 99) - 300)})` : '';
+    console.log(`  ${kind.padEnd(9)} n=${count}  p50 ${fmt(percentile(s, 50))}  p99 ${fmt(percentile(s, 99))}  max ${fmt(s.at(-1))}${extra}`);
+  }
+
+  const spans = bigRun();
+  console.log(`\nevaluation over one run of ${spans.length} spans (${spans.length / 10} traces), median of 7:`);
+  const baseline = median(() => spans.filter((s) => s.name === 'stripe.refund.create').length);
+  console.log(`  ${'baseline: JS filter on name'.padEnd(68)} ${fmt(baseline).padStart(10)}`);
+  for (const text of [
+    'some "stripe.refund.create"',
+    'exactly 2500 { name = "stripe.refund.create" && span.amount = 2500 }',
+    'some { span.http.route =~ "/v1/refunds/1.*" && kind = client }',
+    'no { kind = server } > { status = error && name = "email.send" }',
+    'at least 1 { name = "email.send" } after "POST /refunds"',
+    'some { kind = server } !> { name = "nothing" }',
+  ]) {
+    const compiled = compileAssertion(parseAssertion(text));
+    const ms = median(() => compiled.evaluate(spans));
+    console.log(`  ${text.padEnd(68)} ${fmt(ms).padStart(10)}  (${(ms / baseline).toFixed(0)}x baseline)`);
+  }
+} finally {
+  await receiver.stop();
+}
