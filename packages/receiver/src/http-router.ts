@@ -5,6 +5,7 @@ import { HttpError } from './http-error.js';
 import type { ReceiverLimits } from './limits.js';
 import { handleHttpExport, otlpFormat, sendOtlpError } from './otlp-http.js';
 import { handleCheck } from './check-api.js';
+import { handleDiscard } from './otlp-discard.js';
 import { deleteRun, getRunSpans, health, listRuns } from './query-api.js';
 import { sendJsonError } from './respond.js';
 
@@ -27,6 +28,8 @@ const OTLP_TRACES_PATH = '/v1/traces';
 
 const routes: readonly Route[] = [
   { path: ['v1', 'traces'], methods: { POST: (req, res, ctx) => handleHttpExport(req, res, ctx) } },
+  { path: ['v1', 'metrics'], methods: { POST: (req, res, ctx) => handleDiscard(req, res, ctx.limits) } },
+  { path: ['v1', 'logs'], methods: { POST: (req, res, ctx) => handleDiscard(req, res, ctx.limits) } },
   { path: ['healthz'], methods: { GET: (req, res) => health(req, res) } },
   { path: ['api', 'runs'], methods: { GET: (req, res, ctx) => listRuns(req, res, ctx.store) } },
   { path: ['api', 'runs', ':'], methods: { DELETE: (req, res, ctx, [id]) => deleteRun(req, res, ctx.store, id!) } },

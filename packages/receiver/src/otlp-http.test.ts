@@ -222,3 +222,17 @@ describe('POST /v1/traces, refused requests', () => {
     await r.stop();
   });
 });
+
+describe('POST /v1/metrics and /v1/logs', () => {
+  it.each(['/v1/metrics', '/v1/logs'])('accepts and discards %s, storing nothing', async (path) => {
+    const r = await testReceiver();
+    const proto = await fetch(`${r.httpUrl}${path}`, { method: 'POST', body: new Uint8Array([0x0a, 0x00]), headers: { 'content-type': 'application/x-protobuf' } });
+    expect(proto.status).toBe(200);
+    expect((await proto.arrayBuffer()).byteLength).toBe(0);
+    const json = await fetch(`${r.httpUrl}${path}`, { method: 'POST', body: '{"resourceMetrics":[]}', headers: { 'content-type': 'application/json' } });
+    expect(json.status).toBe(200);
+    expect(await json.json()).toEqual({});
+    expect((await fetch(`${r.httpUrl}${path}`, { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    expect(r.store.spanCount).toBe(0);
+  });
+});
