@@ -46,8 +46,12 @@ export interface JsonSpan {
   scope: { name: string; version: string; attributes: JsonKeyValue[]; droppedAttributesCount: number; schemaUrl: string };
 }
 
-/** Non-finite doubles have no JSON number form; OTLP/JSON (proto3 mapping) spells them as strings. */
+/**
+ * Non-finite doubles have no JSON number form; OTLP/JSON (proto3 mapping) spells them as strings.
+ * So is -0, which JSON.stringify would print as 0.
+ */
 function jsonDouble(n: number): number | string {
+  if (Object.is(n, -0)) return '-0';
   if (Number.isFinite(n)) return n;
   return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
 }

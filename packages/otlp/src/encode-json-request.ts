@@ -1,4 +1,4 @@
-import type { AnyValue, Attributes, Span, SpanEvent, SpanLink } from '@tracecheck/model';
+import { attributesToJson as keyValues, type Span, type SpanEvent, type SpanLink } from '@tracecheck/model';
 import { groupSpans } from './group-spans.js';
 
 /*
@@ -16,41 +16,6 @@ export interface JsonResourceSpans {
   resource: { attributes: object[]; droppedAttributesCount?: number };
   scopeSpans: { scope: object; spans: object[]; schemaUrl?: string }[];
   schemaUrl?: string;
-}
-
-function jsonDouble(n: number): number | string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (n === Infinity) return 'Infinity';
-  if (n === -Infinity) return '-Infinity';
-  // JSON.stringify(-0) is "0": the string keeps the sign.
-  return Object.is(n, -0) ? '-0' : n;
-}
-
-function anyValue(v: AnyValue): object {
-  switch (v.type) {
-    case 'string':
-      return { stringValue: v.value };
-    case 'bool':
-      return { boolValue: v.value };
-    case 'int':
-      return { intValue: v.value.toString() };
-    case 'double':
-      return { doubleValue: jsonDouble(v.value) };
-    case 'bytes':
-      return { bytesValue: Buffer.from(v.value.buffer, v.value.byteOffset, v.value.byteLength).toString('base64') };
-    case 'array':
-      return { arrayValue: { values: v.value.map(anyValue) } };
-    case 'kvlist':
-      return { kvlistValue: { values: keyValues(v.value) } };
-    case 'empty':
-      return {};
-  }
-}
-
-function keyValues(attributes: Attributes): object[] {
-  const out: object[] = [];
-  for (const [key, value] of attributes) out.push({ key, value: anyValue(value) });
-  return out;
 }
 
 /** Copies the entries whose value is not the proto3 default ('' , 0, empty list). */
