@@ -138,19 +138,22 @@ export function linkAttr(name: string): Expression<'attribute'> { return attribu
 export function instrumentationAttr(name: string): Expression<'attribute'> { return attribute('instrumentation', name); }
 
 /** Value types of the intrinsics, for TypeScript (a test keeps it equal to `INTRINSICS`). */
-export interface IntrinsicTypes {
-  'name': 'string'; 'span:name': 'string';
-  'kind': 'kind'; 'span:kind': 'kind';
-  'status': 'status'; 'span:status': 'status';
-  'statusMessage': 'string'; 'span:statusMessage': 'string';
-  'duration': 'duration'; 'span:duration': 'duration';
-  'span:id': 'string'; 'span:parentID': 'string'; 'span:childCount': 'int';
-  'trace:id': 'string'; 'trace:duration': 'duration'; 'traceDuration': 'duration';
-  'trace:rootName': 'string'; 'rootName': 'string'; 'trace:rootService': 'string'; 'rootServiceName': 'string';
-  'event:name': 'string'; 'event:timeSinceStart': 'duration';
-  'link:traceID': 'string'; 'link:spanID': 'string';
-  'instrumentation:name': 'string'; 'instrumentation:version': 'string';
-}
+export const INTRINSIC_TYPES = {
+  'name': 'string', 'span:name': 'string',
+  'kind': 'kind', 'span:kind': 'kind',
+  'status': 'status', 'span:status': 'status',
+  'statusMessage': 'string', 'span:statusMessage': 'string',
+  'duration': 'duration', 'span:duration': 'duration',
+  'span:id': 'string', 'span:parentID': 'string', 'span:childCount': 'int',
+  'trace:id': 'string', 'trace:duration': 'duration', 'traceDuration': 'duration',
+  'trace:rootName': 'string', 'rootName': 'string', 'trace:rootService': 'string', 'rootServiceName': 'string',
+  'event:name': 'string', 'event:timeSinceStart': 'duration',
+  'link:traceID': 'string', 'link:spanID': 'string',
+  'instrumentation:name': 'string', 'instrumentation:version': 'string',
+} as const satisfies Record<IntrinsicName, ValueType>;
+
+/** The value type of each intrinsic spelling. */
+export type IntrinsicTypes = typeof INTRINSIC_TYPES;
 
 /** An intrinsic, spelled as in the text (`'name'`, `'span:name'`, `'trace:rootService'`, legacy `'traceDuration'`). */
 export function intrinsic<N extends IntrinsicName>(name: N): Expression<IntrinsicTypes[N]> {

@@ -6,7 +6,7 @@
 export { BuilderError } from './errors.js';
 export type { BuilderErrorCode } from './errors.js';
 export type { DurationText, DurationUnit, PlainValue } from './values.js';
-export { Expression, attr, spanAttr, resourceAttr, eventAttr, linkAttr, instrumentationAttr, intrinsic, not, neg } from './expression.js';
+export { Expression, INTRINSIC_TYPES, attr, spanAttr, resourceAttr, eventAttr, linkAttr, instrumentationAttr, intrinsic, not, neg } from './expression.js';
 export type { Condition, IntrinsicTypes, Numeric, Operand, Orderable, PlainFor } from './expression.js';
 export { lit } from './literals.js';
 export { Clauses, SelectionSpec, SpanFilter, SpanSet, span } from './selection.js';

@@ -101,6 +101,7 @@ function filterCode(expr: Expr | null): string {
   let code: string;
   if (fields.length === 1 && fields[0]![0] === 'name') code = `span(${fields[0]![1]})`;
   else if (fields.length > 0) code = `span({ ${fields.map(([k, v]) => `${k}: ${v}`).join(', ')} })`;
+  else if (whereField(parts[0]!) !== undefined) code = 'span()';
   else code = `span(${exprCode(parts[i++]!).code})`;
   while (i < parts.length) {
     const group: [string, string][] = [];
@@ -163,7 +164,8 @@ function exprCode(e: Expr): { code: string; type: ValueType } {
       if ((e.op === '=' || e.op === '!=') && e.right.type === 'nil' && e.left.type !== 'nil') {
         return { code: `${left.code}.${e.op === '=' ? 'missing' : 'exists'}()`, type: 'bool' };
       }
-      const plain = plainCode(e.right, left.type);
+      // `and` / `or` take conditions only; every other operator also takes a plain value.
+      const plain = e.op === '&&' || e.op === '||' ? undefined : plainCode(e.right, left.type);
       const right = plain === undefined ? exprCode(e.right) : undefined;
       const code = `${left.code}.${EXPR_METHOD[e.op]}(${plain ?? right!.code})`;
       if (BOOLEAN_OPS.has(e.op)) return { code, type: 'bool' };
