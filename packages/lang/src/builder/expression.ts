@@ -10,7 +10,7 @@ import { intrinsicInfo } from '../intrinsics.js';
 import type { IntrinsicName, ValueType } from '../intrinsics.js';
 import { BuilderError } from './errors.js';
 import type { DurationText } from './values.js';
-import { plainExpr } from './values.js';
+import { literalType, plainExpr } from './values.js';
 
 /** Types that order with `< <= > >=`. */
 export type Orderable = 'int' | 'float' | 'duration' | 'string' | 'attribute';
@@ -92,7 +92,8 @@ export class Expression<K extends ValueType = ValueType> {
 
   private arithmetic<T extends ValueType>(op: ArithmeticOperator, value: unknown): Expression<T> {
     const right = operandExpr(value, this.type);
-    const type = this.type !== 'attribute' ? this.type : value instanceof Expression ? value.type : 'attribute';
+    // As the checker infers it: the left side's type, or the right side's when the left is an attribute.
+    const type = this.type !== 'attribute' ? this.type : value instanceof Expression ? value.type : literalType(right) ?? 'attribute';
     return binary(op, this, right, type);
   }
 }

@@ -10,7 +10,7 @@ import { formatDuration } from '../duration.js';
 import { intrinsicInfo } from '../intrinsics.js';
 import type { ValueType } from '../intrinsics.js';
 import { BuilderError } from './errors.js';
-import { plainExpr } from './values.js';
+import { literalType, plainExpr } from './values.js';
 
 const QUANTIFIER_FN = { 'exactly': 'exactly', 'at-least': 'atLeast', 'at-most': 'atMost', 'no': 'no', 'some': 'some', 'one': 'one' } as const;
 const SCOPE_FN = { unscoped: 'attr', span: 'spanAttr', resource: 'resourceAttr', event: 'eventAttr', link: 'linkAttr', instrumentation: 'instrumentationAttr' } as const;
@@ -170,7 +170,7 @@ function exprCode(e: Expr): { code: string; type: ValueType } {
       const code = `${left.code}.${EXPR_METHOD[e.op]}(${plain ?? right!.code})`;
       if (BOOLEAN_OPS.has(e.op)) return { code, type: 'bool' };
       // Arithmetic takes the left side's type, or the right side's when the left is an attribute (as the builder does).
-      return { code, type: left.type !== 'attribute' ? left.type : right?.type ?? 'attribute' };
+      return { code, type: left.type !== 'attribute' ? left.type : right !== undefined ? right.type : literalType(e.right) ?? 'attribute' };
     }
   }
 }

@@ -105,3 +105,15 @@ export function plainExpr(v: unknown, context: ValueType): Expr {
       throw new BuilderError('invalid-value', `${describe(v)} has no literal form: use a string, number, bigint, boolean or null`);
   }
 }
+
+/** The value type of a literal node (or `-literal`), as the checker infers it; undefined for anything else. */
+export function literalType(e: Expr): ValueType | undefined {
+  switch (e.type) {
+    case 'string': case 'int': case 'float': case 'duration': case 'bool': case 'status': case 'kind': case 'nil':
+      return e.type;
+    case 'unary':
+      return e.op === '-' ? literalType(e.operand) : undefined;
+    default:
+      return undefined;
+  }
+}
