@@ -56,6 +56,14 @@ describe('payload checks', () => {
     expect(outcome.payloadFailures[0]!.message).toMatch(message);
   });
 
+  it('reports a payload the SDK cut at its size cap, saying how to raise the cap', () => {
+    const cut = effect('charge', '{"amount": 25', { 'effect.payload.truncated': true, 'effect.payload.size': 70000 });
+    const outcome = compileBuilt(some(span('charge').payload(Refund))).evaluate([cut]);
+    expect(outcome.payloadFailures).toMatchObject([{ reason: 'truncated' }]);
+    expect(outcome.payloadFailures[0]!.message).toContain('of 70000 bytes');
+    expect(outcome.payloadFailures[0]!.message).toContain('TRACECHECK_PAYLOAD_LIMIT');
+  });
+
   it('reports a payload attribute that is not text as not JSON', () => {
     const s = createSpan({ traceId: TRACE, spanId: 'f'.repeat(16), name: 'charge', attributes: { 'effect.payload': { amount: 1 } } });
     const outcome = compileBuilt(some(span('charge').payload(Refund))).evaluate([s]);

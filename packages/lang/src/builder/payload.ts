@@ -28,8 +28,11 @@ export interface PayloadIssue {
 /** A span the selection matched that did not count because of its payload. */
 export interface PayloadFailure {
   readonly span: Span;
-  /** `missing`: no `effect.payload`; `not-json`: not a string of JSON; `schema`: a schema rejected it. */
-  readonly reason: 'missing' | 'not-json' | 'schema';
+  /**
+   * `missing`: no `effect.payload`; `not-json`: not a string of JSON; `truncated`: the SDK cut it at
+   * its size cap (`effect.payload.truncated`); `schema`: a schema rejected it.
+   */
+  readonly reason: 'missing' | 'not-json' | 'truncated' | 'schema';
   /** zod's issues, for `schema`; empty otherwise. */
   readonly issues: readonly PayloadIssue[];
   /** What went wrong, one line: `effect.payload.amount: Invalid input: expected number, received string`. */
@@ -63,6 +66,13 @@ function readPayload(span: Span): { ok: true; value: unknown } | { ok: false; fa
   }
   if (attr.type !== 'string') {
     return { ok: false, failure: { span, reason: 'not-json', issues: [], message: `${PAYLOAD_ATTRIBUTE} is a ${attr.type} attribute, not JSON text` } };
+  }
+  const truncated = span.attributes.get(`${PAYLOAD_ATTRIBUTE}.truncated`);
+  if (truncated?.type === 'bool' && truncated.value) {
+    const size = span.attributes.get(`${PAYLOAD_ATTRIBUTE}.size`);
+    const of = size?.type === 'int' ? ` of ${size.value} bytes` : '';
+    const message = `${PAYLOAD_ATTRIBUTE} was cut at the SDK's size cap (payload${of}); raise TRACECHECK_PAYLOAD_LIMIT (option payloadLimit) to check its shape`;
+    return { ok: false, failure: { span, reason: 'truncated', issues: [], message } };
   }
   try {
     return { ok: true, value: JSON.parse(attr.value) };
