@@ -203,3 +203,11 @@ describe('quantifiers', () => {
     expect(some(span(attr('flag'))).hints.map((h) => h.code)).toEqual(['bare-attribute']);
   });
 });
+
+describe('printing parts', () => {
+  it('prints expressions, selections and selections with clauses as text', () => {
+    expect(String(attr('a').plus(1).gt(2).and(not(intrinsic('status').eq('error'))))).toBe('.a + 1 > 2 && !(status = error)');
+    expect(String(span({ kind: 'server' }).descendant('db.query'))).toBe('{ kind = server } >> { name = "db.query" }');
+    expect(String(span('a').after('b').within('1m'))).toBe('{ name = "a" } after { name = "b" } within 1m');
+  });
+});
