@@ -1,43 +1,67 @@
 /**
  * One engine for every surface (receiver `POST /api/check`, `tracecheck check`, the test
- * integrations): text or AST in, a verdict with its evidence out.
+ * integrations): text, AST or a built assertion in, a verdict with its evidence out.
  */
 import type { Span } from '@tracecheck/model';
 import type { Assertion } from '../ast.js';
-import { type CompiledAssertion, compileAssertion, type Outcome, type VerdictJson, verdictJson } from '../eval/index.js';
+import { BuiltAssertion } from '../builder/assertion.js';
+import { type BuiltOutcome, compileBuilt, describePayloadFailures, type PayloadFailure } from '../builder/payload.js';
+import { type VerdictJson, verdictJson } from '../eval/index.js';
 import { formatAssertion } from '../format.js';
 import { validateAssertion } from '../validate.js';
-import { type DecideOptions, type Decision, decide, decideComplete, type RunSource } from './decide.js';
+import { type Decidable, type DecideOptions, type Decision, decide, decideComplete, type RunSource } from './decide.js';
+
+/** What can be checked: assertion text, a parsed AST, or a builder assertion (with payload schemas). */
+export type Checkable = string | Assertion | BuiltAssertion;
+
+/** The verdict's JSON form, with the payload failures of builder checks. */
+export interface CheckJson extends VerdictJson {
+  payloadFailures: { spanId: string; traceId: string; name: string; message: string }[];
+}
 
 /** A decided check: the decision, its rendered message and its JSON form. */
 export interface CheckResult {
   readonly assertion: string;
-  readonly decision: Decision<Outcome>;
+  readonly decision: Decision<BuiltOutcome>;
   /** The failure (or success) message people read. */
   readonly message: string;
-  /** The HTTP API's form: `{pass, message, waitedMs, reason, matches, nearMisses}`. */
-  readonly json: VerdictJson;
+  /** The HTTP API's form: `{pass, message, waitedMs, reason, matches, nearMisses, ...}`. */
+  readonly json: CheckJson;
 }
 
-/** Parses, checks and compiles an assertion; throws the language's ParseError / CheckError. */
-export function prepareCheck(assertion: string | Assertion): { text: string; compiled: CompiledAssertion } {
+/** Parses, checks and compiles; throws the language's ParseError / CheckError for bad text. */
+export function prepareCheck(assertion: Checkable): { text: string; compiled: Decidable<BuiltOutcome> } {
+  if (assertion instanceof BuiltAssertion) return { text: String(assertion), compiled: compileBuilt(assertion) };
   const ast = typeof assertion === 'string' ? validateAssertion(assertion).ast : assertion;
-  return { text: typeof assertion === 'string' ? assertion.trim() : formatAssertion(ast), compiled: compileAssertion(ast) };
+  const text = typeof assertion === 'string' ? assertion.trim() : formatAssertion(ast);
+  return { text, compiled: compileBuilt(new BuiltAssertion(ast, [], [])) };
 }
 
-function result(text: string, decision: Decision<Outcome>): CheckResult {
-  const json = verdictJson(text, decision, decision.outcome.graph.spans);
-  return { assertion: text, decision, message: json.message, json };
+function payloadSection(failures: readonly PayloadFailure[]): string {
+  if (failures.length === 0) return '';
+  return `\n\nPayload did not fit the schema (${failures.length}, not counted):\n${describePayloadFailures(failures).map((l) => `  ${l}`).join('\n')}`;
+}
+
+function result(text: string, decision: Decision<BuiltOutcome>): CheckResult {
+  const base = verdictJson(text, decision, decision.outcome.graph.spans);
+  const failures = decision.outcome.payloadFailures;
+  const message = base.message + payloadSection(failures);
+  const json: CheckJson = {
+    ...base,
+    message,
+    payloadFailures: failures.map((f) => ({ spanId: f.span.spanId, traceId: f.span.traceId, name: f.span.name, message: f.message })),
+  };
+  return { assertion: text, decision, message, json };
 }
 
 /** Decides an assertion against a live run, waiting as DESIGN.md's "Deciding" says. */
-export async function checkRun(source: RunSource, assertion: string | Assertion, options: DecideOptions = {}): Promise<CheckResult> {
+export async function checkRun(source: RunSource, assertion: Checkable, options: DecideOptions = {}): Promise<CheckResult> {
   const { text, compiled } = prepareCheck(assertion);
   return result(text, await decide(source, compiled, options));
 }
 
 /** Decides an assertion against a complete run (a file): evaluated once, settled by definition. */
-export function checkSpans(spans: readonly Span[], assertion: string | Assertion): CheckResult {
+export function checkSpans(spans: readonly Span[], assertion: Checkable): CheckResult {
   const { text, compiled } = prepareCheck(assertion);
   return result(text, decideComplete(spans, compiled));
 }
