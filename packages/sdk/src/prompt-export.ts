@@ -1,0 +1,213 @@
+import { type Context, createContextKey, context, diag, ROOT_CONTEXT } from '@opentelemetry/api';
+import { probe, type ProbeTarget } from './reachability.js';
+import type { EndedSpan, ExportResultLike, SpanExporterLike, SpanProcessorLike, StartedSpan } from './span-types.js';
+
+/** Tuning of PromptExportSpanProcessor; the defaults suit a test run against a local receiver. */
+export interface PromptExportOptions {
+  /** Wait this long after a span ends before exporting (default 0: the next turn of the event loop). */
+  delayMs?: number;
+  /** Most spans per export request (default 512). */
+  maxBatchSize?: number;
+  /** Most spans held while exports are in flight or the receiver is down; the oldest go first (default 100,000). */
+  maxQueueSize?: number;
+  /** Export requests in flight at once (default 8; the OTLP exporters refuse more than 30). */
+  maxConcurrentExports?: number;
+  /** Probe this address before the first export and after a failed one (see reachability.ts); false to never probe. */
+  probe?: ProbeTarget | false;
+}
+
+/** Counters a test or a benchmark can read. */
+export interface PromptExportStats {
+  exported: number;
+  dropped: number;
+  failedExports: number;
+  queued: number;
+  inFlight: number;
+  receiverDown: boolean;
+}
+
+const SUCCESS = 0;
+
+// @opentelemetry/core's suppressTracing() key (createContextKey is Symbol.for, so every copy agrees).
+// Exports run with it set, or the http instrumentation would trace each export request, whose span
+// would be exported in turn, for ever.
+const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
+const exportContext = ROOT_CONTEXT.setValue(SUPPRESS_TRACING, true);
+
+/**
+ * Exports each ended span within milliseconds instead of the BatchSpanProcessor's 5 s: spans ended in
+ * the same turn of the event loop go out together in one request, at most `maxConcurrentExports`
+ * requests are in flight (a burst queues instead of hitting the exporter's limit of 30), and a failed
+ * export never throws into the application.
+ */
+export class PromptExportSpanProcessor implements SpanProcessorLike {
+  private readonly queue: EndedSpan[] = [];
+  private readonly delayMs: number;
+  private readonly maxBatchSize: number;
+  private readonly maxQueueSize: number;
+  private readonly maxConcurrent: number;
+  private readonly probeTarget: ProbeTarget | undefined;
+  private exporter: SpanExporterLike | undefined;
+  private readonly exporterReady: Promise<void>;
+  private scheduled = false;
+  private inFlight = 0;
+  private probing = false;
+  private retryDelayMs = 100;
+  private state: 'unknown' | 'up' | 'down';
+  private stopped = false;
+  private idleWaiters: Array<() => void> = [];
+  private readonly counts = { exported: 0, dropped: 0, failedExports: 0 };
+
+  constructor(exporter: SpanExporterLike | Promise<SpanExporterLike>, options: PromptExportOptions = {}) {
+    this.delayMs = Math.max(0, options.delayMs ?? 0);
+    this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 512);
+    this.maxQueueSize = Math.max(1, options.maxQueueSize ?? 100_000);
+    this.maxConcurrent = Math.min(30, Math.max(1, options.maxConcurrentExports ?? 8));
+    this.probeTarget = options.probe || undefined;
+    this.state = this.probeTarget ? 'unknown' : 'up';
+    this.exporterReady = Promise.resolve(exporter).then(
+      (e) => {
+        this.exporter = e;
+      },
+      (error: unknown) => {
+        diag.error(`tracecheck: the span exporter could not be created; spans will not be exported: ${String(error)}`);
+        this.stopped = true;
+        this.queue.length = 0;
+        this.wakeIdle();
+      },
+    );
+  }
+
+  onStart(_span: StartedSpan, _parentContext: Context): void {}
+
+  onEnd(span: EndedSpan): void {
+    if (this.stopped || (span.spanContext().traceFlags & 1) === 0) return;
+    if (this.queue.length >= this.maxQueueSize) {
+      this.queue.shift();
+      this.counts.dropped++;
+    }
+    this.queue.push(span);
+    this.schedule();
+  }
+
+  /** Sends everything queued and resolves once sent; at once when the receiver is known to be down. */
+  forceFlush(): Promise<void> {
+    this.pump();
+    return this.whenIdle();
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    await this.forceFlush();
+    this.stopped = true;
+    await this.exporterReady;
+    await this.exporter?.shutdown().catch(() => {});
+  }
+
+  stats(): PromptExportStats {
+    return { ...this.counts, queued: this.queue.length, inFlight: this.inFlight, receiverDown: this.state === 'down' };
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // Unref'd: a pending export never keeps the process alive by itself (beforeExit flushes instead).
+    const run = () => {
+      this.scheduled = false;
+      this.pump();
+    };
+    if (this.delayMs === 0) setImmediate(run).unref();
+    else setTimeout(run, this.delayMs).unref();
+  }
+
+  private pump(): void {
+    if (this.stopped || this.queue.length === 0) return this.wakeIdleIfIdle();
+    if (this.state !== 'up') return void this.checkReceiver();
+    while (this.queue.length > 0 && this.inFlight < this.maxConcurrent) {
+      void this.send(this.queue.splice(0, this.maxBatchSize));
+    }
+  }
+
+  private async checkReceiver(): Promise<void> {
+    if (this.probing || !this.probeTarget) return;
+    this.probing = true;
+    const target = this.probeTarget;
+    const up = await context.with(exportContext, () => probe(target));
+    this.probing = false;
+    if (up) {
+      if (this.state === 'down') diag.info(`tracecheck: receiver at ${this.probeTarget.host}:${this.probeTarget.port} answers again`);
+      this.state = 'up';
+      this.retryDelayMs = 100;
+      this.pump();
+      return;
+    }
+    if (this.state !== 'down') {
+      diag.warn(`tracecheck: nothing listens at ${this.probeTarget.host}:${this.probeTarget.port}; holding up to ${this.maxQueueSize} spans until a receiver answers`);
+    }
+    this.state = 'down';
+    this.wakeIdle();
+    setTimeout(() => this.pump(), this.retryDelayMs).unref();
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5000);
+  }
+
+  private async send(batch: EndedSpan[]): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.exporterReady;
+      const exporter = this.exporter;
+      if (!exporter) return;
+      await settleResources(batch);
+      const result = await new Promise<ExportResultLike>((resolve) => {
+        try {
+          context.with(exportContext, () => exporter.export(batch, resolve));
+        } catch (error) {
+          resolve({ code: 1, error: error as Error });
+        }
+      });
+      if (result.code === SUCCESS) {
+        this.counts.exported += batch.length;
+      } else {
+        this.counts.failedExports++;
+        this.counts.dropped += batch.length;
+        diag.warn(`tracecheck: exporting ${batch.length} spans failed: ${result.error?.message ?? 'unknown error'}`);
+        // After a failure, look before sending more: a receiver that went away should not cost each batch a retry loop.
+        if (this.probeTarget) this.state = 'unknown';
+      }
+    } finally {
+      this.inFlight--;
+      this.pump();
+      this.wakeIdleIfIdle();
+    }
+  }
+
+  private whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return this.inFlight === 0 && (this.queue.length === 0 || this.stopped || this.state === 'down');
+  }
+
+  private wakeIdleIfIdle(): void {
+    if (this.isIdle()) this.wakeIdle();
+  }
+
+  private wakeIdle(): void {
+    if (!this.isIdle() && !this.stopped) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
+
+/** Waits for the async resource attributes of a batch, as the SDK's own processors do before export. */
+async function settleResources(batch: EndedSpan[]): Promise<void> {
+  let last: EndedSpan['resource'];
+  for (const span of batch) {
+    const resource = span.resource;
+    if (resource === last || !resource?.asyncAttributesPending) continue;
+    last = resource;
+    await resource.waitForAsyncAttributes?.().catch(() => {});
+  }
+}
