@@ -17,9 +17,9 @@ export interface ServiceProcess {
  * Starts `node [--import @tracecheck/sdk/register] <script>` in the fixtures directory with `env`
  * on top of ours, and waits for its `ready <port>` line.
  */
-export async function startService(script: string, env: NodeJS.ProcessEnv, options: { register?: boolean } = {}): Promise<ServiceProcess> {
+export async function startService(script: string, env: NodeJS.ProcessEnv, options: { register?: boolean; stdin?: boolean } = {}): Promise<ServiceProcess> {
   const args = [...(options.register === false ? [] : ['--import', '@tracecheck/sdk/register']), script];
-  const child = spawn(process.execPath, args, { cwd: servicesDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: servicesDir, env: { ...process.env, ...env }, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

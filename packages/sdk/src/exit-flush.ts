@@ -6,6 +6,8 @@ export interface ExitFlushOptions {
   beforeExit?: boolean;
   /** Longest wait for a flush on the way out, in ms (default 5000). */
   timeoutMs?: number;
+  /** On `exit` (process.exit() or the end of the loop), send what is left synchronously (default true). */
+  rescue?: boolean;
 }
 
 /**
@@ -19,9 +21,12 @@ export interface ExitFlushOptions {
  *   raises the signal again, so the process ends by that signal as it would have without us, only
  *   after the flush. A second such signal during the flush ends the process at once.
  *
+ * - `exit` (process.exit() called, by the application's own signal handler for instance): whatever
+ *   is still queued or in flight is sent synchronously (see PromptExportSpanProcessor.rescueOnExit).
+ *
  * Returns a function that removes the hooks.
  */
-export function hookExit(flush: () => Promise<void>, options: ExitFlushOptions = {}): () => void {
+export function hookExit(flush: () => Promise<void>, rescue: () => void, options: ExitFlushOptions = {}): () => void {
   const timeoutMs = options.timeoutMs ?? 5000;
   const bounded = () => withTimeout(flush().catch(() => {}), timeoutMs);
   const removers: Array<() => void> = [];
@@ -30,6 +35,12 @@ export function hookExit(flush: () => Promise<void>, options: ExitFlushOptions =
     const onBeforeExit = () => void bounded();
     process.on('beforeExit', onBeforeExit);
     removers.push(() => process.off('beforeExit', onBeforeExit));
+  }
+
+  if (options.rescue !== false) {
+    const onExit = () => rescue();
+    process.on('exit', onExit);
+    removers.push(() => process.off('exit', onExit));
   }
 
   for (const signal of options.signals ?? (['SIGTERM', 'SIGINT'] as NodeJS.Signals[])) {

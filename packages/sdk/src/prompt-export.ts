@@ -1,4 +1,6 @@
 import { type Context, createContextKey, context, diag, ROOT_CONTEXT } from '@opentelemetry/api';
+import { type RescueTarget, sendSync } from './exit-rescue.js';
+import { encodeOtlpJson } from './otlp-json.js';
 import { probe, type ProbeTarget } from './reachability.js';
 import type { EndedSpan, ExportResultLike, SpanExporterLike, SpanProcessorLike, StartedSpan } from './span-types.js';
 
@@ -14,6 +16,11 @@ export interface PromptExportOptions {
   maxConcurrentExports?: number;
   /** Probe this address before the first export and after a failed one (see reachability.ts); false to never probe. */
   probe?: ProbeTarget | false;
+  /**
+   * Where rescueOnExit() sends the spans still queued or in flight when the process exits (an
+   * OTLP/HTTP URL); false (the default for a processor built by hand) to lose them.
+   */
+  rescue?: RescueTarget | false;
 }
 
 /** Counters a test or a benchmark can read. */
@@ -47,6 +54,8 @@ export class PromptExportSpanProcessor implements SpanProcessorLike {
   private readonly maxQueueSize: number;
   private readonly maxConcurrent: number;
   private readonly probeTarget: ProbeTarget | undefined;
+  private readonly rescueTarget: RescueTarget | undefined;
+  private readonly inFlightBatches = new Set<EndedSpan[]>();
   private exporter: SpanExporterLike | undefined;
   private readonly exporterReady: Promise<void>;
   private scheduled = false;
@@ -64,6 +73,7 @@ export class PromptExportSpanProcessor implements SpanProcessorLike {
     this.maxQueueSize = Math.max(1, options.maxQueueSize ?? 100_000);
     this.maxConcurrent = Math.min(30, Math.max(1, options.maxConcurrentExports ?? 8));
     this.probeTarget = options.probe || undefined;
+    this.rescueTarget = options.rescue || undefined;
     this.state = this.probeTarget ? 'unknown' : 'up';
     this.exporterReady = Promise.resolve(exporter).then(
       (e) => {
@@ -102,6 +112,20 @@ export class PromptExportSpanProcessor implements SpanProcessorLike {
     this.stopped = true;
     await this.exporterReady;
     await this.exporter?.shutdown().catch(() => {});
+  }
+
+  /**
+   * For the process's `exit` event, when asynchronous exports can no longer finish (the application
+   * called process.exit()): sends every span still queued or in flight synchronously as OTLP/JSON.
+   * Spans of a batch that was in flight may arrive twice; receivers drop duplicates by span id.
+   */
+  rescueOnExit(): void {
+    if (!this.rescueTarget || this.stopped || this.state === 'down') return;
+    const pending = [...[...this.inFlightBatches].flat(), ...this.queue];
+    if (pending.length === 0) return;
+    this.queue.length = 0;
+    if (sendSync(this.rescueTarget, encodeOtlpJson(pending))) this.counts.exported += pending.length;
+    else this.counts.dropped += pending.length;
   }
 
   stats(): PromptExportStats {
@@ -152,6 +176,7 @@ export class PromptExportSpanProcessor implements SpanProcessorLike {
 
   private async send(batch: EndedSpan[]): Promise<void> {
     this.inFlight++;
+    this.inFlightBatches.add(batch);
     try {
       await this.exporterReady;
       const exporter = this.exporter;
@@ -175,6 +200,7 @@ export class PromptExportSpanProcessor implements SpanProcessorLike {
       }
     } finally {
       this.inFlight--;
+      this.inFlightBatches.delete(batch);
       this.pump();
       this.wakeIdleIfIdle();
     }

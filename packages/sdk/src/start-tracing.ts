@@ -4,6 +4,7 @@ import { HttpInstrumentation, type HttpInstrumentationConfig } from '@openteleme
 import { UndiciInstrumentation, type UndiciInstrumentationConfig } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { type ExitFlushOptions, hookExit } from './exit-flush.js';
+import { otlpHeadersFromEnv } from './exit-rescue.js';
 import { createTraceExporter, type OtlpProtocol, resolveProtocol, resolveTracesUrl } from './exporter.js';
 import { type PromptExportOptions, PromptExportSpanProcessor, type PromptExportStats } from './prompt-export.js';
 import { probeTargetOf } from './reachability.js';
@@ -87,6 +88,7 @@ export function startTracing(options: TracingOptions = {}): Tracing {
     maxBatchSize: intFromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
     maxQueueSize: intFromEnv('OTEL_BSP_MAX_QUEUE_SIZE', 100_000),
     probe: options.exporter ? false : (probeTargetOf(url) ?? false),
+    rescue: options.exporter || protocol === 'grpc' ? false : { url, headers: otlpHeadersFromEnv(), timeoutMs: options.flushOnExit ? (options.flushOnExit.timeoutMs ?? 5000) : 5000 },
     ...options.export,
   };
   const exporter = options.exporter ?? createTraceExporter(protocol, options.endpoint);
@@ -108,7 +110,11 @@ export function startTracing(options: TracingOptions = {}): Tracing {
   sdk.start();
   patchBuiltins();
 
-  const unhook = options.flushOnExit === false ? () => {} : hookExit(() => exportProcessor.forceFlush(), options.flushOnExit);
+  const unhook = options.flushOnExit === false ? () => {} : hookExit(
+          () => exportProcessor.forceFlush(),
+          () => exportProcessor.rescueOnExit(),
+          options.flushOnExit,
+        );
   let stopped: Promise<void> | undefined;
   const tracing: Tracing = {
     forceFlush: () => exportProcessor.forceFlush(),
