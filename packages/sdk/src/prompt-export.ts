@@ -102,6 +102,9 @@ export class PromptExportSpanProcessor implements SpanProcessorLike {
 
   /** Sends everything queued and resolves once sent; at once when the receiver is known to be down. */
   forceFlush(): Promise<void> {
+    // Known down: nothing to wait for, and no new probe either (on beforeExit, a probe would be new
+    // work, so the loop would empty again, beforeExit fire again, and so on for ever).
+    if (this.state === 'down' && this.inFlight === 0) return Promise.resolve();
     this.pump();
     return this.whenIdle();
   }

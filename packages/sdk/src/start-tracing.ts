@@ -98,7 +98,7 @@ export function startTracing(options: TracingOptions = {}): Tracing {
     ...(options.serviceName ? { serviceName: options.serviceName } : {}),
     spanProcessors: [new RunIdSpanProcessor(), new RedactingSpanProcessor(redactor), exportProcessor, ...(options.spanProcessors ?? [])],
     instrumentations: [
-      ...(options.http === false ? [] : [new HttpInstrumentation(options.http)]),
+      ...(options.http === false ? [] : [new HttpInstrumentation(httpConfig(options.http))]),
       ...(options.undici === false ? [] : [new UndiciInstrumentation(options.undici)]),
       ...(options.instrumentations ?? []),
     ],
@@ -130,6 +130,18 @@ export function startTracing(options: TracingOptions = {}): Tracing {
   };
   running = tracing;
   return tracing;
+}
+
+// OTLP ingest paths. A process that embeds a receiver (a test runner, a collector) must not trace
+// the export requests it receives: each would become a span whose export is another request.
+const otlpIngest = /^\/v1\/(traces|metrics|logs)(\?|$)/;
+
+function httpConfig(config: HttpInstrumentationConfig = {}): HttpInstrumentationConfig {
+  const userHook = config.ignoreIncomingRequestHook;
+  return {
+    ...config,
+    ignoreIncomingRequestHook: (req) => otlpIngest.test(req.url ?? '') || (userHook?.(req) ?? false),
+  };
 }
 
 /**
