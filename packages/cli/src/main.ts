@@ -1,5 +1,6 @@
 import { check, checkUsage } from './check.js';
 import { receive, receiveUsage } from './receive.js';
+import { run, runUsage } from './run.js';
 import { UsageError } from './usage-error.js';
 
 const usage = `Usage: tracecheck <command> [options]
@@ -7,6 +8,7 @@ const usage = `Usage: tracecheck <command> [options]
 Commands:
   receive    run a standalone OTLP receiver with the query API
   check      decide assertions on a run (live receiver or OTLP JSON-lines file)
+  run        run a command with a receiver and the environment pointing at it
 
 Run 'tracecheck <command> --help' for a command's options.
 `;
@@ -14,6 +16,7 @@ Run 'tracecheck <command> --help' for a command's options.
 const commands: Record<string, { run: (argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => Promise<number>; usage: string }> = {
   receive: { run: receive, usage: receiveUsage },
   check: { run: check, usage: checkUsage },
+  run: { run, usage: runUsage },
 };
 
 /**
@@ -31,7 +34,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     err.write(`tracecheck: unknown command '${name}'\n\n${usage}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // Flags after `--` belong to the command `tracecheck run` runs, not to us.
+  const ours = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (ours.includes('--help') || ours.includes('-h')) {
     out.write(command.usage);
     return 0;
   }

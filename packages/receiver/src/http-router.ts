@@ -4,7 +4,7 @@ import { bearerTokenMatches } from './auth.js';
 import { HttpError } from './http-error.js';
 import type { ReceiverLimits } from './limits.js';
 import { handleHttpExport, otlpFormat, sendOtlpError } from './otlp-http.js';
-import { handleCheck } from './check-api.js';
+import { type CheckRecord, handleCheck } from './check-api.js';
 import { handleDiscard } from './otlp-discard.js';
 import { deleteRun, getRunSpans, health, listRuns } from './query-api.js';
 import { sendJsonError } from './respond.js';
@@ -14,6 +14,7 @@ export interface HttpContext {
   readonly store: SpanStore;
   readonly limits: ReceiverLimits;
   readonly token: string | undefined;
+  readonly onCheck?: ((record: CheckRecord) => void) | undefined;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: HttpContext, params: string[]) => void | Promise<void>;
@@ -34,7 +35,7 @@ const routes: readonly Route[] = [
   { path: ['api', 'runs'], methods: { GET: (req, res, ctx) => listRuns(req, res, ctx.store) } },
   { path: ['api', 'runs', ':'], methods: { DELETE: (req, res, ctx, [id]) => deleteRun(req, res, ctx.store, id!) } },
   { path: ['api', 'runs', ':', 'spans'], methods: { GET: (req, res, ctx, [id]) => getRunSpans(req, res, ctx.store, id!) } },
-  { path: ['api', 'check'], methods: { POST: (req, res, ctx) => handleCheck(req, res, ctx.store, ctx.limits) } },
+  { path: ['api', 'check'], methods: { POST: (req, res, ctx) => handleCheck(req, res, ctx) } },
 ];
 
 /**

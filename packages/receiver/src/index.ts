@@ -4,3 +4,4 @@ export { defaultLimits, ReceiverOptionsError, resolveLimits } from './limits.js'
 export type { RunSummaryJson } from './query-api.js';
 export type { Receiver, ReceiverOptions } from './receiver.js';
 export { ReceiverStartError, startReceiver } from './receiver.js';
+export type { CheckRecord } from './check-api.js';

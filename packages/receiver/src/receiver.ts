@@ -1,4 +1,5 @@
 import { SpanStore } from '@tracecheck/model';
+import type { CheckRecord } from './check-api.js';
 import { connectableHost, hostPort } from './address.js';
 import { startGrpcServer, stopGrpcServer } from './grpc-server.js';
 import { startHttpServer, stopHttpServer } from './http-server.js';
@@ -18,6 +19,8 @@ export interface ReceiverOptions {
   limits?: Partial<ReceiverLimits>;
   /** The store to fill; by default a new one sized by `limits.maxMemoryBytes` and `limits.retentionMs`. */
   store?: SpanStore;
+  /** Called with every verdict `POST /api/check` gives (e.g. `tracecheck run` collects them for its report). */
+  onCheck?: (record: CheckRecord) => void;
 }
 
 /** A running receiver. */
@@ -65,7 +68,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   if (options.token === '') throw new ReceiverOptionsError('token', 'must not be empty (omit it to run without a token)');
   const limits = resolveLimits(options.limits);
   const store = options.store ?? new SpanStore({ maxBytes: limits.maxMemoryBytes, retentionMs: limits.retentionMs });
-  const ctx = { store, limits, token: options.token };
+  const ctx = { store, limits, token: options.token, onCheck: options.onCheck };
 
   const http = await startHttpServer(host, httpPort, ctx).catch((err: unknown) => {
     throw new ReceiverStartError('http', hostPort(host, httpPort), err);

@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { parseArgs } from 'node:util';
+import { type CheckRecord, startReceiver } from '@tracecheck/receiver';
+import { writeReport } from './report.js';
+import { parsePort } from './units.js';
+import { UsageError } from './usage-error.js';
+
+export const runUsage = `Usage: tracecheck run [options] -- COMMAND [ARGS...]
+
+Starts a receiver, runs COMMAND with the environment pointing at it, and exits with COMMAND's exit
+code. COMMAND (your test runner, a script, docker compose...) and the services it starts find the
+receiver through:
+  OTEL_EXPORTER_OTLP_ENDPOINT   the receiver (OTLP/HTTP; its gRPC port if OTEL_EXPORTER_OTLP_PROTOCOL=grpc)
+  OTEL_EXPORTER_OTLP_PROTOCOL   http/protobuf, unless already set
+  OTEL_BSP_SCHEDULE_DELAY       20 (ms), unless already set: spans reach the receiver promptly
+  TRACECHECK_URL                the receiver's HTTP URL, for tracecheck check and the test integrations
+  TRACECHECK_TOKEN              the token, with --token
+
+Options:
+  --report DIR         write report.json (command, exit code, runs, every check the receiver
+                       decided) and each run's spans (runs/<id>.json) to DIR when COMMAND ends
+  --host HOST          address to bind (default 127.0.0.1)
+  --http-port PORT     OTLP/HTTP and API port (default 0: a free port)
+  --grpc-port PORT     OTLP/gRPC port (default 0: a free port)
+  --token TOKEN        require 'Authorization: Bearer TOKEN' (default: $TRACECHECK_TOKEN)
+
+SIGINT and SIGTERM are passed on to COMMAND. Exit code: COMMAND's, 128+N when a signal N ended it,
+2 when the receiver or COMMAND could not start.
+`;
+
+/** `tracecheck run`: resolves with the command's exit code once the report is written. */
+export async function run(argv: string[], _out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      report: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'http-port': { type: 'string', default: '0' },
+      'grpc-port': { type: 'string', default: '0' },
+      token: { type: 'string' },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (command === undefined) throw new UsageError('give the command to run after --, e.g. tracecheck run -- npm test');
+  const token = values.token ?? (process.env.TRACECHECK_TOKEN || undefined);
+  const checks: CheckRecord[] = [];
+  const receiver = await startReceiver({
+    host: values.host,
+    httpPort: parsePort('--http-port', values['http-port']),
+    grpcPort: parsePort('--grpc-port', values['grpc-port']),
+    token,
+    onCheck: (c) => checks.push(c),
+  });
+  const startedAt = Date.now();
+  try {
+    const grpc = process.env.OTEL_EXPORTER_OTLP_PROTOCOL === 'grpc';
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: grpc ? `http://${receiver.grpcAddress}` : receiver.httpUrl,
+      OTEL_EXPORTER_OTLP_PROTOCOL: process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+      OTEL_BSP_SCHEDULE_DELAY: process.env.OTEL_BSP_SCHEDULE_DELAY ?? '20',
+      TRACECHECK_URL: receiver.httpUrl,
+      ...(token ? { TRACECHECK_TOKEN: token } : {}),
+    };
+    const exitCode = await runCommand(command, args, env, err);
+    if (values.report !== undefined) {
+      const summary = await writeReport(values.report, { command: [command, ...args], exitCode, startedAt, endedAt: Date.now(), store: receiver.store, checks });
+      err.write(`tracecheck run: report in ${values.report} (${summary})\n`);
+    }
+    return exitCode;
+  } finally {
+    await receiver.stop();
+  }
+}
+
+/** Runs the command with inherited stdio, passing SIGINT/SIGTERM on; resolves with its exit code. */
+function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv, err: NodeJS.WritableStream): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const onInt = forward('SIGINT');
+    const onTerm = forward('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    const done = (code: number): void => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(code);
+    };
+    child.on('error', (e) => {
+      err.write(`tracecheck run: cannot start ${command}: ${e.message}\n`);
+      done(2);
+    });
+    child.on('exit', (code, signal) => done(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0)));
+  });
+}
