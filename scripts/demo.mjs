@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The README's main job, end to end with real processes: start `tracecheck receive`, run an
-// instrumented refund flow (examples/demo) that performs real HTTP effects, then decide business
-// invariants on its run with `tracecheck check` and print the verdicts.
+// The README's main job, end to end with real processes: start `tracecheck receive`, run a refund
+// flow (examples/demo) instrumented with @tracecheck/sdk that performs real HTTP effects, then decide
+// business invariants on its run with `tracecheck check` and print the verdicts.
 //
 // The flow has one planted bug (its warehouse webhook fires twice), so one check is meant to fail:
 // the demo exits 0 when every verdict is the expected one, 1 otherwise.
@@ -17,6 +17,7 @@ const checks = [
   { assertion: 'exactly 1 { name = "stripe.refund.create" && span.amount = 2500 && kind = client } after "refund.requested"', expect: true },
   { assertion: 'one { name = "email.send" && span.template = "refund-confirmation" }', expect: true },
   { assertion: 'no { status = error }', expect: true },
+  { assertion: 'no { span.effect.payload =~ ".*4242 4242 4242 4242.*" }', expect: true },
   { assertion: 'exactly 1 "warehouse.webhook"', expect: false, why: 'the planted bug: the webhook fires twice' },
 ];
 
@@ -59,7 +60,7 @@ try {
     console.log('');
     if (passed !== c.expect) asExpected = false;
   }
-  console.log(asExpected ? 'demo: every verdict is the expected one (4 hold, 1 catches the planted duplicate webhook)' : 'demo: a verdict was not the expected one');
+  console.log(asExpected ? 'demo: every verdict is the expected one (5 hold, including that the card number never left the process in clear; 1 catches the planted duplicate webhook)' : 'demo: a verdict was not the expected one');
   process.exitCode = asExpected ? 0 : 1;
 } finally {
   receiver.kill('SIGTERM');

@@ -28,7 +28,7 @@ describe('tracecheck run', () => {
     expect(r.stdout).toMatch(/1 of 2 checks passed/);
     expect(r.stderr).toMatch(/report in .* \(1 run, 2 checks, 1 failed\)/);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
-    expect(report).toMatchObject({ command: ['sh', '-c', script], exitCode: 0, runs: [{ id: 'run-1', spans: 6, traces: 1, file: 'runs/run-1.json' }] });
+    expect(report).toMatchObject({ command: ['sh', '-c', script], exitCode: 0, runs: [{ id: 'run-1', spans: 10, traces: 1, file: 'runs/run-1.json' }] });
     expect(report.checks.total).toBe(2);
     expect(report.checks.list.map((c: { assertion: string; pass: boolean }) => [c.assertion, c.pass])).toEqual(
       expect.arrayContaining([
@@ -37,7 +37,10 @@ describe('tracecheck run', () => {
       ]),
     );
     const spans = JSON.parse(readFileSync(join(dir, 'runs', 'run-1.json'), 'utf8'));
-    expect(spans.spans.map((s: { name: string }) => s.name).sort()).toEqual(['POST /refunds', 'email.send', 'refund.requested', 'stripe.refund.create', 'warehouse.webhook', 'warehouse.webhook']);
+    // Four effects, each with the HTTP call the SDK's fetch instrumentation traced under it.
+    expect(spans.spans.map((s: { name: string }) => s.name).sort()).toEqual(
+      ['POST', 'POST', 'POST', 'POST', 'POST /refunds', 'email.send', 'refund.requested', 'stripe.refund.create', 'warehouse.webhook', 'warehouse.webhook'],
+    );
   });
 
   it('passes the environment and exits with the command code', async () => {

@@ -3,15 +3,21 @@
 // bug — the webhook is retried without an idempotency key, so it fires twice — that unit tests and a
 // click-through would not see, and a tracecheck assertion does.
 //
-// Runs as its own process: TRACECHECK_RUN_ID names the run, OTEL_EXPORTER_OTLP_ENDPOINT the receiver.
+// Runs as its own process, instrumented with @tracecheck/sdk: TRACECHECK_RUN_ID names the run (a test
+// would send it as `baggage: test.run.id=<id>` on the request that starts the flow),
+// OTEL_EXPORTER_OTLP_ENDPOINT the receiver.
 import http from 'node:http';
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { startTracing } from './tracing.mjs';
+import { startTracing } from '@tracecheck/sdk';
 
-const provider = startTracing('refund-service');
+// The stand-ins for third-party APIs run in this process for the demo's sake; their side of each
+// call is not ours to trace, so incoming requests are left out.
+const tracing = startTracing({ serviceName: 'refund-service', http: { ignoreIncomingRequestHook: () => true } });
+// Loaded after startTracing, so the http and fetch instrumentations are in place.
+const { context, propagation, SpanKind, trace } = await import('@opentelemetry/api');
+const { effect } = await import('@tracecheck/sdk');
 const tracer = trace.getTracer('refund-demo', '1.0.0');
 
-/** A local stand-in for a third-party API: answers JSON, records nothing. */
+/** A local stand-in for a third-party API: answers JSON. */
 function fakeApi(reply) {
   const server = http.createServer((req, res) => {
     let body = '';
@@ -30,30 +36,17 @@ async function postJson(server, path, payload) {
   return res.json();
 }
 
-/** One outbound business effect as a CLIENT span, with its payload recorded. */
-function effect(name, attributes, payload, fn) {
-  return tracer.startActiveSpan(name, { kind: SpanKind.CLIENT, attributes: { ...attributes, 'effect.payload': JSON.stringify(payload) } }, async (span) => {
-    try {
-      return await fn();
-    } catch (err) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
-}
-
 async function refund(orderId, amount, stripe, mail, warehouse) {
   tracer.startSpan('refund.requested', { attributes: { 'order.id': orderId, amount } }).end();
-  const charge = { charge: `ch_${orderId}`, amount };
-  await effect('stripe.refund.create', { amount, currency: 'EUR' }, charge, () => postJson(stripe, '/v1/refunds', charge));
+  // The card number is in the payload; the SDK masks it before anything leaves the process.
+  const charge = { charge: `ch_${orderId}`, amount, card: '4242 4242 4242 4242' };
+  await effect('stripe.refund.create', { amount, currency: 'EUR', payload: charge }, () => postJson(stripe, '/v1/refunds', charge));
   const email = { to: 'customer@example.com', template: 'refund-confirmation' };
-  await effect('email.send', { template: email.template }, email, () => postJson(mail, '/send', email));
+  await effect('email.send', { template: email.template, payload: email }, () => postJson(mail, '/send', email));
   const notice = { order: orderId, event: 'refunded' };
   // The planted bug: a "retry" that is not one.
   for (let attempt = 1; attempt <= 2; attempt++) {
-    await effect('warehouse.webhook', { attempt }, notice, () => postJson(warehouse, '/hooks/refund', notice));
+    await effect('warehouse.webhook', { attempt, payload: notice }, () => postJson(warehouse, '/hooks/refund', notice));
   }
 }
 
@@ -73,6 +66,6 @@ try {
   );
 } finally {
   for (const s of [stripe, mail, warehouse]) s.close();
-  await provider.shutdown(); // flushes the last spans before the process exits
+  await tracing.shutdown(); // flushes the last spans before the process exits
 }
 console.log(`refund flow done (run ${runId})`);
