@@ -40,8 +40,8 @@ export interface V3Project {
 /**
  * Lays out a project in a temporary directory as npm would install it for a user on the 3.x line:
  * `node_modules/@tracecheck/sdk` is a copy of the built SDK (package.json and dist/), and
- * `node_modules/@opentelemetry` is examples/otel-v3's. The fixture services of examples/sdk-services
- * are copied beside it.
+ * `node_modules/@opentelemetry` is examples/otel-v3's. The fixture scripts of examples/sdk-services
+ * and examples/otel-v3 are copied beside it.
  *
  * The workspace link pnpm makes for `@tracecheck/sdk: workspace:*` would not do: Node resolves an
  * import from the link's real path, packages/sdk/dist, and finds the SDK's own devDependencies
@@ -54,7 +54,7 @@ export function stageV3Project(): V3Project {
   cpSync(join(sdkDir, 'package.json'), join(sdk, 'package.json'));
   cpSync(join(sdkDir, 'dist'), join(sdk, 'dist'), { recursive: true });
   symlinkSync(realpathSync(join(v3Dir, 'node_modules', '@opentelemetry')), join(dir, 'node_modules', '@opentelemetry'), 'dir');
-  for (const name of readdirSync(servicesDir)) if (name.endsWith('.mjs')) cpSync(join(servicesDir, name), join(dir, name));
+  for (const from of [servicesDir, v3Dir]) for (const name of readdirSync(from)) if (name.endsWith('.mjs')) cpSync(join(from, name), join(dir, name));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
