@@ -1,18 +1,16 @@
 import { createServer, type Server } from 'node:http';
-import type { JsonSpan } from '@tracecheck/model';
 import { type Receiver, startReceiver } from '@tracecheck/receiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkspace } from './support/build.js';
 import { stageV3Project, startV3Process, type V3Project } from './support/otel-v3.js';
 import { runSpans, waitForSpans } from './support/receiver-api.js';
-import { attr, killAll, type ServiceProcess, serviceOf } from './support/sdk-services.js';
+import { expectScenarioRun, expectSecretsMasked, SPANS_PER_RUN } from './support/sdk-scenario.js';
+import { attr, killAll, type ServiceProcess } from './support/sdk-services.js';
 
 // The three-service scenario of sdk-services.test.ts with every service run by Node 24 against the
 // OpenTelemetry JS 3.x line (sdk-node 0.301, SDK 3.1, api 1.10, instrumentation-undici 0.34), in a
 // project laid out as a user's install of @tracecheck/sdk with those peers.
 
-const SPANS_PER_RUN = 7;
-const SPAN_KIND = { SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 };
 
 describe('@tracecheck/sdk across services on Node 24 and OpenTelemetry JS 3.x', () => {
   let receiver: Receiver;
@@ -85,30 +83,8 @@ describe('@tracecheck/sdk across services on Node 24 and OpenTelemetry JS 3.x', 
     expect((await runSpans(receiver.httpUrl, 'run-two')).length).toBe(SPANS_PER_RUN);
     expect(receiver.store.spanCount - stored).toBe(2 * SPANS_PER_RUN);
 
-    for (const [runId, spans] of [['run-one', one], ['run-two', two]] as const) {
-      const describeSpan = (s: JsonSpan) => `${serviceOf(s)} ${s.name} -> ${String(attr(s.attributes, 'test.run.id'))}`;
-      // Tagged by the SDK in each service, not just inherited by the receiver.
-      expect(spans.map(describeSpan).sort()).toEqual(
-        [
-          `service-a POST -> ${runId}`,
-          `service-a POST -> ${runId}`,
-          `service-a send orders -> ${runId}`,
-          `service-b POST -> ${runId}`,
-          `worker-c process orders -> ${runId}`,
-          `worker-c payment.charge -> ${runId}`,
-          `worker-c POST -> ${runId}`,
-        ].sort(),
-      );
-      const producer = spans.find((s) => s.kind === SPAN_KIND.PRODUCER)!;
-      const consumer = spans.find((s) => s.kind === SPAN_KIND.CONSUMER)!;
-      expect(consumer.links.map((l) => [l.traceId, l.spanId])).toEqual([[producer.traceId, producer.spanId]]);
-      const charge = spans.find((s) => s.name === 'payment.charge')!;
-      expect(charge.kind).toBe(SPAN_KIND.CLIENT);
-      expect(charge.status.code).toBe(1);
-      expect(attr(charge.attributes, 'charge.id')).toMatch(/^ch_\d$/);
-      expect(charge.parentSpanId).toBe(consumer.spanId);
-      expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
-    }
+    expectScenarioRun('run-one', one);
+    expectScenarioRun('run-two', two);
     expect(new Set([...one, ...two].map((s) => s.traceId)).size).toBe(2);
   });
 
@@ -121,15 +97,6 @@ describe('@tracecheck/sdk across services on Node 24 and OpenTelemetry JS 3.x', 
     expect(sent.body.password).toBe('hunter2');
     expect(sent.authorization).toBe('Bearer tok_live_abcdef123456');
 
-    const everything = JSON.stringify(spans);
-    for (const secret of ['4242 4242 4242 4242', '4242424242424242', 'hunter2', 'tok_live_abcdef123456']) expect(everything).not.toContain(secret);
-    const charge = spans.find((s) => s.name === 'payment.charge')!;
-    expect(JSON.parse(attr(charge.attributes, 'effect.payload') as string)).toEqual({
-      amount: 2500,
-      currency: 'EUR',
-      card: '****4242',
-      password: '[REDACTED]',
-      headers: { authorization: '[REDACTED]' },
-    });
+    expectSecretsMasked(spans);
   });
 });

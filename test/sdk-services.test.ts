@@ -1,18 +1,15 @@
 import { createServer, type Server } from 'node:http';
-import type { JsonSpan } from '@tracecheck/model';
 import { type Receiver, startReceiver } from '@tracecheck/receiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkspace } from './support/build.js';
 import { runSpans, waitForSpans } from './support/receiver-api.js';
-import { attr, killAll, type ServiceProcess, serviceOf, startService } from './support/sdk-services.js';
+import { expectScenarioRun, expectSecretsMasked, SPANS_PER_RUN } from './support/sdk-scenario.js';
+import { killAll, type ServiceProcess, startService } from './support/sdk-services.js';
 
 // The SDK across real processes (issue 4, "must hold"): a test request carrying `baggage:
 // test.run.id=R` reaches service A, which calls service B over HTTP and publishes to a queue that
 // worker C consumes; C charges a card through effect(). Two runs go through at the same time.
 
-// A: server, fetch to B, send orders; B: server; C: process orders, payment.charge, fetch to payment (uninstrumented).
-const SPANS_PER_RUN = 7;
-const SPAN_KIND = { SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5 };
 
 describe('@tracecheck/sdk across services', () => {
   let receiver: Receiver;
@@ -68,31 +65,8 @@ describe('@tracecheck/sdk across services', () => {
     expect((await runSpans(receiver.httpUrl, 'run-two')).length).toBe(SPANS_PER_RUN);
     expect(receiver.store.spanCount).toBe(2 * SPANS_PER_RUN);
 
-    for (const [runId, spans] of [['run-one', one], ['run-two', two]] as const) {
-      const describeSpan = (s: JsonSpan) => `${serviceOf(s)} ${s.name} -> ${String(attr(s.attributes, 'test.run.id'))}`;
-      // Tagged by the SDK in each service, not just inherited by the receiver.
-      expect(spans.map(describeSpan).sort()).toEqual(
-        [
-          `service-a POST -> ${runId}`,
-          `service-a POST -> ${runId}`,
-          `service-a send orders -> ${runId}`,
-          `service-b POST -> ${runId}`,
-          `worker-c process orders -> ${runId}`,
-          `worker-c payment.charge -> ${runId}`,
-          `worker-c POST -> ${runId}`,
-        ].sort(),
-      );
-      const producer = spans.find((s) => s.kind === SPAN_KIND.PRODUCER)!;
-      const consumer = spans.find((s) => s.kind === SPAN_KIND.CONSUMER)!;
-      expect(consumer.links.map((l) => [l.traceId, l.spanId])).toEqual([[producer.traceId, producer.spanId]]);
-      const charge = spans.find((s) => s.name === 'payment.charge')!;
-      expect(charge.kind).toBe(SPAN_KIND.CLIENT);
-      expect(charge.status.code).toBe(1);
-      expect(attr(charge.attributes, 'charge.id')).toMatch(/^ch_\d$/);
-      expect(charge.parentSpanId).toBe(consumer.spanId);
-      // One trace per run: B's server span is a child of A's fetch, C continues A's trace.
-      expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
-    }
+    expectScenarioRun('run-one', one);
+    expectScenarioRun('run-two', two);
     expect(new Set([...one, ...two].map((s) => s.traceId)).size).toBe(2);
   });
 
@@ -105,16 +79,6 @@ describe('@tracecheck/sdk across services', () => {
     expect(sent.body.password).toBe('hunter2');
     expect(sent.authorization).toBe('Bearer tok_live_abcdef123456');
 
-    const everything = JSON.stringify(spans);
-    for (const secret of ['4242 4242 4242 4242', '4242424242424242', 'hunter2', 'tok_live_abcdef123456']) expect(everything).not.toContain(secret);
-    const charge = spans.find((s) => s.name === 'payment.charge')!;
-    // Masked in place: every key is still there.
-    expect(JSON.parse(attr(charge.attributes, 'effect.payload') as string)).toEqual({
-      amount: 2500,
-      currency: 'EUR',
-      card: '****4242',
-      password: '[REDACTED]',
-      headers: { authorization: '[REDACTED]' },
-    });
+    expectSecretsMasked(spans);
   });
 });
