@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import { HttpError, RequestAbortedError } from './http-error.js';
+import type { InFlightBudget } from './in-flight.js';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
@@ -10,9 +11,10 @@ const inflateAsync = promisify(inflate);
  * Reads a request body of at most `maxBytes`. A declared `Content-Length` over the limit is refused
  * before reading anything; an undeclared one is refused as soon as it passes the limit, and the
  * request is left paused: the rest is never read, let alone buffered (the caller answers 413 and
- * closes the connection).
+ * closes the connection). With a `budget`, the bytes read count against it until the caller
+ * releases them (`budget.release(body.length)`), and a body that would exceed it is a 429.
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, maxBytes: number, budget?: InFlightBudget): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     req.pause();
@@ -27,24 +29,28 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       req.off('error', onAbort);
       req.off('close', onAbort);
     };
+    // On failure the bytes read so far go back to the budget; on success the caller releases them.
+    const fail = (err: Error): void => {
+      cleanup();
+      req.pause();
+      budget?.release(size);
+      reject(err);
+    };
     const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        cleanup();
-        req.pause();
-        reject(tooLarge(size, maxBytes));
-        return;
+      if (size + chunk.length > maxBytes) return fail(tooLarge(size + chunk.length, maxBytes));
+      try {
+        budget?.reserve(chunk.length);
+      } catch (err) {
+        return fail(err as Error);
       }
+      size += chunk.length;
       chunks.push(chunk);
     };
     const onEnd = (): void => {
       cleanup();
       resolve(Buffer.concat(chunks, size));
     };
-    const onAbort = (): void => {
-      cleanup();
-      reject(new RequestAbortedError());
-    };
+    const onAbort = (): void => fail(new RequestAbortedError());
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onAbort);

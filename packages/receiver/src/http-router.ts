@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SpanStore } from '@tracecheck/model';
 import { bearerTokenMatches } from './auth.js';
 import { HttpError } from './http-error.js';
+import type { InFlightBudget } from './in-flight.js';
 import type { ReceiverLimits } from './limits.js';
 import { handleHttpExport, otlpFormat, sendOtlpError } from './otlp-http.js';
 import { type CheckRecord, handleCheck } from './check-api.js';
@@ -15,6 +16,8 @@ export interface HttpContext {
   readonly limits: ReceiverLimits;
   readonly token: string | undefined;
   readonly onCheck?: ((record: CheckRecord) => void) | undefined;
+  /** Request bytes buffered across connections (limits.maxInFlightBytes). */
+  readonly inFlight: InFlightBudget;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: HttpContext, params: string[]) => void | Promise<void>;
@@ -29,8 +32,8 @@ const OTLP_TRACES_PATH = '/v1/traces';
 
 const routes: readonly Route[] = [
   { path: ['v1', 'traces'], methods: { POST: (req, res, ctx) => handleHttpExport(req, res, ctx) } },
-  { path: ['v1', 'metrics'], methods: { POST: (req, res, ctx) => handleDiscard(req, res, ctx.limits) } },
-  { path: ['v1', 'logs'], methods: { POST: (req, res, ctx) => handleDiscard(req, res, ctx.limits) } },
+  { path: ['v1', 'metrics'], methods: { POST: (req, res, ctx) => handleDiscard(req, res, ctx) } },
+  { path: ['v1', 'logs'], methods: { POST: (req, res, ctx) => handleDiscard(req, res, ctx) } },
   { path: ['healthz'], methods: { GET: (req, res) => health(req, res) } },
   { path: ['api', 'runs'], methods: { GET: (req, res, ctx) => listRuns(req, res, ctx.store) } },
   { path: ['api', 'runs', ':'], methods: { DELETE: (req, res, ctx, [id]) => deleteRun(req, res, ctx.store, id!) } },

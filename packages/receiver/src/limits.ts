@@ -14,6 +14,11 @@ export interface ReceiverLimits {
    */
   readonly maxDecompressedBytes: number;
   /**
+   * Request bodies being read or processed at once, across all HTTP connections. Past it, further
+   * uploads get 429 with `Retry-After` instead of being buffered. At least `maxBodyBytes`.
+   */
+  readonly maxInFlightBytes: number;
+  /**
    * Memory the span store may use (estimated). When a request would not fit, nothing of it is
    * stored and the exporter is told to retry later (429 / RESOURCE_EXHAUSTED). Only used when the
    * receiver creates its own store.
@@ -38,6 +43,7 @@ const MiB = 1024 * 1024;
 export const defaultLimits: ReceiverLimits = Object.freeze({
   maxBodyBytes: 20 * MiB,
   maxDecompressedBytes: 64 * MiB,
+  maxInFlightBytes: 256 * MiB,
   maxMemoryBytes: 512 * MiB,
   retentionMs: 600_000,
   sweepIntervalMs: 30_000,
@@ -64,6 +70,9 @@ export function resolveLimits(limits: Partial<ReceiverLimits> = {}): ReceiverLim
     if (!Number.isSafeInteger(value) || value <= 0) {
       throw new ReceiverOptionsError(`limits.${name}`, `must be a positive integer, got ${String(value)}`);
     }
+  }
+  if (resolved.maxInFlightBytes < resolved.maxBodyBytes) {
+    throw new ReceiverOptionsError('limits.maxInFlightBytes', `must be at least maxBodyBytes (${resolved.maxBodyBytes}), got ${resolved.maxInFlightBytes}`);
   }
   return resolved;
 }

@@ -10,6 +10,7 @@ import {
 } from '@tracecheck/otlp';
 import { contentCoding, decompress, readBody } from './body.js';
 import { HttpError, RequestAbortedError } from './http-error.js';
+import type { InFlightBudget } from './in-flight.js';
 import { ingest } from './ingest.js';
 import type { ExportOutcome } from './ingest.js';
 import type { ReceiverLimits } from './limits.js';
@@ -63,11 +64,13 @@ export function sendOtlpError(
 export interface ExportContext {
   readonly store: SpanStore;
   readonly limits: ReceiverLimits;
+  readonly inFlight: InFlightBudget;
 }
 
 /** `POST /v1/traces`: read, decompress, decode, store, answer in the request's encoding. */
 export async function handleHttpExport(req: IncomingMessage, res: ServerResponse, ctx: ExportContext): Promise<void> {
   const format = otlpFormat(req.headers['content-type']);
+  let held = 0;
   try {
     if (format === undefined) {
       throw new HttpError(
@@ -77,7 +80,8 @@ export async function handleHttpExport(req: IncomingMessage, res: ServerResponse
       );
     }
     const coding = contentCoding(req.headers['content-encoding']);
-    const raw = await readBody(req, ctx.limits.maxBodyBytes);
+    const raw = await readBody(req, ctx.limits.maxBodyBytes, ctx.inFlight);
+    held = raw.length;
     const body = await decompress(raw, coding, ctx.limits.maxDecompressedBytes);
     const outcome = ingest(ctx.store, () => (format === 'protobuf' ? decodeProtobufRequest(body) : decodeJsonRequest(body)));
     sendOutcome(req, res, format, outcome, ctx.limits);
@@ -85,6 +89,8 @@ export async function handleHttpExport(req: IncomingMessage, res: ServerResponse
     if (err instanceof RequestAbortedError) return; // the client is gone; nothing to answer
     if (!(err instanceof HttpError)) throw err;
     sendOtlpError(req, res, format, err.status, err.message, err.headers);
+  } finally {
+    ctx.inFlight.release(held);
   }
 }
 

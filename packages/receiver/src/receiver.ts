@@ -1,5 +1,6 @@
 import { SpanStore } from '@tracecheck/model';
 import type { CheckRecord } from './check-api.js';
+import { InFlightBudget } from './in-flight.js';
 import { connectableHost, hostPort } from './address.js';
 import { startGrpcServer, stopGrpcServer } from './grpc-server.js';
 import { startHttpServer, stopHttpServer } from './http-server.js';
@@ -68,7 +69,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   if (options.token === '') throw new ReceiverOptionsError('token', 'must not be empty (omit it to run without a token)');
   const limits = resolveLimits(options.limits);
   const store = options.store ?? new SpanStore({ maxBytes: limits.maxMemoryBytes, retentionMs: limits.retentionMs });
-  const ctx = { store, limits, token: options.token, onCheck: options.onCheck };
+  const ctx = { store, limits, token: options.token, onCheck: options.onCheck, inFlight: new InFlightBudget(limits.maxInFlightBytes, limits.retryAfterSeconds) };
 
   const http = await startHttpServer(host, httpPort, ctx).catch((err: unknown) => {
     throw new ReceiverStartError('http', hostPort(host, httpPort), err);
