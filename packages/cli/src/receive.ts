@@ -16,6 +16,7 @@ Options:
                          (default: $TRACECHECK_TOKEN if set)
   --max-body SIZE        largest request body as sent (default ${defaultLimits.maxBodyBytes / 1024 ** 2}MiB)
   --max-decompressed SIZE  largest request after decompression (default ${defaultLimits.maxDecompressedBytes / 1024 ** 2}MiB)
+  --max-in-flight SIZE   request bodies buffered at once across connections (default ${defaultLimits.maxInFlightBytes / 1024 ** 2}MiB)
   --max-memory SIZE      span memory before exporters are told to retry (429) (default ${defaultLimits.maxMemoryBytes / 1024 ** 2}MiB)
   --retention DURATION   drop runs quiet for longer than this (default ${defaultLimits.retentionMs / 60_000}m)
 `;
@@ -32,6 +33,7 @@ export async function receive(argv: string[], out: NodeJS.WritableStream): Promi
       token: { type: 'string' },
       'max-body': { type: 'string' },
       'max-decompressed': { type: 'string' },
+      'max-in-flight': { type: 'string' },
       'max-memory': { type: 'string' },
       retention: { type: 'string' },
     },
@@ -45,6 +47,7 @@ export async function receive(argv: string[], out: NodeJS.WritableStream): Promi
     limits: {
       maxBodyBytes: size('max-body', values['max-body']),
       maxDecompressedBytes: size('max-decompressed', values['max-decompressed']),
+      maxInFlightBytes: size('max-in-flight', values['max-in-flight']),
       maxMemoryBytes: size('max-memory', values['max-memory']),
       retentionMs: values.retention === undefined ? undefined : parseDuration('--retention', values.retention),
     },
