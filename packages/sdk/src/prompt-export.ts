@@ -14,6 +14,12 @@ export interface PromptExportOptions {
   maxQueueSize?: number;
   /** Export requests in flight at once (default 8; the OTLP exporters refuse more than 30). */
   maxConcurrentExports?: number;
+  /**
+   * Least time between the starts of two export requests, in ms (default 5): spans that end sooner
+   * after a request went out wait, and go together in the next one. An isolated span still goes in
+   * the next turn; a full batch, and a flush, never wait. 0: a request for every turn that ended spans.
+   */
+  minIntervalMs?: number;
   /** Probe this address before the first export and after a failed one (see reachability.ts); false to never probe. */
   probe?: ProbeTarget | false;
   /**
@@ -53,6 +59,7 @@ export class PromptExportSpanProcessor implements SpanProcessorLike {
   private readonly maxBatchSize: number;
   private readonly maxQueueSize: number;
   private readonly maxConcurrent: number;
+  private readonly minIntervalMs: number;
   private readonly probeTarget: ProbeTarget | undefined;
   private readonly rescueTarget: RescueTarget | undefined;
   private readonly inFlightBatches = new Set<EndedSpan[]>();
@@ -60,7 +67,10 @@ export class PromptExportSpanProcessor implements SpanProcessorLike {
   private readonly exporterReady: Promise<void>;
   private scheduled = false;
   private inFlight = 0;
+  private lastSendAt = -Infinity;
+  private holdTimer: NodeJS.Timeout | undefined;
   private probing = false;
+  private retryPending = false;
   private retryDelayMs = 100;
   private state: 'unknown' | 'up' | 'down';
   private stopped = false;
@@ -72,6 +82,7 @@ export class PromptExportSpanProcessor implements SpanProcessorLike {
     this.maxBatchSize = Math.max(1, options.maxBatchSize ?? 512);
     this.maxQueueSize = Math.max(1, options.maxQueueSize ?? 100_000);
     this.maxConcurrent = Math.min(30, Math.max(1, options.maxConcurrentExports ?? 8));
+    this.minIntervalMs = Math.max(0, options.minIntervalMs ?? 5);
     this.probeTarget = options.probe || undefined;
     this.rescueTarget = options.rescue || undefined;
     this.state = this.probeTarget ? 'unknown' : 'up';
@@ -105,8 +116,10 @@ export class PromptExportSpanProcessor implements SpanProcessorLike {
     // Known down: nothing to wait for, and no new probe either (on beforeExit, a probe would be new
     // work, so the loop would empty again, beforeExit fire again, and so on for ever).
     if (this.state === 'down' && this.inFlight === 0) return Promise.resolve();
+    // Waiting first: pump() sends everything at once, without the spacing of requests, while someone waits.
+    const idle = this.whenIdle();
     this.pump();
-    return this.whenIdle();
+    return idle;
   }
 
   async shutdown(): Promise<void> {
@@ -138,21 +151,43 @@ export class PromptExportSpanProcessor implements SpanProcessorLike {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    // Unref'd: a pending export never keeps the process alive by itself (beforeExit flushes instead).
     const run = () => {
       this.scheduled = false;
       this.pump();
     };
-    if (this.delayMs === 0) setImmediate(run).unref();
+    // The immediate is ref'd: an unref'd one runs only when something else wakes the event loop, so a
+    // span ended in an idle service would wait for the next unrelated I/O or timer. It holds the
+    // process for one turn at most. The delay timer is unref'd (beforeExit flushes instead).
+    if (this.delayMs === 0) setImmediate(run);
     else setTimeout(run, this.delayMs).unref();
   }
 
   private pump(): void {
     if (this.stopped || this.queue.length === 0) return this.wakeIdleIfIdle();
-    if (this.state !== 'up') return void this.checkReceiver();
+    if (this.state !== 'up') {
+      // Known down: the backoff timer probes again; probing on every turn that ends spans would not.
+      if (this.state === 'down' && this.retryPending) return;
+      return void this.checkReceiver();
+    }
     while (this.queue.length > 0 && this.inFlight < this.maxConcurrent) {
+      // Each request costs the application far more than the spans in it (a request and a response,
+      // the resource sent again, the receiver's work on the same cores): under load, requests go at
+      // most every minIntervalMs with what ended meanwhile. A span after a quiet spell goes at once.
+      if (this.queue.length < this.maxBatchSize && this.idleWaiters.length === 0) {
+        const since = performance.now() - this.lastSendAt;
+        if (since < this.minIntervalMs) return this.holdFor(this.minIntervalMs - since);
+      }
       void this.send(this.queue.splice(0, this.maxBatchSize));
     }
+  }
+
+  private holdFor(ms: number): void {
+    if (this.holdTimer) return;
+    // Ref'd, like the immediate: it holds the process for at most minIntervalMs.
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      this.pump();
+    }, Math.ceil(ms));
   }
 
   private async checkReceiver(): Promise<void> {
@@ -173,12 +208,17 @@ export class PromptExportSpanProcessor implements SpanProcessorLike {
     }
     this.state = 'down';
     this.wakeIdle();
-    setTimeout(() => this.pump(), this.retryDelayMs).unref();
+    this.retryPending = true;
+    setTimeout(() => {
+      this.retryPending = false;
+      this.pump();
+    }, this.retryDelayMs).unref();
     this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5000);
   }
 
   private async send(batch: EndedSpan[]): Promise<void> {
     this.inFlight++;
+    this.lastSendAt = performance.now();
     this.inFlightBatches.add(batch);
     try {
       await this.exporterReady;

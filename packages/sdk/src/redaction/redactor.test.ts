@@ -63,6 +63,36 @@ describe('default redaction rules', () => {
   });
 });
 
+describe('redaction shortcuts', () => {
+  const r = new Redactor();
+
+  it('gives the same answer for a key asked again', () => {
+    for (let round = 0; round < 3; round++) {
+      expect(isSecretKey('X-Api-Key')).toBe(true);
+      expect(isSecretKey('http.request.method')).toBe(false);
+      expect(isSecretKey('max_tokens')).toBe(false);
+    }
+  });
+
+  it('masks secret pairs in text whatever the case of their keys, and leaves texts without such keys as they are', () => {
+    expect(r.text('{"PASSWORD":"x","Card_Number":"y"}')).toBe(`{"PASSWORD":"${REDACTED}","Card_Number":"${REDACTED}"}`);
+    expect(r.text('a=1&SessionId=abc')).toBe(`a=1&SessionId=${REDACTED}`);
+    const plain = '{"amount":2500,"currency":"EUR","items":[{"sku":"a"}]}';
+    expect(r.text(plain)).toBe(plain);
+  });
+
+  it('masks pairs under keys of a user key rule in text', () => {
+    const custom = new Redactor({ rules: [{ name: 'email', key: /^email$/ }] });
+    expect(custom.text('{"email":"a@b.c","n":"1"}')).toBe(`{"email":"${REDACTED}","n":"1"}`);
+    expect(custom.text('?email=a@b.c')).toBe(`?email=${REDACTED}`);
+  });
+
+  it('copies an object met twice in a payload twice, not as a cycle', () => {
+    const item = { sku: 'a', token: 't' };
+    expect(r.json({ items: [item, item] })).toEqual({ items: [{ sku: 'a', token: REDACTED }, { sku: 'a', token: REDACTED }] });
+  });
+});
+
 describe('user redaction rules', () => {
   it('adds key and pattern rules to the defaults', () => {
     const r = new Redactor({ rules: [{ name: 'ssn', pattern: /\b\d{3}-\d{2}-\d{4}\b/ }, { name: 'email-key', key: /^customer\.email$/ }] });

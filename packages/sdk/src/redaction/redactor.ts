@@ -1,5 +1,5 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import { defaultRedactionRules, REDACTED, type RedactionRule } from './rules.js';
+import { defaultRedactionRules, isSecretKey, mayHoldSecretKey, REDACTED, type RedactionRule } from './rules.js';
 
 /** How redaction is configured: the defaults (unless `defaults: false`) plus the user's rules. */
 export interface RedactionOptions {
@@ -29,6 +29,8 @@ const userInfo = /\b([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@/?#\s]+)@/gi;
 export class Redactor {
   private readonly keyTests: KeyTest[] = [];
   private readonly patterns: PatternRule[] = [];
+  // With the default key rule alone, text without any of its words holds no secret key-value pair.
+  private readonly onlyDefaultKeys: boolean;
 
   constructor(options: RedactionOptions = {}) {
     const rules = [...(options.defaults === false ? [] : defaultRedactionRules), ...(options.rules ?? [])];
@@ -41,6 +43,7 @@ export class Redactor {
         this.patterns.push({ pattern: new RegExp(rule.pattern.source, flags), replace: rule.replace, check: rule.check });
       }
     }
+    this.onlyDefaultKeys = this.keyTests.length === 1 && this.keyTests[0] === isSecretKey;
   }
 
   /** True when values under `key` are masked whole. */
@@ -64,8 +67,11 @@ export class Redactor {
       });
     }
     if (this.keyTests.length === 0) return out;
-    if (out.includes('"')) out = out.replace(jsonPair, (m, k: string, sep: string) => (this.isSecretKey(k) ? `"${k}"${sep}"${REDACTED}"` : m));
-    if (out.includes('=')) out = out.replace(formPair, (m, lead: string, k: string) => (this.isSecretKey(k) ? `${lead}${k}=${REDACTED}` : m));
+    const quoted = out.includes('"');
+    const assigned = out.includes('=');
+    const pairs = (quoted || assigned) && (!this.onlyDefaultKeys || mayHoldSecretKey(out));
+    if (pairs && quoted) out = out.replace(jsonPair, (m, k: string, sep: string) => (this.isSecretKey(k) ? `"${k}"${sep}"${REDACTED}"` : m));
+    if (pairs && assigned) out = out.replace(formPair, (m, lead: string, k: string) => (this.isSecretKey(k) ? `${lead}${k}=${REDACTED}` : m));
     if (out.includes('@')) out = out.replace(userInfo, `$1${REDACTED}@`);
     return out;
   }
@@ -102,27 +108,43 @@ export class Redactor {
    * inside strings. Applies `toJSON` as JSON.stringify would; cycles become "[Circular]".
    */
   json(value: unknown): unknown {
-    return this.jsonValue(value, new WeakSet());
+    return this.jsonValue(value, []);
   }
 
-  private jsonValue(value: unknown, seen: WeakSet<object>): unknown {
-    if (typeof value === 'string') return this.text(value);
-    if (typeof value === 'bigint') return value.toString();
-    if (value === null || typeof value !== 'object') return value;
+  // `ancestors` holds the objects being copied on the way down (a cycle leads back to one of them);
+  // an array is cheaper than a WeakSet at payload depths.
+  private jsonValue(value: unknown, ancestors: object[]): unknown {
+    switch (typeof value) {
+      case 'string':
+        return this.text(value);
+      case 'bigint':
+        return value.toString();
+      case 'object':
+        if (value !== null) break;
+        return value;
+      default:
+        return value;
+    }
     const withJson = value as { toJSON?: () => unknown };
-    if (typeof withJson.toJSON === 'function') return this.jsonValue(withJson.toJSON(), seen);
-    if (seen.has(value)) return '[Circular]';
-    seen.add(value);
+    if (typeof withJson.toJSON === 'function') return this.jsonValue(withJson.toJSON(), ancestors);
+    if (ancestors.includes(value)) return '[Circular]';
+    ancestors.push(value);
     try {
-      if (Array.isArray(value)) return value.map((v) => this.jsonValue(v, seen));
+      if (Array.isArray(value)) {
+        const out: unknown[] = new Array<unknown>(value.length);
+        for (let i = 0; i < value.length; i++) out[i] = this.jsonValue(value[i], ancestors);
+        return out;
+      }
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) {
+      const record = value as Record<string, unknown>;
+      for (const k of Object.keys(record)) {
+        const v = record[k];
         if (v !== undefined && typeof v !== 'boolean' && this.isSecretKey(k)) out[k] = REDACTED;
-        else out[k] = this.jsonValue(v, seen);
+        else out[k] = this.jsonValue(v, ancestors);
       }
       return out;
     } finally {
-      seen.delete(value);
+      ancestors.pop();
     }
   }
 }

@@ -42,9 +42,38 @@ const secretPairs: ReadonlyArray<readonly [string, string]> = [
   ['session', 'id'],
 ];
 
+// Every word test below needs one of these in the lower-cased key (a word is a piece of it); most
+// keys (`http.request.method`, `amount`) have none and are settled by this one scan.
+const secretHint = /pass|pwd|secret|token|authorization|cookie|key|cvv|cvc|pin|number|session/;
+
+// The same few keys are tested for every span (attribute names, payload field names): answers are
+// remembered, up to a bound (cleared when full, so keys made of ids cannot grow it without end).
+const answers = new Map<string, boolean>();
+const MAX_ANSWERS = 4096;
+const MAX_KEY_LENGTH = 256;
+
 /** True for keys that name a credential: password, *token, authorization, cookie, api key, card number... */
 export function isSecretKey(key: string): boolean {
-  const words = keyWords(key);
+  const known = answers.get(key);
+  if (known !== undefined) return known;
+  const answer = secretHint.test(key.toLowerCase()) && hasSecretWord(keyWords(key));
+  if (key.length <= MAX_KEY_LENGTH) {
+    if (answers.size >= MAX_ANSWERS) answers.clear();
+    answers.set(key, answer);
+  }
+  return answer;
+}
+
+/**
+ * False when no key written inside `text` (a JSON field name, a query parameter) can be a secret key
+ * by isSecretKey: none of the words those keys need appears in it. Lets a redactor with only the
+ * default key rule skip scanning text for key-value pairs.
+ */
+export function mayHoldSecretKey(text: string): boolean {
+  return secretHint.test(text.toLowerCase());
+}
+
+function hasSecretWord(words: string[]): boolean {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     if (secretWords.has(w)) return true;
