@@ -51,6 +51,7 @@ describe('tracecheck run', () => {
     expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(env.TRACECHECK_URL);
     expect(env.OTEL_EXPORTER_OTLP_PROTOCOL).toBe('http/protobuf');
     expect(env.OTEL_BSP_SCHEDULE_DELAY).toBe('20');
+    expect(env.TRACECHECK_EXPORT_DELAY).toBe('0');
   });
 
   it('passes SIGTERM on to the command and reports 128+15', async () => {

@@ -13,7 +13,8 @@ code. COMMAND (your test runner, a script, docker compose...) and the services i
 receiver through:
   OTEL_EXPORTER_OTLP_ENDPOINT   the receiver (OTLP/HTTP; its gRPC port if OTEL_EXPORTER_OTLP_PROTOCOL=grpc)
   OTEL_EXPORTER_OTLP_PROTOCOL   http/protobuf, unless already set
-  OTEL_BSP_SCHEDULE_DELAY       20 (ms), unless already set: spans reach the receiver promptly
+  OTEL_BSP_SCHEDULE_DELAY       20 (ms), unless already set: plain OpenTelemetry services send promptly
+  TRACECHECK_EXPORT_DELAY       0, unless already set: @tracecheck/sdk services send in the next turn
   TRACECHECK_URL                the receiver's HTTP URL, for tracecheck check and the test integrations
   TRACECHECK_TOKEN              the token, with --token
 
@@ -62,6 +63,7 @@ export async function run(argv: string[], _out: NodeJS.WritableStream, err: Node
       OTEL_EXPORTER_OTLP_ENDPOINT: grpc ? `http://${receiver.grpcAddress}` : receiver.httpUrl,
       OTEL_EXPORTER_OTLP_PROTOCOL: process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
       OTEL_BSP_SCHEDULE_DELAY: process.env.OTEL_BSP_SCHEDULE_DELAY ?? '20',
+      TRACECHECK_EXPORT_DELAY: process.env.TRACECHECK_EXPORT_DELAY ?? '0',
       TRACECHECK_URL: receiver.httpUrl,
       ...(token ? { TRACECHECK_TOKEN: token } : {}),
     };

@@ -26,7 +26,11 @@ export interface TracingOptions {
   protocol?: OtlpProtocol;
   /** Export to this exporter instead of OTLP (a test double, a console exporter). */
   exporter?: SpanExporterLike;
-  /** Prompt export tuning (delayMs defaults to OTEL_BSP_SCHEDULE_DELAY when set, else 0). */
+  /**
+   * Prompt export tuning. delayMs defaults to TRACECHECK_EXPORT_DELAY when set, else
+   * OTEL_BSP_SCHEDULE_DELAY, else 0 (`tracecheck run` sets the first to 0 and the second to 20 for
+   * plain OpenTelemetry services in the same command).
+   */
   export?: PromptExportOptions;
   /** Options for the http instrumentation, or false to leave it out. */
   http?: HttpInstrumentationConfig | false;
@@ -84,7 +88,7 @@ export function startTracing(options: TracingOptions = {}): Tracing {
   const protocol = resolveProtocol(options.protocol);
   const url = resolveTracesUrl(protocol, options.endpoint);
   const exportOptions: PromptExportOptions = {
-    delayMs: intFromEnv('OTEL_BSP_SCHEDULE_DELAY', 0),
+    delayMs: intFromEnv('TRACECHECK_EXPORT_DELAY', intFromEnv('OTEL_BSP_SCHEDULE_DELAY', 0)),
     maxBatchSize: intFromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
     maxQueueSize: intFromEnv('OTEL_BSP_MAX_QUEUE_SIZE', 100_000),
     probe: options.exporter ? false : (probeTargetOf(url) ?? false),
