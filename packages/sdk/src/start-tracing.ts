@@ -3,6 +3,7 @@ import { diag } from '@opentelemetry/api';
 import { HttpInstrumentation, type HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation, type UndiciInstrumentationConfig } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import { loadEnvInstrumentations } from './env-instrumentations.js';
 import { type ExitFlushOptions, hookExit } from './exit-flush.js';
 import { otlpHeadersFromEnv } from './exit-rescue.js';
 import { createTraceExporter, type OtlpProtocol, resolveProtocol, resolveTracesUrl } from './exporter.js';
@@ -36,7 +37,7 @@ export interface TracingOptions {
   http?: HttpInstrumentationConfig | false;
   /** Options for the undici (fetch) instrumentation, or false to leave it out. */
   undici?: UndiciInstrumentationConfig | false;
-  /** More instrumentations (express, pg, kafkajs, ...). */
+  /** More instrumentations (express, pg, kafkajs, ...), before those TRACECHECK_INSTRUMENTATIONS names. */
   instrumentations?: Instrumentations;
   /** Span processors to run after the tracecheck ones (they see stamped, redacted spans). */
   spanProcessors?: SpanProcessorLike[];
@@ -95,6 +96,7 @@ export function startTracing(options: TracingOptions = {}): Tracing {
     rescue: options.exporter || protocol === 'grpc' ? false : { url, headers: otlpHeadersFromEnv(), timeoutMs: options.flushOnExit ? (options.flushOnExit.timeoutMs ?? 5000) : 5000 },
     ...options.export,
   };
+  const envInstrumentations = loadEnvInstrumentations() as Instrumentations;
   const exporter = options.exporter ?? createTraceExporter(protocol, options.endpoint);
   const exportProcessor = new PromptExportSpanProcessor(exporter, exportOptions);
 
@@ -105,6 +107,7 @@ export function startTracing(options: TracingOptions = {}): Tracing {
       ...(options.http === false ? [] : [new HttpInstrumentation(httpConfig(options.http))]),
       ...(options.undici === false ? [] : [new UndiciInstrumentation(options.undici)]),
       ...(options.instrumentations ?? []),
+      ...envInstrumentations,
     ],
     // Traces only: a receiver for test runs has no use for metrics or logs, and NodeSDK would
     // otherwise export both over OTLP by default. OTEL_METRICS_EXPORTER / OTEL_LOGS_EXPORTER opt in.
