@@ -58,7 +58,7 @@ export type { Decidable, DecidableOutcome, DecideOptions, Decision, RunSource, S
 export { storeRunSource } from './decide/store-source.js';
 export { checkRun, checkSpans, prepareCheck } from './decide/run-check.js';
 export type { Checkable, CheckJson, CheckResult } from './decide/run-check.js';
-export { buildRunGraph, compileAssertion, describeExpected, EvalCompileError, findNearMisses, formatNanos, renderTree, renderVerdict, summarizeSpan, verdictJson } from './eval/index.js';
+export { buildRunGraph, compileAssertion, describeExpected, RunGraphBuilder, EvalCompileError, findNearMisses, formatNanos, renderTree, renderVerdict, summarizeSpan, verdictJson } from './eval/index.js';
 export type { CompiledAssertion, EvalCompileErrorCode, Exclusion, NearMiss, Outcome, RunGraph, SpanSummary, TraceGraph, TreeOptions, VerdictJson } from './eval/index.js';
 export { BuilderError } from './builder/index.js';
 export type { BuilderErrorCode } from './builder/index.js';

@@ -1,4 +1,5 @@
 import type { Span } from '@tracecheck/model';
+import type { RunGraph } from '../eval/graph.js';
 
 /**
  * Where a check reads its run: the spans so far, a push when more arrive, and when the last one did.
@@ -10,6 +11,8 @@ export interface RunSource {
   subscribe(listener: () => void): () => void;
   /** Receive time (ms since the epoch) of the run's latest span, or undefined before the first. */
   lastArrival(): number | undefined;
+  /** The run's trace graph, kept up to date as spans arrive (optional: saves regrouping the run). */
+  graph?(): RunGraph;
 }
 
 /** What deciding needs from an evaluation of the check against the spans so far. */
@@ -28,6 +31,8 @@ export interface Decidable<O extends DecidableOutcome> {
    */
   readonly passesEarly: boolean;
   evaluate(spans: readonly Span[]): O;
+  /** Evaluates a graph already built; used when the source keeps one. */
+  evaluateGraph?(graph: RunGraph): O;
 }
 
 export interface DecideOptions {
@@ -80,6 +85,17 @@ export function decide<O extends DecidableOutcome>(source: RunSource, check: Dec
   const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
   const start = now();
 
+  // With a source that keeps the run's graph, a check evaluates it as it stands instead of
+  // regrouping every span of the run on each arrival.
+  const evaluateNow = (): { outcome: O; count: number } => {
+    if (source.graph !== undefined && check.evaluateGraph !== undefined) {
+      const graph = source.graph();
+      return { outcome: check.evaluateGraph(graph), count: graph.spans.length };
+    }
+    const spans = source.spans();
+    return { outcome: check.evaluate(spans), count: spans.length };
+  };
+
   return new Promise((resolve) => {
     let done = false;
     let heldOnce = false;
@@ -99,18 +115,17 @@ export function decide<O extends DecidableOutcome>(source: RunSource, check: Dec
     const evaluate = (): void => {
       pending = false;
       if (done) return;
-      const spans = source.spans();
-      const outcome = check.evaluate(spans);
-      if (spans.length === 0) return; // an empty run never passes; the timeout says so
+      const { outcome, count } = evaluateNow();
+      if (count === 0) return; // an empty run never passes; the timeout says so
       if (outcome.holds) {
         heldOnce = true;
-        if (check.passesEarly) return finish(true, 'held', outcome, spans.length);
+        if (check.passesEarly) return finish(true, 'held', outcome, count);
         const quietFor = now() - Math.max(start, source.lastArrival() ?? start);
-        if (quietFor >= settleMs) return finish(true, 'settled', outcome, spans.length);
+        if (quietFor >= settleMs) return finish(true, 'settled', outcome, count);
         clearTimeout(settleTimer);
         settleTimer = setTimeout(evaluate, settleMs - quietFor);
       } else if (outcome.hopeless) {
-        finish(false, 'hopeless', outcome, spans.length);
+        finish(false, 'hopeless', outcome, count);
       }
     };
 
@@ -122,17 +137,16 @@ export function decide<O extends DecidableOutcome>(source: RunSource, check: Dec
     };
 
     const onTimeout = (): void => {
-      const spans = source.spans();
-      const outcome = check.evaluate(spans);
-      if (spans.length === 0) return finish(false, 'empty-run', outcome, 0);
+      const { outcome, count } = evaluateNow();
+      if (count === 0) return finish(false, 'empty-run', outcome, 0);
       // Held, but the run never went quiet for the settle window: not a pass.
       const reason: StopReason = outcome.holds || heldOnce ? 'never-settled' : 'timeout';
-      finish(false, reason, outcome, spans.length);
+      finish(false, reason, outcome, count);
     };
 
     const onAbort = (): void => {
-      const spans = source.spans();
-      finish(false, 'aborted', check.evaluate(spans), spans.length);
+      const { outcome, count } = evaluateNow();
+      finish(false, 'aborted', outcome, count);
     };
 
     const unsubscribe = source.subscribe(onSpans);

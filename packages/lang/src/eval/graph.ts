@@ -80,29 +80,48 @@ class IndexedTrace implements TraceGraph {
   }
 }
 
+/**
+ * A run's trace graph that grows as spans arrive: deciding adds each update's spans instead of
+ * regrouping the whole run on every arrival. A span already added (same trace and span id) is
+ * ignored, so overlapping additions are harmless.
+ */
+export class RunGraphBuilder {
+  private readonly traces = new Map<string, IndexedTrace>();
+  private readonly distinct: Span[] = [];
+  private start: bigint | undefined;
+
+  add(spans: readonly Span[]): void {
+    for (const span of spans) {
+      let trace = this.traces.get(span.traceId);
+      if (trace === undefined) {
+        trace = new IndexedTrace(span.traceId);
+        this.traces.set(span.traceId, trace);
+      }
+      if (!trace.add(span)) continue;
+      this.distinct.push(span);
+      if (this.start === undefined || span.startTimeUnixNano < this.start) this.start = span.startTimeUnixNano;
+    }
+  }
+
+  /** The graph as it stands; later additions show in graphs taken later, not in this one's lists. */
+  graph(): RunGraph {
+    const traces = this.traces;
+    return {
+      spans: this.distinct.slice(),
+      traces: [...traces.values()],
+      traceOf: (span) => {
+        const trace = traces.get(span.traceId);
+        if (trace === undefined) throw new Error(`span ${span.spanId} is not part of this run`);
+        return trace;
+      },
+      startNanos: this.start ?? 0n,
+    };
+  }
+}
+
 /** Groups a run's spans into traces and indexes parent/child by span id. */
 export function buildRunGraph(spans: readonly Span[]): RunGraph {
-  const traces = new Map<string, IndexedTrace>();
-  const distinct: Span[] = [];
-  let startNanos: bigint | undefined;
-  for (const span of spans) {
-    let trace = traces.get(span.traceId);
-    if (trace === undefined) {
-      trace = new IndexedTrace(span.traceId);
-      traces.set(span.traceId, trace);
-    }
-    if (!trace.add(span)) continue;
-    distinct.push(span);
-    if (startNanos === undefined || span.startTimeUnixNano < startNanos) startNanos = span.startTimeUnixNano;
-  }
-  return {
-    spans: distinct,
-    traces: [...traces.values()],
-    traceOf: (span) => {
-      const trace = traces.get(span.traceId);
-      if (trace === undefined) throw new Error(`span ${span.spanId} is not part of this run`);
-      return trace;
-    },
-    startNanos: startNanos ?? 0n,
-  };
+  const builder = new RunGraphBuilder();
+  builder.add(spans);
+  return builder.graph();
 }

@@ -5,7 +5,7 @@ export type { Exclusion } from './clauses.js';
 export type { EvalCompileErrorCode } from './errors.js';
 export { EvalCompileError } from './errors.js';
 export type { RunGraph, TraceGraph } from './graph.js';
-export { buildRunGraph } from './graph.js';
+export { buildRunGraph, RunGraphBuilder } from './graph.js';
 export type { NearMiss } from './near-miss.js';
 export { findNearMisses } from './near-miss.js';
 export type { SpanSummary } from './summary.js';
