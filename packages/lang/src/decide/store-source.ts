@@ -5,6 +5,8 @@ import type { RunSource } from './decide.js';
 /**
  * A run of the live span store as a `RunSource`. Its graph is built once from the store, then grows
  * with each update the store pushes, so deciding does not regroup the whole run on every arrival.
+ * It only grows: spans leave a run only when the run is deleted or retention drops it, which the
+ * test integrations do after their checks, not during one.
  */
 export function storeRunSource(store: SpanStore, runId: string): RunSource {
   let builder: RunGraphBuilder | undefined;
