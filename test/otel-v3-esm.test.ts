@@ -1,9 +1,9 @@
-import type { JsonSpan } from '@tracecheck/model';
 import { type Receiver, startReceiver } from '@tracecheck/receiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkspace } from './support/build.js';
 import { stageV3Project, startV3Process, type V3Project } from './support/otel-v3.js';
 import { waitForSpans } from './support/receiver-api.js';
+import { expectExpressRequest, expressSpans, getOrder } from './support/sdk-esm.js';
 import { attr, killAll, type ServiceProcess } from './support/sdk-services.js';
 
 // The ES module express app of sdk-esm.test.ts run by Node 24 against the OpenTelemetry JS 3.x line
@@ -36,28 +36,12 @@ describe('@tracecheck/sdk with an ES module app on express, on Node 24 and OpenT
     return app;
   }
 
-  async function getOrder(app: ServiceProcess, runId: string): Promise<void> {
-    const res = await fetch(`http://127.0.0.1:${app.port}/orders/o-1`, { headers: { baggage: `test.run.id=${runId}` } });
-    expect(await res.json()).toEqual({ id: 'o-1', status: 'paid' });
-  }
-
-  const expressSpans = (spans: JsonSpan[]) => spans.filter((s) => attr(s.attributes, 'express.type') !== undefined);
-
   it('turns the route handler into spans of the 3.x express instrumentation under the one http span, tagged with the run id', async () => {
     const app = await start(EXPRESS);
     await getOrder(app, 'run-esm-v3');
     const spans = await waitForSpans(receiver.httpUrl, 'run-esm-v3', 3);
 
-    const server = spans.filter((s) => s.kind === 2);
-    expect(server).toHaveLength(1); // the hook does not patch node:http a second time
-    expect(server[0]!.name).toBe('GET /orders/:id'); // the route express reported to the http span
-    const express = expressSpans(spans).map((s) => [s.name, attr(s.attributes, 'express.name'), s.traceId, s.parentSpanId]);
-    expect(express).toEqual(expect.arrayContaining([
-      ['middleware - jsonParser', 'jsonParser', server[0]!.traceId, server[0]!.spanId],
-      ['request handler', '/orders/:id', server[0]!.traceId, server[0]!.spanId],
-    ]));
-    for (const span of spans) expect(attr(span.attributes, 'test.run.id')).toBe('run-esm-v3');
-    expect(app.output().stderr).toBe('');
+    const server = expectExpressRequest(spans, 'run-esm-v3', app);
 
     // Produced on Node 24 by the 3.x SDK and the 3.x instrumentations, not by a 2.x copy.
     for (const span of spans) {
@@ -65,7 +49,7 @@ describe('@tracecheck/sdk with an ES module app on express, on Node 24 and OpenT
       expect(attr(span.resource.attributes, 'telemetry.sdk.version')).toMatch(/^3\./);
     }
     expect(new Set(expressSpans(spans).map((s) => `${s.scope.name}@${s.scope.version}`))).toEqual(new Set(['@opentelemetry/instrumentation-express@0.72.0']));
-    expect(`${server[0]!.scope.name}@${server[0]!.scope.version}`).toBe('@opentelemetry/instrumentation-http@0.301.0');
+    expect(`${server.scope.name}@${server.scope.version}`).toBe('@opentelemetry/instrumentation-http@0.301.0');
   });
 
   it('without TRACECHECK_INSTRUMENTATIONS, traces the same request with the http span alone', async () => {

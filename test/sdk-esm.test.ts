@@ -1,9 +1,9 @@
-import type { JsonSpan } from '@tracecheck/model';
 import { type Receiver, startReceiver } from '@tracecheck/receiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkspace } from './support/build.js';
 import { waitForSpans } from './support/receiver-api.js';
-import { attr, killAll, type ServiceProcess, startService } from './support/sdk-services.js';
+import { expectExpressRequest, getOrder } from './support/sdk-esm.js';
+import { killAll, type ServiceProcess, startService } from './support/sdk-services.js';
 
 // ES modules from npm under `node --import @tracecheck/sdk/register`: an ES module app imports
 // express, which an ES module import never loads through `require`, so the express instrumentation
@@ -31,28 +31,12 @@ describe('@tracecheck/sdk with an ES module app on express', () => {
     return app;
   }
 
-  async function getOrder(app: ServiceProcess, runId: string): Promise<void> {
-    const res = await fetch(`http://127.0.0.1:${app.port}/orders/o-1`, { headers: { baggage: `test.run.id=${runId}` } });
-    expect(await res.json()).toEqual({ id: 'o-1', status: 'paid' });
-  }
-
-  const expressSpans = (spans: JsonSpan[]) => spans.filter((s) => attr(s.attributes, 'express.type') !== undefined);
-
   it('turns the route handler into a span of the request, tagged with the run id', async () => {
     const app = await start(EXPRESS);
     await getOrder(app, 'run-esm');
     const spans = await waitForSpans(receiver.httpUrl, 'run-esm', 3);
 
-    const server = spans.filter((s) => s.kind === 2);
-    expect(server).toHaveLength(1); // the hook does not patch node:http a second time
-    expect(server[0]!.name).toBe('GET /orders/:id'); // the route express reported to the http span
-    const express = expressSpans(spans).map((s) => [s.name, attr(s.attributes, 'express.name'), s.traceId, s.parentSpanId]);
-    expect(express).toEqual(expect.arrayContaining([
-      ['middleware - jsonParser', 'jsonParser', server[0]!.traceId, server[0]!.spanId],
-      ['request handler', '/orders/:id', server[0]!.traceId, server[0]!.spanId],
-    ]));
-    for (const span of spans) expect(attr(span.attributes, 'test.run.id')).toBe('run-esm');
-    expect(app.output().stderr).toBe('');
+    expectExpressRequest(spans, 'run-esm', app);
   });
 
   it('without TRACECHECK_INSTRUMENTATIONS, traces the same request with the http span alone', async () => {
