@@ -5,18 +5,7 @@ import { checkAssertion } from './check.js';
 import { formatAssertion } from './format.js';
 import { INTRINSICS, KIND_VALUES, STATUS_VALUES } from './intrinsics.js';
 import { parseAssertion } from './parser.js';
-
-/** mulberry32: a small seeded PRNG, so a failing case reproduces from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './testing/rng.js';
 
 class Gen {
   constructor(private readonly next: () => number) {}

@@ -15,18 +15,7 @@ import { formatAssertion } from '../format.js';
 import { parseAssertion } from '../parser.js';
 import * as b from './index.js';
 import type { BuiltAssertion, Condition, DurationText, SelectionSpec, SpanFilter, SpanSet } from './index.js';
-
-/** mulberry32. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../testing/rng.js';
 
 const NAMES = ['a', 'b', 'charge', 'db.query', 'refund.requested'];
 const STATUSES: StatusValue[] = ['ok', 'error', 'unset'];
