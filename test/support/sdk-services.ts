@@ -14,12 +14,18 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts `node [--import @tracecheck/sdk/register] <script>` in the fixtures directory with `env`
- * on top of ours, and waits for its `ready <port>` line.
+ * Starts `<node> [--import @tracecheck/sdk/register] <script>` in `cwd` with `env` on top of ours,
+ * and waits for its `ready <port>` line. Any Node binary: this one, or Node 24 for the 3.x line.
  */
-export async function startService(script: string, env: NodeJS.ProcessEnv, options: { register?: boolean; stdin?: boolean } = {}): Promise<ServiceProcess> {
+export async function startNodeProcess(
+  node: string,
+  cwd: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  options: { register?: boolean; stdin?: boolean } = {},
+): Promise<ServiceProcess> {
   const args = [...(options.register === false ? [] : ['--import', '@tracecheck/sdk/register']), script];
-  const child = spawn(process.execPath, args, { cwd: servicesDir, env: { ...process.env, ...env }, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, args, { cwd, env: { ...process.env, ...env }, stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -33,6 +39,11 @@ export async function startService(script: string, env: NodeJS.ProcessEnv, optio
     void exited.then(({ code, signal }) => reject(new Error(`${script} exited (${code ?? signal}) before ready:\n${stderr}`)));
   });
   return { child, port, exited, output: () => ({ stdout, stderr }) };
+}
+
+/** Starts a fixture of examples/sdk-services with this Node (the 2.x line); see startNodeProcess. */
+export function startService(script: string, env: NodeJS.ProcessEnv, options: { register?: boolean; stdin?: boolean } = {}): Promise<ServiceProcess> {
+  return startNodeProcess(process.execPath, servicesDir, script, env, options);
 }
 
 /** Stops fixture processes that are still running. */
