@@ -58,6 +58,9 @@ interface TraceEntry {
 
 const NO_RUNS: ReadonlySet<string> = new Set();
 
+/** Bound on the span names remembered for typo hints (a service naming spans by id would be unbounded). */
+export const MAX_NAMES_SEEN = 10_000;
+
 /**
  * The in-memory span store: spans indexed by trace, run and name, with run-id inheritance.
  *
@@ -75,6 +78,8 @@ export class SpanStore {
   /** Target trace id -> ids of the traces whose spans link into it. */
   private readonly linkedBy = new Map<string, Set<string>>();
   private readonly runIndex = new RunIndex();
+  /** Every span name ever stored (deletion does not forget), up to MAX_NAMES_SEEN: typo hints read it. */
+  private readonly namesSeen = new Set<string>();
   private seq = 0;
   private bytes = 0;
   private count = 0;
@@ -164,6 +169,19 @@ export class SpanStore {
     return [...(this.traces.get(traceId)?.spans.values() ?? [])].map((r) => r.span);
   }
 
+  /** True when a span with these ids is stored. */
+  hasSpan(traceId: string, spanId: string): boolean {
+    return this.traces.get(traceId)?.spans.has(spanId) ?? false;
+  }
+
+  /**
+   * Names of every span the store ever held, runs since deleted included (at most the first
+   * MAX_NAMES_SEEN distinct names): a check naming a span nobody ever sent is most likely a typo.
+   */
+  spanNamesSeen(): ReadonlySet<string> {
+    return this.namesSeen;
+  }
+
   /** Stored spans with this name, across runs. */
   spansNamed(name: string): Span[] {
     return [...(this.byName.get(name) ?? [])].map((r) => r.span);
@@ -235,6 +253,7 @@ export class SpanStore {
     trace.spans.set(span.spanId, rec);
     trace.lastSeen = now;
     if (rec.tag !== undefined) trace.tagged.set(rec.tag, (trace.tagged.get(rec.tag) ?? 0) + 1);
+    if (this.namesSeen.size < MAX_NAMES_SEEN) this.namesSeen.add(span.name);
     let named = this.byName.get(span.name);
     if (!named) this.byName.set(span.name, (named = new Set()));
     named.add(rec);

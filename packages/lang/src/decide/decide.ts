@@ -1,5 +1,6 @@
 import type { Span } from '@tracecheck/model';
-import type { RunGraph } from '../eval/graph.js';
+import { buildRunGraph, type RunGraph } from '../eval/graph.js';
+import { capOf, DEFAULT_IN_FLIGHT_CAPS, findInFlight, type InFlightCaps, type InFlightItem, type InFlightKind, type OpenSpanInfo } from './in-flight.js';
 
 /**
  * Where a check reads its run: the spans so far, a push when more arrive, and when the last one did.
@@ -13,6 +14,13 @@ export interface RunSource {
   lastArrival(): number | undefined;
   /** The run's trace graph, kept up to date as spans arrive (optional: saves regrouping the run). */
   graph?(): RunGraph;
+  /** Names of every span the source ever held, for typo warnings (optional). */
+  spanNamesSeen?(): ReadonlySet<string>;
+  /**
+   * Spans of the run that @tracecheck/sdk reported started and not yet ended (optional: sources
+   * without the signal have none). `subscribe` listeners also hear when this changes.
+   */
+  openSpans?(): readonly OpenSpanInfo[];
 }
 
 /** What deciding needs from an evaluation of the check against the spans so far. */
@@ -27,7 +35,7 @@ export interface DecidableOutcome {
 export interface Decidable<O extends DecidableOutcome> {
   /**
    * True when no later span can make a holding check false: `some` / `at least N` over a selection
-   * whose matches can only grow (DESIGN.md: such a check passes the moment it holds).
+   * whose matches can only grow (docs/language.md, "Deciding": such a check passes the moment it holds).
    */
   readonly passesEarly: boolean;
   evaluate(spans: readonly Span[]): O;
@@ -40,6 +48,8 @@ export interface DecideOptions {
   timeoutMs?: number;
   /** How long the run must be quiet before a settling check passes (default 300 ms). */
   settleMs?: number;
+  /** Most time a settling check waits for each kind of in-flight work (defaults: `DEFAULT_IN_FLIGHT_CAPS`). */
+  caps?: Partial<InFlightCaps>;
   /** Stops waiting; the verdict says 'aborted'. */
   signal?: AbortSignal;
   /** Clock in ms since the epoch (tests). */
@@ -56,11 +66,25 @@ export const DEFAULT_SETTLE_MS = 300;
  * - `hopeless`: the check failed and no later span can fix it;
  * - `timeout`: the check did not hold by the timeout;
  * - `never-settled`: it held at the timeout, but spans kept arriving, so it could not be trusted;
+ * - `in-flight`: it held at the timeout, but work was still in flight (see in-flight.ts) within its cap;
  * - `empty-run`: no span of the run arrived at all (instrumentation or run id never reached a service);
  * - `complete`: the run was complete from the start (a file), evaluated once;
  * - `aborted`: the caller gave up.
  */
-export type StopReason = 'held' | 'settled' | 'hopeless' | 'timeout' | 'never-settled' | 'empty-run' | 'complete' | 'aborted';
+export type StopReason = 'held' | 'settled' | 'hopeless' | 'timeout' | 'never-settled' | 'in-flight' | 'empty-run' | 'complete' | 'aborted';
+
+/**
+ * In-flight work a settling check waited for, and how that ended: `arrived` (the work showed up),
+ * `cap` (deciding stopped waiting at the reason's cap), `pending` (still in flight when deciding stopped).
+ */
+export interface WaitRecord {
+  readonly kind: InFlightKind;
+  readonly description: string;
+  readonly waitedMs: number;
+  readonly outcome: 'arrived' | 'cap' | 'pending';
+  /** The cap that applied, ms. */
+  readonly capMs: number;
+}
 
 export interface Decision<O extends DecidableOutcome> {
   pass: boolean;
@@ -71,34 +95,81 @@ export interface Decision<O extends DecidableOutcome> {
   outcome: O;
   /** How many spans the run had then. */
   spanCount: number;
+  /** In-flight work the check waited for while it held (empty when nothing was in flight). */
+  waitedFor: WaitRecord[];
+}
+
+/** Tracks the in-flight work a check waits for while it holds, for deciding and for the verdict. */
+class WaitLedger {
+  private readonly seen = new Map<string, { item: InFlightItem; firstAt: number; endedAt?: number; outcome?: WaitRecord['outcome'] }>();
+
+  constructor(private readonly caps: InFlightCaps) {}
+
+  /**
+   * Records what is in flight at `t`; returns the time at which the earliest active item reaches its
+   * cap, or undefined when nothing active holds the check.
+   */
+  update(items: readonly InFlightItem[], t: number): number | undefined {
+    const present = new Set<string>();
+    let wakeAt: number | undefined;
+    for (const item of items) {
+      const cap = capOf(this.caps, item.kind);
+      if (cap <= 0) continue;
+      const key = `${item.kind}:${item.key}`;
+      present.add(key);
+      const capAt = item.sinceMs + cap;
+      const entry = this.seen.get(key);
+      if (entry === undefined) this.seen.set(key, { item, firstAt: t, ...(capAt <= t ? { endedAt: t, outcome: 'cap' as const } : {}) });
+      else if (entry.outcome === undefined && capAt <= t) Object.assign(entry, { endedAt: capAt, outcome: 'cap' });
+      if (capAt > t) wakeAt = wakeAt === undefined ? capAt : Math.min(wakeAt, capAt);
+    }
+    for (const [key, entry] of this.seen) {
+      if (!present.has(key) && entry.outcome === undefined) Object.assign(entry, { endedAt: t, outcome: 'arrived' });
+    }
+    return wakeAt;
+  }
+
+  records(t: number): WaitRecord[] {
+    return [...this.seen.values()].map(({ item, firstAt, endedAt, outcome }) => ({
+      kind: item.kind,
+      description: item.description,
+      waitedMs: Math.max(0, (endedAt ?? t) - firstAt),
+      outcome: outcome ?? 'pending',
+      capMs: capOf(this.caps, item.kind),
+    }));
+  }
 }
 
 /**
- * Decides a check against a run that is still receiving spans (DESIGN.md, "Deciding"). It
- * re-evaluates when spans arrive (pushed, never polled on a timer), passes a positive check the
- * moment it holds, passes any other check only once the run has settled, fails early only when no
- * later span can help, and otherwise fails at the timeout with the evidence it had.
+ * Decides a check against a run that is still receiving spans. It re-evaluates when spans arrive
+ * (pushed, never polled on a timer), passes a positive check the moment it holds, passes any other
+ * check only once the run has settled (quiet for the settle window and no work in flight within its
+ * cap, see in-flight.ts), fails early only when no later span can help, and otherwise fails at the
+ * timeout with the evidence it had.
  */
 export function decide<O extends DecidableOutcome>(source: RunSource, check: Decidable<O>, options: DecideOptions = {}): Promise<Decision<O>> {
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+  const caps: InFlightCaps = { ...DEFAULT_IN_FLIGHT_CAPS, ...definedOnly(options.caps ?? {}) };
+  const ledger = new WaitLedger(caps);
   const start = now();
 
   // With a source that keeps the run's graph, a check evaluates it as it stands instead of
   // regrouping every span of the run on each arrival.
-  const evaluateNow = (): { outcome: O; count: number } => {
+  const evaluateNow = (): { outcome: O; count: number; graph: () => RunGraph } => {
     if (source.graph !== undefined && check.evaluateGraph !== undefined) {
       const graph = source.graph();
-      return { outcome: check.evaluateGraph(graph), count: graph.spans.length };
+      return { outcome: check.evaluateGraph(graph), count: graph.spans.length, graph: () => graph };
     }
     const spans = source.spans();
-    return { outcome: check.evaluate(spans), count: spans.length };
+    return { outcome: check.evaluate(spans), count: spans.length, graph: () => (source.graph ? source.graph() : buildRunGraph(spans)) };
   };
 
   return new Promise((resolve) => {
     let done = false;
     let heldOnce = false;
+    let blocked = false;
     let pending = false;
     let settleTimer: NodeJS.Timeout | undefined;
 
@@ -109,21 +180,27 @@ export function decide<O extends DecidableOutcome>(source: RunSource, check: Dec
       clearTimeout(timeoutTimer);
       clearTimeout(settleTimer);
       options.signal?.removeEventListener('abort', onAbort);
-      resolve({ pass, reason, waitedMs: Math.max(0, now() - start), outcome, spanCount });
+      const t = now();
+      resolve({ pass, reason, waitedMs: Math.max(0, t - start), outcome, spanCount, waitedFor: ledger.records(t) });
     };
 
     const evaluate = (): void => {
       pending = false;
       if (done) return;
-      const { outcome, count } = evaluateNow();
+      const { outcome, count, graph } = evaluateNow();
       if (count === 0) return; // an empty run never passes; the timeout says so
       if (outcome.holds) {
         heldOnce = true;
         if (check.passesEarly) return finish(true, 'held', outcome, count);
-        const quietFor = now() - Math.max(start, source.lastArrival() ?? start);
-        if (quietFor >= settleMs) return finish(true, 'settled', outcome, count);
+        const t = now();
+        const quietFor = t - Math.max(start, source.lastArrival() ?? start);
+        const capAt = ledger.update(findInFlight(graph(), source.openSpans?.() ?? [], t), t);
+        blocked = capAt !== undefined;
+        if (quietFor >= settleMs && !blocked) return finish(true, 'settled', outcome, count);
+        // Look again when the window ends or the earliest cap runs out, whichever is later than now.
+        const wake = Math.max(quietFor < settleMs ? settleMs - quietFor : 0, capAt === undefined ? 0 : capAt - t);
         clearTimeout(settleTimer);
-        settleTimer = setTimeout(evaluate, settleMs - quietFor);
+        settleTimer = setTimeout(evaluate, Math.max(1, wake));
       } else if (outcome.hopeless) {
         finish(false, 'hopeless', outcome, count);
       }
@@ -139,8 +216,8 @@ export function decide<O extends DecidableOutcome>(source: RunSource, check: Dec
     const onTimeout = (): void => {
       const { outcome, count } = evaluateNow();
       if (count === 0) return finish(false, 'empty-run', outcome, 0);
-      // Held, but the run never went quiet for the settle window: not a pass.
-      const reason: StopReason = outcome.holds || heldOnce ? 'never-settled' : 'timeout';
+      // Held, but the run never went quiet for the settle window, or work stayed in flight: not a pass.
+      const reason: StopReason = !(outcome.holds || heldOnce) ? 'timeout' : blocked ? 'in-flight' : 'never-settled';
       finish(false, reason, outcome, count);
     };
 
@@ -157,9 +234,14 @@ export function decide<O extends DecidableOutcome>(source: RunSource, check: Dec
   });
 }
 
+/** Drops keys set to undefined, so they do not override defaults when spread. */
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** Decides a check against a run that is complete (a file): evaluated once, settled by definition. */
 export function decideComplete<O extends DecidableOutcome>(spans: readonly Span[], check: Decidable<O>): Decision<O> {
   const outcome = check.evaluate(spans);
-  if (spans.length === 0) return { pass: false, reason: 'empty-run', waitedMs: 0, outcome, spanCount: 0 };
-  return { pass: outcome.holds, reason: 'complete', waitedMs: 0, outcome, spanCount: spans.length };
+  if (spans.length === 0) return { pass: false, reason: 'empty-run', waitedMs: 0, outcome, spanCount: 0, waitedFor: [] };
+  return { pass: outcome.holds, reason: 'complete', waitedMs: 0, outcome, spanCount: spans.length, waitedFor: [] };
 }

@@ -9,6 +9,7 @@ import { type BuiltOutcome, compileBuilt, describePayloadFailures, type PayloadF
 import { type VerdictJson, verdictJson } from '../eval/index.js';
 import { formatAssertion } from '../format.js';
 import { validateAssertion } from '../validate.js';
+import { unseenNameWarnings } from './typo-hints.js';
 import { type Decidable, type DecideOptions, type Decision, decide, decideComplete, type RunSource } from './decide.js';
 
 /** What can be checked: assertion text, a parsed AST, or a builder assertion (with payload schemas). */
@@ -27,6 +28,10 @@ export interface CheckResult {
   readonly message: string;
   /** The HTTP API's form: `{pass, message, waitedMs, reason, matches, nearMisses, ...}`. */
   readonly json: CheckJson;
+  /** The compiled check, to decide again at the end of the run (see reverify.ts). */
+  readonly check: Decidable<BuiltOutcome>;
+  /** When deciding started, ms since the epoch. */
+  readonly startedAt: number;
 }
 
 /** Parses, checks and compiles; throws the language's ParseError / CheckError for bad text. */
@@ -42,8 +47,9 @@ function payloadSection(failures: readonly PayloadFailure[]): string {
   return `\n\nPayload did not fit the schema (${failures.length}, not counted):\n${describePayloadFailures(failures).map((l) => `  ${l}`).join('\n')}`;
 }
 
-function result(text: string, decision: Decision<BuiltOutcome>): CheckResult {
-  const base = verdictJson(text, decision, decision.outcome.graph.spans);
+function result(text: string, decision: Decision<BuiltOutcome>, check: Decidable<BuiltOutcome>, startedAt: number, namesSeen?: ReadonlySet<string>): CheckResult {
+  const warnings = unseenNameWarnings(decision.outcome.assertion.ast, decision.pass, namesSeen);
+  const base = verdictJson(text, decision, decision.outcome.graph.spans, { warnings });
   const failures = decision.outcome.payloadFailures;
   const message = base.message + payloadSection(failures);
   const json: CheckJson = {
@@ -51,17 +57,23 @@ function result(text: string, decision: Decision<BuiltOutcome>): CheckResult {
     message,
     payloadFailures: failures.map((f) => ({ spanId: f.span.spanId, traceId: f.span.traceId, name: f.span.name, message: f.message })),
   };
-  return { assertion: text, decision, message, json };
+  return { assertion: text, decision, message, json, check, startedAt };
 }
 
-/** Decides an assertion against a live run, waiting as DESIGN.md's "Deciding" says. */
+/** Decides an assertion against a live run, waiting as docs/language.md's "Deciding" says. */
 export async function checkRun(source: RunSource, assertion: Checkable, options: DecideOptions = {}): Promise<CheckResult> {
   const { text, compiled } = prepareCheck(assertion);
-  return result(text, await decide(source, compiled, options));
+  const startedAt = (options.now ?? Date.now)();
+  return result(text, await decide(source, compiled, options), compiled, startedAt, source.spanNamesSeen?.());
 }
 
 /** Decides an assertion against a complete run (a file): evaluated once, settled by definition. */
 export function checkSpans(spans: readonly Span[], assertion: Checkable): CheckResult {
   const { text, compiled } = prepareCheck(assertion);
-  return result(text, decideComplete(spans, compiled));
+  return result(text, decideComplete(spans, compiled), compiled, Date.now(), new Set(spans.map((s) => s.name)));
+}
+
+/** The result of a complete decision already made (re-verification renders its verdict with this). */
+export function completeResult(text: string, decision: Decision<BuiltOutcome>, check: Decidable<BuiltOutcome>): CheckResult {
+  return result(text, decision, check, Date.now());
 }

@@ -1,4 +1,4 @@
-import type { SpanStore } from '@tracecheck/model';
+import type { OpenSpans, SpanStore } from '@tracecheck/model';
 import { RunGraphBuilder } from '../eval/graph.js';
 import type { RunSource } from './decide.js';
 
@@ -6,18 +6,25 @@ import type { RunSource } from './decide.js';
  * A run of the live span store as a `RunSource`. Its graph is built once from the store, then grows
  * with each update the store pushes, so deciding does not regroup the whole run on every arrival.
  * It only grows: spans leave a run only when the run is deleted or retention drops it, which the
- * test integrations do after their checks, not during one.
+ * test integrations do after their checks, not during one. With `openSpans`, the spans the SDK
+ * reported open count as work in flight.
  */
-export function storeRunSource(store: SpanStore, runId: string): RunSource {
+export function storeRunSource(store: SpanStore, runId: string, openSpans?: OpenSpans): RunSource {
   let builder: RunGraphBuilder | undefined;
   return {
     spans: () => store.runSpans(runId),
-    subscribe: (listener) =>
-      store.subscribe(runId, (update) => {
+    subscribe: (listener) => {
+      const offSpans = store.subscribe(runId, (update) => {
         // Before the first graph() there is nothing to grow: that call reads the store whole.
         builder?.add(update.spans);
         listener();
-      }),
+      });
+      const offOpen = openSpans?.subscribe(runId, listener);
+      return () => {
+        offSpans();
+        offOpen?.();
+      };
+    },
     lastArrival: () => store.lastArrival(runId),
     graph: () => {
       if (builder === undefined) {
@@ -26,5 +33,7 @@ export function storeRunSource(store: SpanStore, runId: string): RunSource {
       }
       return builder.graph();
     },
+    openSpans: () => openSpans?.inRun(runId, (t, s) => store.hasSpan(t, s)) ?? [],
+    spanNamesSeen: () => store.spanNamesSeen(),
   };
 }

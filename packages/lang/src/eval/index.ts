@@ -13,4 +13,5 @@ export { formatNanos, summarizeSpan } from './summary.js';
 export type { TreeOptions } from './tree.js';
 export { renderTree } from './tree.js';
 export type { VerdictJson } from './verdict.js';
-export { describeExpected, renderVerdict, verdictJson } from './verdict.js';
+export { describeExpected, renderVerdict, renderWaitedFor, verdictJson } from './verdict.js';
+export type { VerdictExtras } from './verdict.js';

@@ -1,11 +1,11 @@
 /**
- * A verdict people can act on (STYLE.md, like Playwright's matcher messages): the assertion,
+ * A verdict people can act on (like Playwright's matcher messages): the assertion,
  * `Expected:` and `Received:`, how long it waited and why it stopped, then the evidence — the
  * matched spans, the matches a clause excluded and by how much, the nearest misses when nothing
  * matched, and the run's trace tree. `verdictJson` is the same evidence for the HTTP API.
  */
 import type { Span } from '@tracecheck/model';
-import type { Decision, StopReason } from '../decide/decide.js';
+import type { Decision, StopReason, WaitRecord } from '../decide/decide.js';
 import { formatSelection } from '../format.js';
 import type { Outcome } from './assertion.js';
 import type { Exclusion } from './clauses.js';
@@ -23,6 +23,7 @@ const REASONS: Record<StopReason, string> = {
   hopeless: 'failed early: no later span can make it pass',
   timeout: 'timed out: the check did not hold by the timeout',
   'never-settled': 'held, but spans kept arriving until the timeout, so it never settled',
+  'in-flight': 'held, but work was still in flight at the timeout, so it never settled',
   'empty-run': 'no span of this run arrived by the timeout',
   complete: 'the run was complete (a file) and was evaluated once',
   aborted: 'aborted by the caller',
@@ -83,8 +84,33 @@ function listSpans(title: string, spans: readonly Span[], describe: (s: Span) =>
   return lines;
 }
 
+/** The option that sets each in-flight cap (CLI flag / JS option), for the fix a verdict suggests. */
+const CAP_OPTION: Record<WaitRecord['kind'], string> = { parent: '--parent-cap / parentCapMs', consumer: '--consumer-cap / consumerCapMs', open: '--open-cap / openCapMs' };
+
+/** `the consumer of `orders.publish` (svc api): arrived after 1.2s`. */
+function waitLine(w: WaitRecord): string {
+  const waited = formatWait(w.waitedMs);
+  if (w.outcome === 'arrived') return `  ${w.description}: arrived after ${waited}`;
+  if (w.outcome === 'pending') return `  ${w.description}: still in flight after ${waited}`;
+  return `  ${w.description}: gave up after ${waited} at its cap (${formatWait(w.capMs)}; raise it with ${CAP_OPTION[w.kind]})`;
+}
+
+/** What a settling check waited for, for the verdict: empty when nothing was in flight. */
+export function renderWaitedFor(waitedFor: readonly WaitRecord[]): string[] {
+  if (waitedFor.length === 0) return [];
+  const lines = waitedFor.slice(0, MAX_LISTED).map(waitLine);
+  if (waitedFor.length > MAX_LISTED) lines.push(`  … and ${waitedFor.length - MAX_LISTED} more`);
+  return ['Waited for work in flight:', ...lines];
+}
+
+/** Extra lines a verdict carries beside the evaluation. */
+export interface VerdictExtras {
+  /** Warnings about a check that passed but may not mean what it says (a misspelt span name). */
+  readonly warnings?: readonly string[];
+}
+
 /** Renders a decision about `assertionText` as text; `spans` is the run (for the tree). */
-export function renderVerdict(assertionText: string, decision: Decision<Outcome>, spans: readonly Span[]): string {
+export function renderVerdict(assertionText: string, decision: Decision<Outcome>, spans: readonly Span[], extras: VerdictExtras = {}): string {
   const o = decision.outcome;
   const keys = mentionedAttributes(o.assertion.ast);
   const runStart = o.graph.startNanos;
@@ -98,6 +124,9 @@ export function renderVerdict(assertionText: string, decision: Decision<Outcome>
     out.push(`Received: ${plural(o.count, 'matching span')}${narrowed}`);
   }
   out.push(`Waited ${formatWait(decision.waitedMs)}: ${REASONS[decision.reason]}`);
+  const waited = renderWaitedFor(decision.waitedFor);
+  if (waited.length > 0) out.push(...waited);
+  for (const w of extras.warnings ?? []) out.push(`Warning: ${w}`);
 
   if (o.emptyRun) {
     out.push('', ...EMPTY_RUN_HINT);
@@ -147,7 +176,7 @@ export function renderVerdict(assertionText: string, decision: Decision<Outcome>
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }
 
-/** The check API's answer (DESIGN.md: `{pass, message, waitedMs, reason, matches, nearMisses}`). */
+/** The check API's answer (`{pass, message, waitedMs, reason, matches, nearMisses, ...}`, docs/language.md). */
 export interface VerdictJson {
   pass: boolean;
   message: string;
@@ -158,14 +187,18 @@ export interface VerdictJson {
   clauseProblems: string[];
   matches: SpanSummary[];
   nearMisses: { span: SpanSummary; filter: string; failed: string; actual?: string }[];
+  /** In-flight work the check waited for (parents, consumers, open spans) and how each wait ended. */
+  waitedFor: WaitRecord[];
+  /** Warnings on a verdict that may not mean what it says (a passing `no` naming a span never seen). */
+  warnings: string[];
 }
 
 /** The structured form of a verdict, for the HTTP API; `message` is `renderVerdict`'s text. */
-export function verdictJson(assertionText: string, decision: Decision<Outcome>, spans: readonly Span[]): VerdictJson {
+export function verdictJson(assertionText: string, decision: Decision<Outcome>, spans: readonly Span[], extras: VerdictExtras = {}): VerdictJson {
   const o = decision.outcome;
   return {
     pass: decision.pass,
-    message: renderVerdict(assertionText, decision, spans),
+    message: renderVerdict(assertionText, decision, spans, extras),
     waitedMs: decision.waitedMs,
     reason: decision.reason,
     count: o.count,
@@ -173,5 +206,7 @@ export function verdictJson(assertionText: string, decision: Decision<Outcome>, 
     clauseProblems: [...o.clauseProblems],
     matches: o.matches.slice(0, 100).map(summarizeSpan),
     nearMisses: nearMissesOf(o).map((m) => ({ span: summarizeSpan(m.span), filter: m.filter, failed: m.failed, ...(m.actual === undefined ? {} : { actual: m.actual }) })),
+    waitedFor: [...decision.waitedFor],
+    warnings: [...(extras.warnings ?? [])],
   };
 }

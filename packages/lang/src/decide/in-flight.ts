@@ -1,0 +1,127 @@
+/**
+ * Work still in flight in a run: what keeps a settling check from passing although the run is quiet.
+ * A quiet window alone says only that nothing arrived lately; the trace graph often says more:
+ * - `parent`: a span names a parent that has not arrived. The parent is an operation still open (a job
+ *   waiting out a retry's backoff, a request still running): its end, and whatever it does before, is
+ *   still to come.
+ * - `consumer`: a PRODUCER span whose consumer (a child, or a span linking to it) has not arrived: the
+ *   message sits in a queue that a worker has not polled yet.
+ * - `open`: a span that @tracecheck/sdk reported started and not yet ended (see `OpenSpanInfo`), seen
+ *   before any of its children is exported.
+ * Each reason has a cap, so an uninstrumented consumer or a root span that never ends cannot hold
+ * every check until its timeout: past the cap, deciding goes on without it and the verdict says so.
+ */
+import type { Span } from '@tracecheck/model';
+import { SpanKind } from '@tracecheck/model';
+import type { RunGraph } from '../eval/graph.js';
+import { describeSpanShort } from './describe.js';
+
+export type InFlightKind = 'parent' | 'consumer' | 'open';
+
+/** One thing a settling check waits for. */
+export interface InFlightItem {
+  readonly kind: InFlightKind;
+  /** Stable identity across evaluations: the awaited span (`traceId/spanId`), per kind. */
+  readonly key: string;
+  /** For people: "the parent of `fulfillment.webhook.send` (svc worker)". */
+  readonly description: string;
+  /** When the work was first visible (ms since the epoch): the cap counts from here. */
+  readonly sinceMs: number;
+}
+
+/** A span @tracecheck/sdk reported as started and not yet ended. */
+export interface OpenSpanInfo {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly name: string;
+  readonly service?: string | undefined;
+  /** The span's start, ms since the epoch. */
+  readonly startMs: number;
+}
+
+/** How long deciding waits for each reason at most, in ms; 0 ignores the reason. */
+export interface InFlightCaps {
+  readonly parentMs: number;
+  readonly consumerMs: number;
+  readonly openMs: number;
+}
+
+/**
+ * Long enough for a retry after a few seconds of backoff, or a worker that polls its queue every
+ * second or two; short enough that a check still decides well within the default 10 s timeout.
+ */
+export const DEFAULT_IN_FLIGHT_CAPS: InFlightCaps = { parentMs: 5000, consumerMs: 5000, openMs: 5000 };
+
+export function capOf(caps: InFlightCaps, kind: InFlightKind): number {
+  return kind === 'parent' ? caps.parentMs : kind === 'consumer' ? caps.consumerMs : caps.openMs;
+}
+
+/**
+ * The W3C `tracestate` entry a test sets beside the `traceparent` it invents for the request that
+ * starts a flow: `tracecheck=<the invented parent span id>`. Every span of the flow carries it (the
+ * trace state travels with the context), and the root's parent, which no service will ever export, is
+ * then known to be the test itself rather than an operation in flight.
+ */
+export const EXTERNAL_PARENT_TRACESTATE_KEY = 'tracecheck';
+
+/** True when the span's trace state names its parent as the test's invented one. */
+export function parentIsExternal(span: Span): boolean {
+  if (span.traceState === '') return false;
+  for (const entry of span.traceState.split(',')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0 && entry.slice(0, eq).trim() === EXTERNAL_PARENT_TRACESTATE_KEY && entry.slice(eq + 1).trim() === span.parentSpanId) return true;
+  }
+  return false;
+}
+
+/** Nanoseconds since the epoch to ms, no later than `nowMs` (a clock ahead of ours must not extend a cap). */
+function sinceOf(nanos: bigint, nowMs: number): number {
+  return Math.min(nowMs, Number(nanos / 1_000_000n));
+}
+
+/**
+ * What the run shows still in flight, from its graph and the open spans reported for it. Linear in
+ * the run's spans and links.
+ */
+export function findInFlight(graph: RunGraph, open: readonly OpenSpanInfo[], nowMs: number): InFlightItem[] {
+  const items: InFlightItem[] = [];
+  const openById = new Map<string, OpenSpanInfo>();
+  for (const o of open) openById.set(`${o.traceId}/${o.spanId}`, o);
+
+  // Producers are consumed by a child in their trace, or by a span (often in a new trace) linking to them.
+  const linked = new Set<string>();
+  for (const span of graph.spans) for (const link of span.links) linked.add(`${link.traceId}/${link.spanId}`);
+
+  const missingParents = new Map<string, { child: Span; sinceMs: number }>();
+  for (const trace of graph.traces) {
+    for (const span of trace.spans) {
+      const key = `${span.traceId}/${span.spanId}`;
+      openById.delete(key); // it arrived, so it ended: a stale report
+      if (trace.isOrphan(span) && !parentIsExternal(span)) {
+        const parentKey = `${span.traceId}/${span.parentSpanId}`;
+        const since = sinceOf(span.endTimeUnixNano, nowMs);
+        const seen = missingParents.get(parentKey);
+        if (seen === undefined || since < seen.sinceMs) missingParents.set(parentKey, { child: span, sinceMs: since });
+      }
+      if (span.kind === SpanKind.PRODUCER && trace.children(span).length === 0 && !linked.has(key)) {
+        items.push({ kind: 'consumer', key, description: `the consumer of ${describeSpanShort(span)}`, sinceMs: sinceOf(span.endTimeUnixNano, nowMs) });
+      }
+    }
+  }
+  for (const [key, { child, sinceMs }] of missingParents) {
+    const reported = openById.get(key);
+    if (reported !== undefined) {
+      // The SDK told us what the parent is: name it, and count from its start.
+      openById.delete(key);
+      items.push({ kind: 'open', key, description: `the open span ${describeOpen(reported)}, parent of ${describeSpanShort(child)}`, sinceMs: Math.min(nowMs, reported.startMs) });
+    } else {
+      items.push({ kind: 'parent', key, description: `the parent of ${describeSpanShort(child)} (span ${key.slice(key.indexOf('/') + 1)})`, sinceMs });
+    }
+  }
+  for (const [key, o] of openById) items.push({ kind: 'open', key, description: `the open span ${describeOpen(o)}`, sinceMs: Math.min(nowMs, o.startMs) });
+  return items;
+}
+
+function describeOpen(o: OpenSpanInfo): string {
+  return `\`${o.name}\`${o.service === undefined ? '' : ` (svc ${o.service})`}`;
+}
