@@ -1,14 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkRun, LangError, storeRunSource } from '@tracecheck/lang';
-import type { SpanStore } from '@tracecheck/model';
+import { checkRun, LangError, storeRunSource, type WaitRecord } from '@tracecheck/lang';
+import type { OpenSpans, SpanStore } from '@tracecheck/model';
+import { DEFAULT_SETTLE_MS } from '@tracecheck/lang';
 import { readBody } from './body.js';
+import { type DecideTimes, decideOptions, parseDecideTimes, parseJsonObject } from './decide-times.js';
 import { HttpError } from './http-error.js';
 import type { ReceiverLimits } from './limits.js';
 import { sendJson } from './respond.js';
+import type { RunLifecycle } from './run-end.js';
 
 /** What the check endpoint needs from its receiver. */
 export interface CheckContext {
   readonly store: SpanStore;
+  readonly openSpans: OpenSpans;
+  readonly lifecycle: RunLifecycle;
   readonly limits: ReceiverLimits;
   readonly onCheck?: ((record: CheckRecord) => void) | undefined;
 }
@@ -16,36 +21,22 @@ export interface CheckContext {
 /** A check request is a few lines of text; anything much bigger is a mistake. */
 const MAX_CHECK_BODY_BYTES = 256 * 1024;
 
-interface CheckBody {
+interface CheckBody extends DecideTimes {
   run: string;
   assertion: string;
-  timeoutMs?: number;
-  settleMs?: number;
 }
 
 function parseCheckBody(raw: Buffer, limits: ReceiverLimits): CheckBody {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch (err) {
-    throw new HttpError(400, 'BAD_JSON', `request body is not JSON: ${(err as Error).message}`);
-  }
-  const b = body as Partial<Record<keyof CheckBody, unknown>> | null;
-  if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new HttpError(400, 'BAD_REQUEST', 'expected a JSON object {run, assertion, timeoutMs?, settleMs?}');
+  const b = parseJsonObject(raw, '{run, assertion, timeoutMs?, settleMs?, parentCapMs?, consumerCapMs?, openCapMs?}');
   if (typeof b.run !== 'string' || b.run === '') throw new HttpError(400, 'BAD_REQUEST', '"run" must be a non-empty string (the run id)');
   if (typeof b.assertion !== 'string' || b.assertion.trim() === '') throw new HttpError(400, 'BAD_REQUEST', '"assertion" must be a non-empty string');
-  const ms = (key: 'timeoutMs' | 'settleMs'): number | undefined => {
-    const v = b[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new HttpError(400, 'BAD_REQUEST', `"${key}" must be a non-negative number of milliseconds`);
-    if (v > limits.maxCheckTimeoutMs) throw new HttpError(400, 'BAD_REQUEST', `"${key}" is over maxCheckTimeoutMs (${limits.maxCheckTimeoutMs})`);
-    return v;
-  };
-  return { run: b.run, assertion: b.assertion, timeoutMs: ms('timeoutMs'), settleMs: ms('settleMs') };
+  return { run: b.run, assertion: b.assertion, ...parseDecideTimes(b, limits) };
 }
 
 /** One decided check, as `ReceiverOptions.onCheck` hears of it. */
 export interface CheckRecord {
+  /** Numbers the receiver's checks; an overturn names the check by it. */
+  id: number;
   run: string;
   assertion: string;
   pass: boolean;
@@ -54,10 +45,14 @@ export interface CheckRecord {
   message: string;
   /** When the verdict was given, ms since the epoch. */
   decidedAt: number;
+  waitedFor: WaitRecord[];
+  warnings: string[];
 }
 
+let nextCheckId = 1;
+
 /**
- * `POST /api/check`: decides an assertion on a run, waiting as DESIGN.md's "Deciding" says, and
+ * `POST /api/check`: decides an assertion on a run, waiting as docs/language.md's "Deciding" says, and
  * answers 200 with the verdict (pass or fail), or 400 with the syntax or checker error and its
  * position. A client that disconnects stops the wait.
  */
@@ -67,11 +62,13 @@ export async function handleCheck(req: IncomingMessage, res: ServerResponse, ctx
   const onClose = (): void => aborted.abort();
   res.on('close', onClose);
   try {
-    const result = await checkRun(storeRunSource(ctx.store, body.run), body.assertion, { timeoutMs: body.timeoutMs, settleMs: body.settleMs, signal: aborted.signal });
+    const result = await checkRun(storeRunSource(ctx.store, body.run, ctx.openSpans), body.assertion, { ...decideOptions(body), signal: aborted.signal });
+    const id = nextCheckId++;
+    ctx.lifecycle.recordCheck(body.run, result, body.settleMs ?? DEFAULT_SETTLE_MS, id);
     sendJson(req, res, 200, result.json);
-    const { pass, reason, waitedMs, message } = result.json;
+    const { pass, reason, waitedMs, message, waitedFor, warnings } = result.json;
     try {
-      ctx.onCheck?.({ run: body.run, assertion: result.assertion, pass, reason, waitedMs, message, decidedAt: Date.now() });
+      ctx.onCheck?.({ id, run: body.run, assertion: result.assertion, pass, reason, waitedMs, message, decidedAt: Date.now(), waitedFor, warnings });
     } catch {
       // The listener's failure is its own; the client already has its verdict.
     }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SpanStore } from '@tracecheck/model';
+import type { OpenSpans, SpanStore } from '@tracecheck/model';
 import { bearerTokenMatches } from './auth.js';
 import { HttpError } from './http-error.js';
 import type { InFlightBudget } from './in-flight.js';
@@ -7,12 +7,16 @@ import type { ReceiverLimits } from './limits.js';
 import { handleHttpExport, otlpFormat, sendOtlpError } from './otlp-http.js';
 import { type CheckRecord, handleCheck } from './check-api.js';
 import { handleDiscard } from './otlp-discard.js';
-import { deleteRun, getRunSpans, health, listRuns } from './query-api.js';
+import { getRunSpans, health, listRuns } from './query-api.js';
+import type { RunLifecycle } from './run-end.js';
+import { handleClose, handleDelete, handleOpenSpans } from './run-api.js';
 import { sendJsonError } from './respond.js';
 
 /** What every HTTP handler may use. */
 export interface HttpContext {
   readonly store: SpanStore;
+  readonly openSpans: OpenSpans;
+  readonly lifecycle: RunLifecycle;
   readonly limits: ReceiverLimits;
   readonly token: string | undefined;
   readonly onCheck?: ((record: CheckRecord) => void) | undefined;
@@ -36,7 +40,9 @@ const routes: readonly Route[] = [
   { path: ['v1', 'logs'], methods: { POST: (req, res, ctx) => handleDiscard(req, res, ctx) } },
   { path: ['healthz'], methods: { GET: (req, res) => health(req, res) } },
   { path: ['api', 'runs'], methods: { GET: (req, res, ctx) => listRuns(req, res, ctx.store) } },
-  { path: ['api', 'runs', ':'], methods: { DELETE: (req, res, ctx, [id]) => deleteRun(req, res, ctx.store, id!) } },
+  { path: ['api', 'runs', ':'], methods: { DELETE: (req, res, ctx, [id]) => handleDelete(req, res, ctx, id!) } },
+  { path: ['api', 'runs', ':', 'close'], methods: { POST: (req, res, ctx, [id]) => handleClose(req, res, ctx, id!) } },
+  { path: ['api', 'open-spans'], methods: { POST: (req, res, ctx) => handleOpenSpans(req, res, ctx) } },
   { path: ['api', 'runs', ':', 'spans'], methods: { GET: (req, res, ctx, [id]) => getRunSpans(req, res, ctx.store, id!) } },
   { path: ['api', 'check'], methods: { POST: (req, res, ctx) => handleCheck(req, res, ctx) } },
 ];

@@ -25,7 +25,7 @@ export interface ReceiverLimits {
    */
   readonly maxMemoryBytes: number;
   /**
-   * Runs quiet for longer than this are dropped (DESIGN.md: retention). Only used when the receiver
+   * Runs quiet for longer than this are dropped (retention). Only used when the receiver
    * creates its own store; a store passed in keeps its own setting.
    */
   readonly retentionMs: number;
@@ -35,6 +35,16 @@ export interface ReceiverLimits {
   readonly maxCheckTimeoutMs: number;
   /** The `Retry-After` (and gRPC RetryInfo delay) sent while the store is full. */
   readonly retryAfterSeconds: number;
+  /**
+   * Open spans (`POST /api/open-spans`, from @tracecheck/sdk) remembered at once; past it the oldest
+   * reports are dropped, so deciding waits less for them, never more.
+   */
+  readonly maxOpenSpans: number;
+  /**
+   * Settled passes kept for re-verification at the end of their run; past it the oldest are
+   * forgotten (and are then not re-verified).
+   */
+  readonly maxSettledPasses: number;
 }
 
 const MiB = 1024 * 1024;
@@ -49,6 +59,8 @@ export const defaultLimits: ReceiverLimits = Object.freeze({
   sweepIntervalMs: 30_000,
   maxCheckTimeoutMs: 300_000,
   retryAfterSeconds: 1,
+  maxOpenSpans: 10_000,
+  maxSettledPasses: 10_000,
 });
 
 /** Thrown by `startReceiver` for an option that cannot work (a negative limit, a bad port). */

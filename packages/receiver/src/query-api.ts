@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type RunSummary, type SpanStore, spanToJson } from '@tracecheck/model';
-import { send, sendJson } from './respond.js';
+import { sendJson } from './respond.js';
 
 /** One run as `GET /api/runs` lists it; times are receive times, ISO-8601. */
 export interface RunSummaryJson {
@@ -29,12 +29,6 @@ export function listRuns(req: IncomingMessage, res: ServerResponse, store: SpanS
 /** `GET /api/runs/{id}/spans`: the run's spans, tagged and inherited; none for an unknown run. */
 export function getRunSpans(req: IncomingMessage, res: ServerResponse, store: SpanStore, runId: string): void {
   sendJson(req, res, 200, { run: runId, spans: store.runSpans(runId).map(spanToJson) });
-}
-
-/** `DELETE /api/runs/{id}`: frees the run's spans. Idempotent: an unknown run is also 204. */
-export function deleteRun(req: IncomingMessage, res: ServerResponse, store: SpanStore, runId: string): void {
-  store.deleteRun(runId);
-  send(req, res, 204, undefined, undefined);
 }
 
 /** `GET /healthz`. */

@@ -1,10 +1,12 @@
-import { SpanStore } from '@tracecheck/model';
+import type { Overturn } from '@tracecheck/lang';
+import { OpenSpans, SpanStore } from '@tracecheck/model';
 import type { CheckRecord } from './check-api.js';
 import { InFlightBudget } from './in-flight.js';
 import { connectableHost, hostPort } from './address.js';
 import { startGrpcServer, stopGrpcServer } from './grpc-server.js';
 import { startHttpServer, stopHttpServer } from './http-server.js';
 import { type ReceiverLimits, ReceiverOptionsError, resolveLimits } from './limits.js';
+import { type CloseOptions, type CloseResult, RunLifecycle } from './run-end.js';
 
 /** How to run a receiver; everything has a default. */
 export interface ReceiverOptions {
@@ -22,6 +24,8 @@ export interface ReceiverOptions {
   store?: SpanStore;
   /** Called with every verdict `POST /api/check` gives (e.g. `tracecheck run` collects them for its report). */
   onCheck?: (record: CheckRecord) => void;
+  /** Called with every settled pass that the end of its run overturned (close, delete, `closeAllRuns`). */
+  onOverturn?: (overturn: Overturn) => void;
 }
 
 /** A running receiver. */
@@ -32,6 +36,10 @@ export interface Receiver {
   readonly grpcAddress: string | undefined;
   readonly store: SpanStore;
   readonly limits: ReceiverLimits;
+  /** Ends a run as `POST /api/runs/{id}/close` does: waits for it to settle, re-verifies its settled passes. */
+  closeRun(runId: string, options?: CloseOptions): Promise<CloseResult>;
+  /** Ends every run with settled passes (`tracecheck run` calls it when its command exits). */
+  closeAllRuns(options?: CloseOptions): Promise<CloseResult[]>;
   /** Stops both servers and the retention sweep and frees both ports. Idempotent. */
   stop(): Promise<void>;
 }
@@ -69,7 +77,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   if (options.token === '') throw new ReceiverOptionsError('token', 'must not be empty (omit it to run without a token)');
   const limits = resolveLimits(options.limits);
   const store = options.store ?? new SpanStore({ maxBytes: limits.maxMemoryBytes, retentionMs: limits.retentionMs });
-  const ctx = { store, limits, token: options.token, onCheck: options.onCheck, inFlight: new InFlightBudget(limits.maxInFlightBytes, limits.retryAfterSeconds) };
+  const openSpans = new OpenSpans(limits.maxOpenSpans);
+  const lifecycle = new RunLifecycle(store, openSpans, options.onOverturn, limits.maxSettledPasses);
+  const ctx = { store, openSpans, lifecycle, limits, token: options.token, onCheck: options.onCheck, inFlight: new InFlightBudget(limits.maxInFlightBytes, limits.retryAfterSeconds) };
 
   const http = await startHttpServer(host, httpPort, ctx).catch((err: unknown) => {
     throw new ReceiverStartError('http', hostPort(host, httpPort), err);
@@ -107,6 +117,8 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     grpcAddress: grpc && `${connectableHost(host)}:${grpc.port}`,
     store,
     limits,
+    closeRun: (runId, closeOptions) => lifecycle.close(runId, closeOptions),
+    closeAllRuns: (closeOptions) => lifecycle.closeAll(closeOptions),
     stop,
   };
 }

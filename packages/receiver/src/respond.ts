@@ -33,7 +33,7 @@ export function sendJson(
   send(req, res, status, 'application/json; charset=utf-8', JSON.stringify(value), headers);
 }
 
-/** The error body of every non-OTLP endpoint: `{error: {code, message}}`, as DESIGN.md's API uses. */
+/** The error body of every non-OTLP endpoint: `{error: {code, message}}`, as the receiver's API uses. */
 export function sendJsonError(
   req: IncomingMessage,
   res: ServerResponse,

@@ -25,12 +25,15 @@ interface SettledPass {
   readonly spanCount: number;
   readonly matchKeys: ReadonlySet<string>;
   readonly waitedFor: readonly WaitRecord[];
+  readonly checkId: number | undefined;
   overturned: boolean;
 }
 
 /** A pass that the whole run contradicts. */
 export interface Overturn {
   readonly runId: string;
+  /** The id the caller gave the check when recording it (the receiver numbers its checks). */
+  readonly checkId: number | undefined;
   readonly assertion: string;
   /** When the check passed and when the end of the run overturned it, ms since the epoch. */
   readonly passedAt: number;
@@ -61,7 +64,7 @@ export class PassLedger {
   constructor(readonly maxEntries: number = DEFAULT_MAX_LEDGER_ENTRIES) {}
 
   /** Records a check that passed by settling; other verdicts cannot be overturned and are ignored. */
-  record(runId: string, result: CheckResult, check: Decidable<BuiltOutcome>, startedAt: number, settleMs: number): void {
+  record(runId: string, result: CheckResult, check: Decidable<BuiltOutcome>, startedAt: number, settleMs: number, checkId?: number): void {
     const d = result.decision;
     if (!d.pass || d.reason !== 'settled') return;
     if (this.size >= this.maxEntries) this.forgetOldest();
@@ -76,6 +79,7 @@ export class PassLedger {
       spanCount: d.spanCount,
       matchKeys: new Set(d.outcome.matches.map(key)),
       waitedFor: d.waitedFor,
+      checkId,
       overturned: false,
     });
     this.entries.set(runId, list);
@@ -138,6 +142,7 @@ function overturn(entry: SettledPass, recheck: CheckResult, spans: readonly Span
   lines.push('', ...fixAdvice(entry, byAtMs), '', recheck.message);
   return {
     runId: entry.runId,
+    checkId: entry.checkId,
     assertion: entry.assertion,
     passedAt: entry.passedAt,
     overturnedAt: now,

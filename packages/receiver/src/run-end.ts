@@ -1,0 +1,94 @@
+/**
+ * The end of a run, where false passes are caught. Every check `POST /api/check` passed by settling
+ * is kept in a ledger; when the run ends (`POST /api/runs/{id}/close`, `DELETE /api/runs/{id}`, or
+ * `tracecheck run`'s command exiting) each is decided again on the whole run, and a verdict that
+ * flips is reported as overturned, with the late span and the setting that would have waited for it.
+ */
+import { type CheckResult, decide, type InFlightCaps, type Overturn, PassLedger, storeRunSource, type WaitRecord } from '@tracecheck/lang';
+import type { OpenSpans, SpanStore } from '@tracecheck/model';
+
+/** How long closing a run waits for it to settle before re-verifying. */
+export interface CloseOptions {
+  /** Quiet time the run needs (default 300 ms, the checks' default). */
+  settleMs?: number;
+  /** Most time to wait for the run to settle (default 10 s); re-verification happens either way. */
+  timeoutMs?: number;
+  caps?: Partial<InFlightCaps>;
+}
+
+/** What `POST /api/runs/{id}/close` answers. */
+export interface CloseResult {
+  run: string;
+  /** The run was settled (quiet, nothing in flight within its caps) when re-verified. */
+  settled: boolean;
+  /** How long closing waited for the run to settle. */
+  waitedMs: number;
+  waitedFor: WaitRecord[];
+  /** Settled passes decided again. */
+  checks: number;
+  /** Those whose verdict flipped. */
+  overturned: Overturn[];
+}
+
+/** A run settles when the run is quiet and nothing is in flight: deciding a check that always holds says when. */
+const ALWAYS_HOLDS = { passesEarly: false, evaluate: () => ({ holds: true, hopeless: false }) } as const;
+
+export class RunLifecycle {
+  private readonly ledger: PassLedger;
+
+  constructor(
+    private readonly store: SpanStore,
+    private readonly openSpans: OpenSpans,
+    private readonly onOverturn: ((o: Overturn) => void) | undefined,
+    maxLedgerEntries?: number,
+  ) {
+    this.ledger = new PassLedger(maxLedgerEntries);
+  }
+
+  /** Keeps a decided check if it passed by settling; `checkId` ties a later overturn to its record. */
+  recordCheck(runId: string, result: CheckResult, settleMs: number, checkId: number): void {
+    this.ledger.record(runId, result, result.check, result.startedAt, settleMs, checkId);
+  }
+
+  /** Waits for the run to settle (bounded), then re-verifies its settled passes. */
+  async close(runId: string, options: CloseOptions = {}): Promise<CloseResult> {
+    const checks = this.ledger.pending(runId);
+    let settled = true;
+    let waitedMs = 0;
+    let waitedFor: WaitRecord[] = [];
+    if (this.store.run(runId) !== undefined) {
+      const d = await decide(storeRunSource(this.store, runId, this.openSpans), ALWAYS_HOLDS, { settleMs: options.settleMs, timeoutMs: options.timeoutMs ?? 10_000, caps: options.caps });
+      settled = d.pass;
+      waitedMs = d.waitedMs;
+      waitedFor = d.waitedFor;
+    }
+    const overturned = this.reverify(runId);
+    return { run: runId, settled, waitedMs, waitedFor, checks, overturned };
+  }
+
+  /** Re-verifies the run on what it holds now, then forgets it: its spans, open spans and passes. */
+  delete(runId: string): Overturn[] {
+    const overturned = this.reverify(runId);
+    this.ledger.drop(runId);
+    this.openSpans.dropRun(runId);
+    this.store.deleteRun(runId);
+    return overturned;
+  }
+
+  /** Closes every run that has settled passes (the end of `tracecheck run`). */
+  async closeAll(options: CloseOptions = {}): Promise<CloseResult[]> {
+    return Promise.all(this.ledger.runs().map((id) => this.close(id, options)));
+  }
+
+  private reverify(runId: string): Overturn[] {
+    const overturned = this.ledger.reverify(runId, this.store.runSpans(runId));
+    for (const o of overturned) {
+      try {
+        this.onOverturn?.(o);
+      } catch {
+        // The listener's failure is its own; the overturn is in the answer either way.
+      }
+    }
+    return overturned;
+  }
+}
