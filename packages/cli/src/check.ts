@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ReceiverHttpError, TracecheckClient } from '@tracecheck/client';
 import { checkSpans, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, LangError, renderError, validateAssertion } from '@tracecheck/lang';
-import { readOtlpJsonLines } from './otlp-file.js';
 import { parseDuration } from './units.js';
 import { UsageError } from './usage-error.js';
 
@@ -10,14 +9,15 @@ export const checkUsage = `Usage: tracecheck check --url URL --run ID [options] 
 
 Decides each assertion on a run. Against a live receiver (--url) it waits for the effects: a check
 passes as soon as no later span can make it false, or once the run has settled, and fails at the
-timeout with the evidence. Against a file (--file: OTLP JSON lines, the OpenTelemetry Collector's
-file exporter format) the file is the whole run, settled.
+timeout with the evidence. Against a file (--file) the file is the whole run, settled; it may be
+OTLP JSON lines (the OpenTelemetry Collector's file exporter format), a run file that
+tracecheck run --report wrote (runs/<id>.json), or a saved GET /api/runs/{id}/spans body.
 
 Options:
   --url URL            receiver HTTP URL (default: $TRACECHECK_URL)
   --token TOKEN        bearer token (default: $TRACECHECK_TOKEN)
   --run ID             the run id (test.run.id); with --file, optional: without it, every span counts
-  --file FILE          check an OTLP JSON-lines file offline instead of a receiver
+  --file FILE          check a file offline instead of a receiver (format told from its content)
   --timeout DURATION   how long to wait for a verdict (default ${DEFAULT_TIMEOUT_MS / 1000}s)
   --settle DURATION    quiet time before a settling check passes (default ${DEFAULT_SETTLE_MS}ms)
 
@@ -69,7 +69,9 @@ export async function check(argv: string[], out: NodeJS.WritableStream, err: Nod
 
   let verdicts: Printed[];
   if (values.file !== undefined) {
-    const spans = await readOtlpJsonLines(values.file);
+    // Loaded here: only a file needs the OTLP decoder, and every process start pays for imports.
+    const { readSpanFile } = await import('./span-file.js');
+    const spans = await readSpanFile(values.file);
     const run = values.run === undefined ? spans : spans.inRun(values.run);
     verdicts = positionals.map((text) => {
       const r = checkSpans(run, text);
