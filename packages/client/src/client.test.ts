@@ -42,6 +42,18 @@ describe('TracecheckClient', () => {
     expect(fail.message).toMatch(/Received: 2 matching spans/);
   });
 
+  it('passes in-flight caps, and closeRun reports a settled pass the whole run overturns', async () => {
+    const end = BigInt(Date.now()) * 1_000_000n;
+    const orphan = createSpan({ traceId: 'ef'.repeat(16), spanId: 'f'.repeat(16), parentSpanId: 'e'.repeat(16), name: 'webhook', startTimeUnixNano: end - 1n, endTimeUnixNano: end, attributes: { 'test.run.id': 'c-close' } });
+    receiver.store.add([orphan]);
+    const verdict = await client.check('c-close', 'exactly 1 "webhook"', { settleMs: 20, parentCapMs: 150 });
+    expect(verdict).toMatchObject({ pass: true, reason: 'settled', warnings: [], waitedFor: [{ kind: 'parent', outcome: 'cap', capMs: 150 }] });
+    receiver.store.add([span('c-close', 'webhook')]);
+    const closed = await client.closeRun('c-close', { settleMs: 20, parentCapMs: 0 });
+    expect(closed).toMatchObject({ run: 'c-close', checks: 1, overturned: [{ assertion: 'exactly 1 "webhook"' }] });
+    expect(closed.overturned[0]!.message).toContain('Raise --parent-cap');
+  });
+
   it('waitFor rejects with the verdict when the check fails', async () => {
     receiver.store.add([span('c-3', 'charge')]);
     await expect(client.waitFor('c-3', 'some "charge"')).resolves.toMatchObject({ pass: true });

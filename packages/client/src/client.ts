@@ -22,9 +22,24 @@ export interface CheckOptions {
   timeoutMs?: number;
   /** Quiet time before a settling check passes (default: the receiver's, 300 ms). */
   settleMs?: number;
+  /** Most time a settling check waits for a parent span that has not arrived (default 5 s; 0: never). */
+  parentCapMs?: number;
+  /** Most time a settling check waits for the consumer of a PRODUCER span (default 5 s; 0: never). */
+  consumerCapMs?: number;
+  /** Most time a settling check waits for a span the SDK reported open (default 5 s; 0: never). */
+  openCapMs?: number;
 }
 
-/** The verdict of `POST /api/check` (DESIGN.md's HTTP contract). */
+/** In-flight work a settling check waited for, and how the wait ended. */
+export interface WaitedFor {
+  kind: 'parent' | 'consumer' | 'open';
+  description: string;
+  waitedMs: number;
+  outcome: 'arrived' | 'cap' | 'pending';
+  capMs: number;
+}
+
+/** The verdict of `POST /api/check`. */
 export interface CheckVerdict {
   pass: boolean;
   message: string;
@@ -32,7 +47,36 @@ export interface CheckVerdict {
   reason: string;
   matches: unknown[];
   nearMisses: unknown[];
+  /** What a settling check waited for (open parents, unconsumed messages, open spans). */
+  waitedFor: WaitedFor[];
+  /** E.g. a passing `no` check naming a span no run ever had (a likely typo). */
+  warnings: string[];
 }
+
+/** A settled pass that the end of its run contradicted. */
+export interface OverturnedCheck {
+  runId: string;
+  assertion: string;
+  passedAt: number;
+  overturnedAt: number;
+  passedAfterMs: number;
+  by: unknown;
+  byAtMs: number | undefined;
+  message: string;
+}
+
+/** What closing a run answers. */
+export interface CloseRunResult {
+  run: string;
+  settled: boolean;
+  waitedMs: number;
+  waitedFor: WaitedFor[];
+  checks: number;
+  overturned: OverturnedCheck[];
+}
+
+/** How long closing a run may wait for it to settle; the same caps as checks. */
+export type CloseRunOptions = CheckOptions;
 
 /** Talks to a tracecheck receiver over its HTTP query API. */
 export class TracecheckClient {
@@ -55,6 +99,15 @@ export class TracecheckClient {
   async spans(runId: string): Promise<Span[]> {
     const body = await this.request<{ run: string; spans: JsonSpan[] }>('GET', `/api/runs/${encodeURIComponent(runId)}/spans`);
     return spansFromJson(body.spans);
+  }
+
+  /**
+   * Ends a run: the receiver waits for it to settle, then decides every check that passed by
+   * settling again. `overturned` lists those the whole run contradicts (false passes caught); test
+   * integrations call it in teardown and fail the test on any.
+   */
+  closeRun(runId: string, options: CloseRunOptions = {}): Promise<CloseRunResult> {
+    return this.request<CloseRunResult>('POST', `/api/runs/${encodeURIComponent(runId)}/close`, options);
   }
 
   /** Frees a run's spans on the receiver (test integrations call it when a test ends). */

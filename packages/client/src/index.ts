@@ -1,3 +1,3 @@
-export type { CheckOptions, CheckVerdict, ClientOptions, RunInfo } from './client.js';
+export type { CheckOptions, CheckVerdict, ClientOptions, CloseRunOptions, CloseRunResult, OverturnedCheck, RunInfo, WaitedFor } from './client.js';
 export { CheckFailedError, TracecheckClient } from './client.js';
 export { MissingUrlError, ReceiverHttpError, ReceiverUnreachableError } from './errors.js';
