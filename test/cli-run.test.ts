@@ -26,6 +26,8 @@ describe('tracecheck run', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/refund flow done \(run run-1\)/);
     expect(r.stdout).toMatch(/1 of 2 checks passed/);
+    // The failed check's trace tree names the SDK's HTTP client spans by method, peer and path.
+    expect(r.stdout).toMatch(/\n {8}POST → 127\.0\.0\.1:\d+\/hooks\/refund \(svc refund-service\) [\d.]+m?s\n/);
     expect(r.stderr).toMatch(/report in .* \(1 run, 2 checks, 1 failed\)/);
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     expect(report).toMatchObject({ command: ['sh', '-c', script], exitCode: 0, runs: [{ id: 'run-1', spans: 10, traces: 1, file: 'runs/run-1.json' }] });

@@ -1,9 +1,10 @@
 /**
  * The run's trace tree, compact: one line per span, indented under its parent, children by start
  * time; errors marked; spans whose parent never arrived shown as their own roots and said so;
- * bounded in lines, saying how many were left out.
+ * bounded in lines, saying how many were left out. HTTP spans that the instrumentation named by
+ * their method alone are labelled with their route or path, and for calls out, their peer.
  */
-import type { Span } from '@tracecheck/model';
+import { type Span, SpanKind } from '@tracecheck/model';
 import type { RunGraph, TraceGraph } from './graph.js';
 import { formatNanos, serviceName, truncate } from './summary.js';
 
@@ -16,9 +17,79 @@ export interface TreeOptions {
 
 const byStart = (a: Span, b: Span): number => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0);
 
+// OpenTelemetry's HTTP semantic conventions name a span by its method only (`POST`) unless a
+// low-cardinality route is known, and `HTTP` when the method is not a standard one; older
+// instrumentations used `HTTP POST`. A tree of five `POST` lines says nothing about which call is
+// which, so such names are replaced by what the attributes say, in current or older conventions.
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
+const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443' };
+
+function text(span: Span, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const v = span.attributes.get(key);
+    if (v?.type === 'string' && v.value !== '') return v.value;
+    if (v?.type === 'int' || v?.type === 'double') return String(v.value);
+  }
+  return undefined;
+}
+
+/** The full URL of the request (`url.full`, formerly `http.url`), if it parses. */
+function requestUrl(span: Span): URL | undefined {
+  const full = text(span, 'url.full', 'http.url');
+  if (full === undefined) return undefined;
+  try {
+    return new URL(full);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A request target without its query and fragment: those carry ids, tokens and noise. */
+function pathOf(target: string | undefined): string | undefined {
+  return target?.split(/[?#]/, 1)[0] || undefined;
+}
+
+/** The method, when the span's name is the method alone or the generic `HTTP` name. */
+function bareMethod(span: Span): string | undefined {
+  const attr = text(span, 'http.request.method', 'http.method');
+  if (attr === undefined) return undefined;
+  const method = attr === '_OTHER' ? (text(span, 'http.request.method_original') ?? 'HTTP') : attr;
+  const { name } = span;
+  const bare = name === attr || name === method || name === 'HTTP' || name === `HTTP ${method}` || HTTP_METHODS.has(name);
+  return bare ? method : undefined;
+}
+
+/** `host:port` of the server a client span called; a port the scheme implies is left out. */
+function peerOf(span: Span, url: URL | undefined): string | undefined {
+  let host = text(span, 'server.address', 'net.peer.name') ?? url?.hostname;
+  if (host === undefined) return undefined;
+  if (host.includes(':') && !host.startsWith('[')) host = `[${host}]`;
+  const port = text(span, 'server.port', 'net.peer.port') ?? url?.port;
+  const scheme = text(span, 'url.scheme', 'http.scheme') ?? url?.protocol.slice(0, -1);
+  return port === undefined || port === '' || (scheme !== undefined && DEFAULT_PORTS[scheme] === port) ? host : `${host}:${port}`;
+}
+
+/**
+ * `POST /signup` for a span serving a request (its route, else its path), `POST → crm:3102/leads`
+ * for a call out; the span's own name for anything else, or when the attributes say too little.
+ */
+function spanLabel(span: Span): string {
+  const method = bareMethod(span);
+  if (method === undefined) return span.name;
+  if (span.kind === SpanKind.CLIENT) {
+    const url = requestUrl(span);
+    const path = url?.pathname ?? pathOf(text(span, 'url.path', 'http.target'));
+    const peer = peerOf(span, url);
+    if (peer !== undefined) return `${method} → ${peer}${path === '/' ? '' : (path ?? '')}`;
+    return path === undefined ? span.name : `${method} ${path}`;
+  }
+  const route = text(span, 'http.route') ?? pathOf(text(span, 'url.path', 'http.target')) ?? requestUrl(span)?.pathname;
+  return route === undefined ? span.name : `${method} ${route}`;
+}
+
 function spanLine(span: Span, trace: TraceGraph, depth: number, mark: string | undefined): string {
   const svc = serviceName(span);
-  const parts = [`${'  '.repeat(depth)}${truncate(span.name, 80)}`];
+  const parts = [`${'  '.repeat(depth)}${truncate(spanLabel(span), 80)}`];
   if (svc !== undefined) parts.push(`(svc ${svc})`);
   parts.push(formatNanos(span.endTimeUnixNano - span.startTimeUnixNano));
   if (span.status.code === 2) parts.push('✗ error');
