@@ -1,5 +1,5 @@
 import type { Span } from '@tracecheck/model';
-import { decodeJsonRequest, OtlpDecodeError } from '@tracecheck/otlp';
+import { decodeJsonRequest, OtlpDecodeError } from '@tracecheck/otlp/json';
 import { EXPECTED_FORMATS, SpanFileError } from './span-file-error.js';
 
 /**
