@@ -1,16 +1,20 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SpanStore, spanToJson } from '@tracecheck/model';
+import type { Overturn } from '@tracecheck/lang';
 import type { CheckRecord } from '@tracecheck/receiver';
 
 /** What `tracecheck run --report` knows when the command has ended. */
 export interface ReportInput {
   command: string[];
+  /** tracecheck run's exit code: the command's, or 1 when it succeeded but a check was overturned. */
   exitCode: number;
+  commandExitCode: number;
   startedAt: number;
   endedAt: number;
   store: SpanStore;
   checks: readonly CheckRecord[];
+  overturns: readonly Overturn[];
 }
 
 /** A file name for a run id: run ids are free text, file names are not. */
@@ -30,15 +34,40 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
     const body = { run: r.id, spans: input.store.runSpans(r.id).map(spanToJson) };
     await writeFile(join(dir, 'runs', fileName(r.id)), `${JSON.stringify(body, null, 2)}\n`);
   }
-  const failed = input.checks.filter((c) => !c.pass).length;
+  const overturnOf = new Map(input.overturns.map((o) => [o.checkId, o]));
+  const failed = input.checks.filter((c) => !c.pass || overturnOf.has(c.id)).length;
+  const rel = (ms: number): string => `+${(ms / 1000).toFixed(1)}s`;
+  const list = input.checks.map((c) => {
+    const o = overturnOf.get(c.id);
+    return {
+      ...c,
+      decidedAt: new Date(c.decidedAt).toISOString(),
+      ...(o === undefined
+        ? {}
+        : {
+            overturned: {
+              summary: `passed at ${rel(o.passedAfterMs)}, overturned by ${o.by === undefined ? 'the whole run' : `\`${o.by.name}\` (span ${o.by.spanId})`}${o.byAtMs === undefined ? '' : ` at ${rel(o.byAtMs)}`}`,
+              by: o.by,
+              overturnedAt: new Date(o.overturnedAt).toISOString(),
+              message: o.message,
+            },
+          }),
+    };
+  });
+  // Overturned checks first: they are the false passes this report exists to show.
+  list.sort((a, b) => Number('overturned' in b) - Number('overturned' in a));
+  const warnings = input.checks.flatMap((c) => c.warnings.map((w) => ({ run: c.run, assertion: c.assertion, warning: w })));
   const report = {
     command: input.command,
     exitCode: input.exitCode,
+    commandExitCode: input.commandExitCode,
     startedAt: new Date(input.startedAt).toISOString(),
     durationMs: input.endedAt - input.startedAt,
     runs: runs.map((r) => ({ id: r.id, spans: r.spans, traces: r.traces, firstSeen: new Date(r.firstSeen).toISOString(), lastSeen: new Date(r.lastSeen).toISOString(), file: `runs/${fileName(r.id)}` })),
-    checks: { total: input.checks.length, failed, list: input.checks.map((c) => ({ ...c, decidedAt: new Date(c.decidedAt).toISOString() })) },
+    checks: { total: input.checks.length, failed, overturned: input.overturns.length, list },
+    warnings,
   };
   await writeFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  return `${runs.length} run${runs.length === 1 ? '' : 's'}, ${input.checks.length} check${input.checks.length === 1 ? '' : 's'}, ${failed} failed`;
+  const overturned = input.overturns.length > 0 ? ` (${input.overturns.length} overturned)` : '';
+  return `${runs.length} run${runs.length === 1 ? '' : 's'}, ${input.checks.length} check${input.checks.length === 1 ? '' : 's'}, ${failed} failed${overturned}`;
 }

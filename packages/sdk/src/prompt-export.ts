@@ -45,7 +45,7 @@ const SUCCESS = 0;
 // Exports run with it set, or the http instrumentation would trace each export request, whose span
 // would be exported in turn, for ever.
 const SUPPRESS_TRACING = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
-const exportContext = ROOT_CONTEXT.setValue(SUPPRESS_TRACING, true);
+export const exportContext = ROOT_CONTEXT.setValue(SUPPRESS_TRACING, true);
 
 /**
  * Exports each ended span within milliseconds instead of the BatchSpanProcessor's 5 s: spans ended in

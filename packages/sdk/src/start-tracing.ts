@@ -11,6 +11,7 @@ import { type PromptExportOptions, PromptExportSpanProcessor, type PromptExportS
 import { probeTargetOf } from './reachability.js';
 import { RedactingSpanProcessor } from './redaction/processor.js';
 import { type RedactionOptions, Redactor } from './redaction/redactor.js';
+import { OpenSpanReporter, type OpenSpanReporterOptions, resolveOpenSpansUrl } from './open-spans.js';
 import { RunIdSpanProcessor } from './run-id.js';
 import { DEFAULT_PAYLOAD_LIMIT, intFromEnv, setEffectSettings } from './settings.js';
 import type { SpanExporterLike, SpanProcessorLike } from './span-types.js';
@@ -47,6 +48,12 @@ export interface TracingOptions {
   payloadLimit?: number;
   /** Flushing on the way out; false to hook nothing (then call shutdown() yourself). */
   flushOnExit?: ExitFlushOptions | false;
+  /**
+   * Reporting run-tagged spans still open to the receiver, so settling checks wait for them (on by
+   * default when the receiver's URL is known: TRACECHECK_URL, or an OTLP/HTTP endpoint); false, or
+   * TRACECHECK_OPEN_SPANS=false, turns it off.
+   */
+  openSpans?: Partial<OpenSpanReporterOptions> | false;
 }
 
 /** A started tracing setup. */
@@ -99,10 +106,11 @@ export function startTracing(options: TracingOptions = {}): Tracing {
   const envInstrumentations = loadEnvInstrumentations() as Instrumentations;
   const exporter = options.exporter ?? createTraceExporter(protocol, options.endpoint);
   const exportProcessor = new PromptExportSpanProcessor(exporter, exportOptions);
+  const openSpans = openSpanReporter(options, url, protocol);
 
   const sdk = new NodeSDK({
     ...(options.serviceName ? { serviceName: options.serviceName } : {}),
-    spanProcessors: [new RunIdSpanProcessor(), new RedactingSpanProcessor(redactor), exportProcessor, ...(options.spanProcessors ?? [])],
+    spanProcessors: [new RunIdSpanProcessor(), ...(openSpans ? [openSpans] : []), new RedactingSpanProcessor(redactor), exportProcessor, ...(options.spanProcessors ?? [])],
     instrumentations: [
       ...(options.http === false ? [] : [new HttpInstrumentation(httpConfig(options.http))]),
       ...(options.undici === false ? [] : [new UndiciInstrumentation(options.undici)]),
@@ -139,9 +147,20 @@ export function startTracing(options: TracingOptions = {}): Tracing {
   return tracing;
 }
 
-// OTLP ingest paths. A process that embeds a receiver (a test runner, a collector) must not trace
+/** The open-span reporter startTracing() adds, unless turned off or the receiver's URL is unknown. */
+function openSpanReporter(options: TracingOptions, tracesUrl: string, protocol: OtlpProtocol): OpenSpanReporter | undefined {
+  if (options.openSpans === false) return undefined;
+  // With a custom exporter (a test double) spans go nowhere near a receiver, unless a URL is given.
+  const url = options.openSpans?.url ?? (options.exporter ? undefined : resolveOpenSpansUrl(tracesUrl, protocol));
+  if (url === undefined) return undefined;
+  const token = process.env.TRACECHECK_TOKEN?.trim();
+  const headers = token ? { authorization: `Bearer ${token}` } : otlpHeadersFromEnv();
+  return new OpenSpanReporter({ headers, ...options.openSpans, url });
+}
+
+// OTLP ingest paths (and the open-span report). A process that embeds a receiver (a test runner, a collector) must not trace
 // the export requests it receives: each would become a span whose export is another request.
-const otlpIngest = /^\/v1\/(traces|metrics|logs)(\?|$)/;
+const otlpIngest = /^\/(v1\/(traces|metrics|logs)|api\/open-spans)(\?|$)/;
 
 function httpConfig(config: HttpInstrumentationConfig = {}): HttpInstrumentationConfig {
   const userHook = config.ignoreIncomingRequestHook;
