@@ -43,6 +43,20 @@ describe('tracecheck check', () => {
     expect(r.code).toBe(0);
   });
 
+  it('takes the in-flight caps: a parent that never arrives is waited for up to --parent-cap, and the verdict says so', async () => {
+    receiver.store.add([span('orphan-1', 'webhook.send', {}, 'f'.repeat(16))]);
+    const r = await runCli(['check', '--url', receiver.httpUrl, '--token', 'tok', '--run', 'orphan-1', '--settle', '50ms', '--parent-cap', '400ms', 'exactly 1 "webhook.send"']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/the parent of `webhook\.send` \(svc unknown_service\) \(span f{16}\): gave up after \d+ms at its cap \(400ms; raise it with --parent-cap/);
+  });
+
+  it('warns when a passing negative check names a span no run ever had', async () => {
+    const r = await live('no "warehouse.webhok"');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Warning: no span named 'warehouse.webhok' was seen in any run; did you mean 'warehouse.webhook'?");
+  });
+
   it('exits 1 with the diagnostics on stdout when one fails', async () => {
     const r = await live('some "refund.requested"', 'exactly 1 "warehouse.webhook"');
     expect(r.code).toBe(1);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ReceiverHttpError, TracecheckClient } from '@tracecheck/client';
-import { checkSpans, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, LangError, renderError, validateAssertion } from '@tracecheck/lang';
+import { checkSpans, DEFAULT_IN_FLIGHT_CAPS, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, LangError, renderError, validateAssertion } from '@tracecheck/lang';
 import { parseDuration } from './units.js';
 import { UsageError } from './usage-error.js';
 
@@ -20,6 +20,10 @@ Options:
   --file FILE          check a file offline instead of a receiver (format told from its content)
   --timeout DURATION   how long to wait for a verdict (default ${DEFAULT_TIMEOUT_MS / 1000}s)
   --settle DURATION    quiet time before a settling check passes (default ${DEFAULT_SETTLE_MS}ms)
+  --parent-cap DURATION    most time to wait for a parent span that has not arrived (an open
+                           operation) before a settling check passes (default ${DEFAULT_IN_FLIGHT_CAPS.parentMs / 1000}s; 0: never)
+  --consumer-cap DURATION  ... for the consumer of a PRODUCER span (default ${DEFAULT_IN_FLIGHT_CAPS.consumerMs / 1000}s; 0: never)
+  --open-cap DURATION      ... for a span @tracecheck/sdk reported open (default ${DEFAULT_IN_FLIGHT_CAPS.openMs / 1000}s; 0: never)
 
 Exit codes: 0 all hold; 1 one fails or times out (diagnostics on stdout); 2 usage, syntax or
 checker errors, an unreadable file or an unreachable receiver (on stderr).
@@ -47,12 +51,17 @@ export async function check(argv: string[], out: NodeJS.WritableStream, err: Nod
       file: { type: 'string' },
       timeout: { type: 'string' },
       settle: { type: 'string' },
+      'parent-cap': { type: 'string' },
+      'consumer-cap': { type: 'string' },
+      'open-cap': { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new UsageError('give at least one assertion, e.g. \'some "refund.requested"\'');
   if (values.file !== undefined && values.url !== undefined) throw new UsageError('--url and --file are exclusive: check a live receiver or a file');
   const timeoutMs = values.timeout === undefined ? undefined : parseDuration('--timeout', values.timeout);
   const settleMs = values.settle === undefined ? undefined : parseDuration('--settle', values.settle);
+  const cap = (flag: 'parent-cap' | 'consumer-cap' | 'open-cap'): number | undefined => (values[flag] === undefined ? undefined : parseDuration(`--${flag}`, values[flag]));
+  const caps = { parentCapMs: cap('parent-cap'), consumerCapMs: cap('consumer-cap'), openCapMs: cap('open-cap') };
 
   // Every assertion must be valid before anything waits: a typo should not cost a timeout.
   let invalid = false;
@@ -82,7 +91,7 @@ export async function check(argv: string[], out: NodeJS.WritableStream, err: Nod
     const client = new TracecheckClient({ url: values.url, token: values.token });
     const runId = values.run;
     try {
-      verdicts = await Promise.all(positionals.map((text) => client.check(runId, text, { timeoutMs, settleMs })));
+      verdicts = await Promise.all(positionals.map((text) => client.check(runId, text, { timeoutMs, settleMs, ...caps })));
     } catch (e) {
       if (e instanceof ReceiverHttpError && e.status === 400) {
         const body = e.body as { error?: { message?: string } };
