@@ -87,7 +87,14 @@ const orphans = [
   mk('o3child', 't9', { parent: 'o3', at: 3, ms: 1 }),
 ];
 
-const runs: Record<string, Span[]> = { tree, timeline, multi, cycle, orphans, empty: [] };
+// Two spans without a parent in one trace, one with a child.
+const roots = [
+  mk('r1', 't10', { at: 0, ms: 5 }),
+  mk('r2', 't10', { at: 1, ms: 5 }),
+  mk('r1child', 't10', { parent: 'r1', at: 2, ms: 1 }),
+];
+
+const runs: Record<string, Span[]> = { tree, timeline, multi, cycle, orphans, roots, empty: [] };
 
 /** [run, assertion, labels of the counted spans, holds]. */
 const cases: [string, string, string[], boolean][] = [
@@ -167,16 +174,23 @@ const cases: [string, string, string[], boolean][] = [
   ['multi', `one { link:spanID = "${idOf('publish')}" }`, ['consumer'], true],
   ['multi', 'exactly 5 { }', ['consumer', 'producer', 'publish', 'stray', 'write'], true],
   ['multi', 'some "db.write" after "queue.publish"', ['write'], true],
-  // a span whose parent never arrived roots its own subtree; spans under one missing parent are siblings
-  ['orphans', 'some { name = "o3" } > { }', ['o3child'], true],
-  ['orphans', 'some { name = "o3" } >> { }', ['o3child'], true],
-  ['orphans', 'some { name = "o1" } ~ { }', ['o2'], true],
-  ['orphans', 'some { } !> { }', ['o1', 'o2', 'o3'], true],
+  // as in Tempo, a span not reached from a root (its parent, or an ancestor's, never arrived) relates
+  // to nothing: no parent, child, ancestor or sibling; the negated forms keep it
+  ['orphans', 'some { name = "o3" } > { }', [], false],
+  ['orphans', 'some { name = "o3" } >> { }', [], false],
+  ['orphans', 'some { name = "o1" } ~ { }', [], false],
+  ['orphans', 'some { } !> { }', ['o1', 'o2', 'o3', 'o3child'], true],
+  ['orphans', 'some { } !~ { name = "o2" }', ['o2'], true],
   ['orphans', 'no { trace:rootName != nil }', [], true],
-  // a cyclic parent chain ends
-  ['cycle', 'some { name = "x" } >> { name = "y" }', ['y'], true],
-  ['cycle', 'some { name = "y" } << { }', ['x', 'y'], true],
-  ['cycle', 'no { } !> { }', [], true],
+  // the roots of one trace are siblings (Tempo gives every root the same parent number)
+  ['roots', 'some { name = "r1" } ~ { }', ['r2'], true],
+  ['roots', 'some { name = "r1" } &~ { name = "r2" }', ['r1', 'r2'], true],
+  ['roots', 'some { name = "r1" } > { }', ['r1child'], true],
+  ['roots', 'some { name = "r1child" } ~ { }', [], false],
+  // a cyclic parent chain ends, and reaches no root
+  ['cycle', 'some { name = "x" } >> { name = "y" }', [], false],
+  ['cycle', 'some { name = "y" } << { }', [], false],
+  ['cycle', 'no { } !> { }', ['x', 'y'], false],
   // an empty run fails every check
   ['empty', 'no "anything"', [], false],
   ['empty', 'at most 3 { }', [], false],

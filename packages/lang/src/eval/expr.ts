@@ -143,7 +143,9 @@ function compileComparison(expr: BinaryExpr, op: ComparisonOperator, regexes: Re
     const other = compileExpr(leftNil ? expr.right : expr.left, regexes);
     const read = other.read;
     if ((leftNil && rightNil) || (op !== '=' && op !== '!=')) return fromTest(expr, () => false, 0, NO_LEVELS);
-    const test = op === '=' ? (c: EvalContext) => read(c) === undefined : (c: EvalContext) => read(c) !== undefined;
+    const operand = leftNil ? expr.right : expr.left;
+    const absent = absenceTest(operand, read);
+    const test = op === '=' ? absent : (c: EvalContext) => read(c) !== undefined;
     return fromTest(expr, test, other.cost + 1, other.levels);
   }
   const fast = fastComparison(expr, op);
@@ -159,6 +161,17 @@ function compileComparison(expr: BinaryExpr, op: ComparisonOperator, regexes: Re
   const [l, r] = [left.read, right.read];
   const regexCost = regex ? 10 : 0;
   return fromTest(expr, (c) => compareValues(op, l(c), r(c), regexes), left.cost + right.cost + 1 + regexCost, union(left.levels, right.levels));
+}
+
+/**
+ * `x = nil`. An event (link) attribute is absent only from an event (link) that exists: a span
+ * without events has no event lacking the attribute, so `{ event.foo = nil }` does not match it (as
+ * in Tempo, whose storage reads event attributes from the span's events).
+ */
+function absenceTest(operand: Expr, read: Reader): (c: EvalContext) => boolean {
+  if (operand.type === 'attribute' && operand.scope === 'event') return (c) => c.event !== undefined && read(c) === undefined;
+  if (operand.type === 'attribute' && operand.scope === 'link') return (c) => c.link !== undefined && read(c) === undefined;
+  return (c) => read(c) === undefined;
 }
 
 /** Span and trace ids are lowercase hex of fixed width; a literal written in capitals or without leading zeros still means the id. */
