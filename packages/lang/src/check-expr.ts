@@ -8,6 +8,7 @@ import { RE2JS } from 're2js';
 import type { BinaryExpr, Expr, Loc } from './ast.js';
 import type { CheckCode } from './errors.js';
 import { formatExpr } from './format.js';
+import { hintComparisonValues, reportUnknownEnumWord } from './check-values.js';
 import { intrinsicInfo } from './intrinsics.js';
 import type { ValueType } from './intrinsics.js';
 import { explainUnresolved } from './suggest.js';
@@ -105,6 +106,7 @@ export function typeOf(e: Expr, r: Reporter): ValueType {
 function typeOfBinary(e: BinaryExpr, r: Reporter): ValueType {
   checkMixing(e, r);
   if (e.left.type === 'nil' || e.right.type === 'nil') return typeOfNilComparison(e, r);
+  if (COMPARISON.has(e.op) && reportUnknownEnumWord(e, r)) return 'bool';
   const before = r.errorCount;
   const lt = typeOf(e.left, r);
   const rt = typeOf(e.right, r);
@@ -114,7 +116,7 @@ function typeOfBinary(e: BinaryExpr, r: Reporter): ValueType {
   }
   const result: ValueType = LOGICAL.has(e.op) || COMPARISON.has(e.op) ? 'bool' : lt !== 'attribute' ? lt : rt;
   if (r.errorCount > before) return result === 'bool' ? 'bool' : 'attribute';
-  if (!compatible(lt, rt)) {
+  if (!compatible(lt, rt, e.op)) {
     r.error('type-mismatch', mismatchMessage(e, lt, rt), e.loc);
     return result === 'bool' ? 'bool' : 'attribute';
   }
@@ -126,10 +128,13 @@ function typeOfBinary(e: BinaryExpr, r: Reporter): ValueType {
     }
   }
   if (e.op === '=~' || e.op === '!~') checkRegex(e, r);
+  else if (COMPARISON.has(e.op)) hintComparisonValues(e, lt, rt, r);
   return result;
 }
 
-function compatible(a: ValueType, b: ValueType): boolean {
+/** Types two operands may have together; a status also compares with an int, its OTLP code (`= !=` only). */
+function compatible(a: ValueType, b: ValueType, op: string): boolean {
+  if ((a === 'status' && b === 'int') || (a === 'int' && b === 'status')) return op === '=' || op === '!=';
   return a === 'attribute' || b === 'attribute' || a === b || (NUMERIC.has(a) && NUMERIC.has(b));
 }
 
@@ -164,11 +169,9 @@ function typeOfNilComparison(e: BinaryExpr, r: Reporter): ValueType {
   return 'bool';
 }
 
+/** A literal pattern must compile as RE2; one read from the span (`.a =~ .b`) is compiled per value at run time. */
 function checkRegex(e: BinaryExpr, r: Reporter): void {
-  if (e.right.type !== 'string') {
-    r.error('invalid-operator', `the pattern of '${e.op}' must be a string literal, not ${quote(e.right)}`, e.right.loc ?? e.loc);
-    return;
-  }
+  if (e.right.type !== 'string') return;
   try {
     RE2JS.compile(e.right.value);
   } catch (err) {

@@ -30,7 +30,7 @@ describe('checkAssertion', () => {
 
   it('says which values an enum intrinsic takes', () => {
     expect(firstError('some { kind = "server" }').message).toContain('write kind = server');
-    expect(firstError('some { status = 1 }').message).toContain('ok, error or unset');
+    expect(firstError('some { status = 1.5 }').message).toContain('ok, error or unset');
     expect(firstError('some { duration = "x" }').message).toContain('250ms');
     expect(firstError('some { status > ok }')).toMatchObject({ code: 'invalid-operator', message: expect.stringContaining('only = and !=') });
   });
@@ -80,12 +80,48 @@ describe('checkAssertion', () => {
 describe('validateAssertion', () => {
   it('returns the tree and hints, or throws the first error', () => {
     expect(validateAssertion('some { .flag }').hints.map((h) => h.code)).toEqual(['bare-attribute']);
-    expect(() => validateAssertion('some { status = 1 }')).toThrow(CheckError);
+    expect(() => validateAssertion('some { status = "error" }')).toThrow(CheckError);
   });
 });
 
 describe('hints', () => {
   it('flags at least 0, which every run satisfies', () => {
     expect(check('at least 0 { }')).toEqual([expect.objectContaining({ severity: 'hint', code: 'always-true' })]);
+  });
+});
+
+describe('values next to status, kind and duration', () => {
+  it('lists the status values when a word is none of them', () => {
+    const e = firstError('some { status = failed }');
+    expect(e).toMatchObject({ code: 'invalid-literal', column: 17 });
+    expect(e.message).toBe("'failed' is not a status: status values are ok, error and unset.");
+    expect(firstError('some { span:status != eror }').message).toBe("'eror' is not a status: status values are ok, error and unset. Did you mean 'error'?");
+  });
+
+  it('lists the kind values when a word is none of them', () => {
+    expect(firstError('some { kind = sever }').message).toBe("'sever' is not a kind: kind values are unspecified, internal, server, client, producer and consumer. Did you mean 'server'?");
+    expect(firstError('some { queue = span:kind }').message).toContain('kind values are unspecified, internal, server, client, producer and consumer');
+  });
+
+  it('accepts a status as its OTLP code, as Tempo does, and hints the word', () => {
+    expect(errors('some { status = 2 }')).toEqual([]);
+    expect(check('some { status = 2 }')).toEqual([expect.objectContaining({ severity: 'hint', code: 'status-code', message: 'status = 2 compares the OTLP status code; 2 is error: write status = error' })]);
+    expect(check('some { 7 != status }')[0]?.message).toBe('7 != status never matches: status codes are 0 (unset), 1 (ok) and 2 (error); write status != error');
+    expect(firstError('some { status > 1 }').code).toBe('type-mismatch');
+  });
+
+  it('reads a bare number next to a duration as nanoseconds, as Tempo does, and says how to write a unit', () => {
+    expect(errors('some { duration > 5 }')).toEqual([]);
+    expect(check('some { duration > 5 }')).toEqual([expect.objectContaining({
+      severity: 'hint', code: 'unitless-duration', column: 19,
+      message: '5 next to duration counts nanoseconds, as in Tempo (a number without a unit is nanoseconds); write 5ms or 5s if you meant milliseconds or seconds',
+    })]);
+    expect(check('some { span:duration = 1000000000 }')[0]?.message).toContain('write 1s to say so');
+    expect(check('some { duration > 5ms && duration > 0 }')).toEqual([]);
+  });
+
+  it('accepts a pattern read from the span', () => {
+    expect(check('some { .foo =~ .bar }')).toEqual([]);
+    expect(firstError('some { .foo =~ 5 }').code).toBe('invalid-operator');
   });
 });

@@ -29,7 +29,9 @@ export type CheckCode =
   | 'mixed-and-or'
   | 'invalid-literal'
   | 'bare-attribute'
-  | 'always-true';
+  | 'always-true'
+  | 'status-code'
+  | 'unitless-duration';
 
 /** A position in the source text: UTF-16 `offset`, 1-based `line` and `column` (column counts code points). */
 export interface SourcePosition {

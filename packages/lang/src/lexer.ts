@@ -80,6 +80,7 @@ export function lexToken(source: string, pos: number): Token {
     // Go drops carriage returns from raw strings; so does Tempo, so do we.
     return { kind: 'string', value: source.slice(pos + 1, close).replace(/\r/g, ''), start, end: close + 1 };
   }
+  if (ch === "'") singleQuoted(source, pos, fail);
   if (isDigit(ch) || (ch === '.' && isDigit(source[pos + 1]))) return readNumber(source, pos, fail);
   if (ch === '.') {
     const { name, end } = readAttributeName(source, pos + 1, '.', fail);
@@ -109,6 +110,16 @@ export function lexToken(source: string, pos: number): Token {
 }
 
 type Fail = (code: ConstructorParameters<typeof ParseError>[0], message: string, offset: number, expected?: string[], end?: number) => never;
+
+/** `'x'`: TraceQL (Go's scanner) has no single-quoted strings; say how to write the string instead. */
+function singleQuoted(source: string, start: number, fail: Fail): never {
+  const lineEnd = source.indexOf('\n', start);
+  const close = source.indexOf("'", start + 1);
+  const closed = close > 0 && (lineEnd < 0 || close < lineEnd);
+  const body = closed ? source.slice(start + 1, close) : undefined;
+  const write = body === undefined ? '' : `: write ${JSON.stringify(body)}${body.includes('`') ? '' : ` or \`${body}\``}`;
+  return fail('unexpected-character', `strings are written in double quotes or backticks, not single quotes${write}`, start, ['a string in double quotes or backticks'], closed ? close + 1 : start + 1);
+}
 
 function isDigit(ch: string | undefined): boolean {
   return ch !== undefined && ch >= '0' && ch <= '9';

@@ -116,6 +116,14 @@ describe('syntax errors', () => {
     expect(fail('some count() > 1')).toMatchObject({ code: 'unsupported', message: expect.stringContaining('count()') });
   });
 
+  it('say to write a single-quoted string in double quotes or backticks', () => {
+    const err = fail("some { name = 'x' }");
+    expect(err).toMatchObject({ code: 'unexpected-character', line: 1, column: 15, end: 17 });
+    expect(err.message).toBe('strings are written in double quotes or backticks, not single quotes: write "x" or `x`');
+    expect(fail("some 'charge' after \"cart\"").message).toBe('strings are written in double quotes or backticks, not single quotes: write "charge" or `charge`');
+    expect(fail("some { name = 'x }").message).toBe('strings are written in double quotes or backticks, not single quotes');
+  });
+
   it('point at a missing quantifier', () => {
     expect(fail('{ .a = 1 }')).toMatchObject({ offset: 0, message: expect.stringContaining('starts with a quantifier') });
   });

@@ -6,7 +6,8 @@
  */
 import type { ArithmeticOperator, AttributeScope, ComparisonOperator, Expr, KindValue, StatusValue } from '../ast.js';
 import { formatExpr } from '../format.js';
-import { intrinsicInfo } from '../intrinsics.js';
+import { INTRINSICS, intrinsicInfo } from '../intrinsics.js';
+import { nearest } from '../suggest.js';
 import type { IntrinsicName, ValueType } from '../intrinsics.js';
 import { BuilderError } from './errors.js';
 import type { DurationText } from './values.js';
@@ -159,6 +160,17 @@ export type IntrinsicTypes = typeof INTRINSIC_TYPES;
 /** An intrinsic, spelled as in the text (`'name'`, `'span:name'`, `'trace:rootService'`, legacy `'traceDuration'`). */
 export function intrinsic<N extends IntrinsicName>(name: N): Expression<IntrinsicTypes[N]> {
   const info = intrinsicInfo(name);
-  if (info === undefined) throw new BuilderError('unknown-field', `unknown intrinsic ${JSON.stringify(name)}`);
+  if (info === undefined) throw unknownIntrinsic(name);
   return new Expression({ type: 'intrinsic', name }, info.type);
+}
+
+/** Names an unknown intrinsic with the suggestion the text checker gives: the same name in another scope, else the nearest spelling. */
+function unknownIntrinsic(name: unknown): BuilderError {
+  if (typeof name !== 'string') return new BuilderError('unknown-field', `an intrinsic name must be a string, got ${typeof name}`);
+  const word = name.slice(name.indexOf(':') + 1);
+  const spellings = [...INTRINSICS.keys()];
+  const elsewhere = name.includes(':') ? spellings.find((n) => n !== name && n.endsWith(`:${word}`)) : undefined;
+  const close = elsewhere ?? nearest(name, spellings);
+  const attribute = name.includes(':') ? '' : ` (for an attribute, write attr(${JSON.stringify(name)}))`;
+  return new BuilderError('unknown-field', `unknown intrinsic '${name}'${close === undefined ? '' : `; did you mean '${close}'?`}${attribute}`);
 }

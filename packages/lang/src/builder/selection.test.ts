@@ -138,8 +138,11 @@ describe('conditions', () => {
     expect(builderError(() => span('a').within('soon' as never)).code).toBe('invalid-duration');
   });
 
-  it('rejects an unknown intrinsic', () => {
-    expect(builderError(() => intrinsic('trace:status' as never)).code).toBe('unknown-field');
+  it('rejects an unknown intrinsic, suggesting the nearest name as the text checker does', () => {
+    expect(builderError(() => intrinsic('trace:status' as never))).toMatchObject({ code: 'unknown-field', message: "unknown intrinsic 'trace:status'; did you mean 'span:status'?" });
+    expect(builderError(() => intrinsic('nme' as never)).message).toBe(`unknown intrinsic 'nme'; did you mean 'name'? (for an attribute, write attr("nme"))`);
+    expect(builderError(() => intrinsic('span:nmae' as never)).message).toBe("unknown intrinsic 'span:nmae'; did you mean 'span:name'?");
+    expect(builderError(() => intrinsic('http.method' as never)).message).toBe(`unknown intrinsic 'http.method' (for an attribute, write attr("http.method"))`);
   });
 });
 

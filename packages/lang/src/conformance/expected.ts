@@ -53,3 +53,6 @@ export const STRING_ESCAPE = ['\\n', '\\t', '\\"', '\\\\', '\\xHH', '\\uHHHH'];
 
 /** Inside a quoted attribute name, after a backslash. */
 export const NAME_ESCAPE = ['\\"', '\\\\'];
+
+/** At a single quote: TraceQL strings are double-quoted or raw (backticks). */
+export const STRING_QUOTES = ['a string in double quotes or backticks'];
