@@ -6,6 +6,8 @@ export { SdkConfigError } from './errors.js';
 export type { ExitFlushOptions } from './exit-flush.js';
 export type { OtlpProtocol } from './exporter.js';
 export { PAYLOAD_ATTRIBUTE } from './payload.js';
+export type { OpenSpanReporterOptions } from './open-spans.js';
+export { OpenSpanReporter, resolveOpenSpansUrl } from './open-spans.js';
 export type { PromptExportOptions, PromptExportStats } from './prompt-export.js';
 export { PromptExportSpanProcessor } from './prompt-export.js';
 export type { ConsumeOptions, QueueOptions } from './queue.js';
