@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TracecheckClient } from '@tracecheck/client';
+import { runHeaders, TracecheckClient } from '@tracecheck/client';
 import { type Receiver, startReceiver } from '@tracecheck/receiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkspace } from './support/build.js';
@@ -106,6 +106,20 @@ describe('in-flight work keeps checks honest (real processes)', () => {
     await post('/orders/5/ship-later', 'if-open-off');
     const off = await client.check('if-open-off', 'no "fulfillment.webhook.send"', { timeoutMs: 10_000, openCapMs: 0 });
     expect(off).toMatchObject({ pass: true, reason: 'settled' });
+  }, 20_000);
+
+  it('the parent a test invents (runHeaders: traceparent + tracestate) is not waited for', async () => {
+    const res = await fetch(`${apiUrl}/orders/6/ship`, { method: 'POST', headers: { ...runHeaders('if-headers') } });
+    expect(res.ok).toBe(true);
+    const v = await client.check('if-headers', 'exactly 1 "fulfillment.webhook.send"', { timeoutMs: 10_000, settleMs: 300 });
+    expect(v).toMatchObject({ pass: true, reason: 'settled', waitedFor: [] });
+    expect(v.waitedMs).toBeLessThan(1500);
+    // The same invented parent without the tracestate entry is waited for, up to the parent cap.
+    const bare = runHeaders('if-headers-bare');
+    const res2 = await fetch(`${apiUrl}/orders/7/ship`, { method: 'POST', headers: { baggage: bare.baggage, traceparent: bare.traceparent } });
+    expect(res2.ok).toBe(true);
+    const v2 = await client.check('if-headers-bare', 'exactly 1 "fulfillment.webhook.send"', { timeoutMs: 10_000, settleMs: 300, parentCapMs: 1000 });
+    expect(v2).toMatchObject({ pass: true, reason: 'settled', waitedFor: [expect.objectContaining({ kind: 'parent', outcome: 'cap' })] });
   }, 20_000);
 
   it('a run with nothing in flight settles in the settle window', async () => {

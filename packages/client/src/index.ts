@@ -1,3 +1,5 @@
 export type { CheckOptions, CheckVerdict, ClientOptions, CloseRunOptions, CloseRunResult, OverturnedCheck, RunInfo, WaitedFor } from './client.js';
 export { CheckFailedError, TracecheckClient } from './client.js';
 export { MissingUrlError, ReceiverHttpError, ReceiverUnreachableError } from './errors.js';
+export type { RunHeaders } from './run-headers.js';
+export { runHeaders } from './run-headers.js';
