@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Checks that dependencies between workspace packages point the one way DESIGN.md draws, and that
+// Checks that dependencies between workspace packages point one way (the `allowed` table below: the
+// model at the bottom, the CLI on top; README.md, "Repository layout"), and that
 // source files import only packages their package.json declares (like Playwright's DEPS.list).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';

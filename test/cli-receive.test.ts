@@ -4,7 +4,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkspace, cliPath } from './support/build.js';
 import { runSpans } from './support/receiver-api.js';
 
-// `tracecheck receive` as a real process: the contract scripts rely on (DESIGN.md, public surfaces).
+// `tracecheck receive` as a real process: the contract scripts rely on (the ready line, exit codes,
+// signals; README.md, "tracecheck receive").
 
 const vector = readFileSync(new URL('./fixtures/vectors/trace.json', import.meta.url));
 

@@ -17,7 +17,10 @@ export interface JsonKeyValue {
   value: JsonAnyValue;
 }
 
-/** A span as the query API returns it (DESIGN.md: ids lowercase hex, times decimal-string ns). */
+/**
+ * A span as the query API returns it: ids lowercase hex, times as decimal strings of nanoseconds (a
+ * JSON number cannot hold every int64 exactly), as in OTLP/JSON.
+ */
 export interface JsonSpan {
   traceId: string;
   spanId: string;

@@ -15,7 +15,7 @@ export type SpanKind = (typeof SpanKind)[keyof typeof SpanKind];
 export const StatusCode = { UNSET: 0, OK: 1, ERROR: 2 } as const;
 export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
 
-/** The attribute that ties a span to a test run (DESIGN.md, run correlation). */
+/** The attribute that ties a span to a test run (docs/language.md, "Runs"). */
 export const RUN_ID_ATTRIBUTE = 'test.run.id';
 
 /** Shared by every span of one ResourceSpans: stored once, referenced by each span. */

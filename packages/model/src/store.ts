@@ -51,7 +51,7 @@ interface TraceEntry {
   readonly tagged: Map<string, number>;
   /** Links from this trace's spans to spans of other traces. */
   readonly links: SpanLink[];
-  /** The runs of this trace's untagged spans (DESIGN.md's inheritance rule). */
+  /** The runs of this trace's untagged spans (the inheritance rule on SpanStore below; docs/language.md, "Runs"). */
   runs: ReadonlySet<string>;
   lastSeen: number;
 }

@@ -15,7 +15,7 @@ async function check(url: string, body: unknown) {
 }
 
 describe('POST /api/check', () => {
-  it('passes a check that holds, with the verdict fields DESIGN.md promises', async () => {
+  it('passes a check that holds, with the verdict fields docs/language.md documents', async () => {
     const r = await testReceiver();
     r.store.add([span('R1', 'stripe.refund.create', { amount: 2500 })]);
     const { status, body } = await check(r.httpUrl, { run: 'R1', assertion: 'some { name = "stripe.refund.create" && span.amount = 2500 }' });

@@ -1,7 +1,7 @@
 import { type Context, context, propagation } from '@opentelemetry/api';
 import type { EndedSpan, SpanProcessorLike, StartedSpan } from './span-types.js';
 
-/** The baggage entry, and the span attribute, that carry a test's run id (DESIGN.md, run correlation). */
+/** The baggage entry, and the span attribute, that carry a test's run id (docs/language.md, "Runs"). */
 export const RUN_ID_KEY = 'test.run.id';
 
 /** The run id in a context's baggage, if any. */
