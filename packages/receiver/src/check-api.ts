@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkRun, LangError, storeRunSource, type WaitRecord } from '@tracecheck/lang';
+import { type CheckJson, checkRun, LangError, storeRunSource, type WaitRecord } from '@tracecheck/lang';
 import type { OpenSpans, SpanStore } from '@tracecheck/model';
 import { DEFAULT_SETTLE_MS } from '@tracecheck/lang';
 import { readBody } from './body.js';
@@ -24,13 +24,36 @@ const MAX_CHECK_BODY_BYTES = 256 * 1024;
 interface CheckBody extends DecideTimes {
   run: string;
   assertion: string;
+  caller?: CheckCaller;
+}
+
+function parseCaller(v: unknown): CheckCaller | undefined {
+  if (v === undefined) return undefined;
+  const c = v as Record<string, unknown> | null;
+  const bad = (): never => {
+    throw new HttpError(400, 'BAD_REQUEST', '"caller" must be {file?: string, line?: int, column?: int, test?: string}');
+  };
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) return bad();
+  const out: CheckCaller = {};
+  for (const k of ['file', 'test'] as const) {
+    if (c[k] === undefined) continue;
+    if (typeof c[k] !== 'string' || (c[k] as string).length > 4096) return bad();
+    out[k] = c[k] as string;
+  }
+  for (const k of ['line', 'column'] as const) {
+    if (c[k] === undefined) continue;
+    if (!Number.isSafeInteger(c[k]) || (c[k] as number) < 0) return bad();
+    out[k] = c[k] as number;
+  }
+  return out;
 }
 
 function parseCheckBody(raw: Buffer, limits: ReceiverLimits): CheckBody {
-  const b = parseJsonObject(raw, '{run, assertion, timeoutMs?, settleMs?, parentCapMs?, consumerCapMs?, openCapMs?}');
+  const b = parseJsonObject(raw, '{run, assertion, timeoutMs?, settleMs?, parentCapMs?, consumerCapMs?, openCapMs?, caller?}');
   if (typeof b.run !== 'string' || b.run === '') throw new HttpError(400, 'BAD_REQUEST', '"run" must be a non-empty string (the run id)');
   if (typeof b.assertion !== 'string' || b.assertion.trim() === '') throw new HttpError(400, 'BAD_REQUEST', '"assertion" must be a non-empty string');
-  return { run: b.run, assertion: b.assertion, ...parseDecideTimes(b, limits) };
+  const caller = parseCaller(b.caller);
+  return { run: b.run, assertion: b.assertion, ...parseDecideTimes(b, limits), ...(caller === undefined ? {} : { caller }) };
 }
 
 /** One decided check, as `ReceiverOptions.onCheck` hears of it. */
@@ -47,6 +70,18 @@ export interface CheckRecord {
   decidedAt: number;
   waitedFor: WaitRecord[];
   warnings: string[];
+  /** The whole verdict as the client got it (matches, nearest misses, ...), for reports. */
+  verdict: CheckJson;
+  /** Where the check was made, when the client said (a test integration knows its test). */
+  caller?: CheckCaller;
+}
+
+/** The test that made a check: `POST /api/check`'s optional `caller`. */
+export interface CheckCaller {
+  file?: string;
+  line?: number;
+  column?: number;
+  test?: string;
 }
 
 let nextCheckId = 1;
@@ -68,7 +103,7 @@ export async function handleCheck(req: IncomingMessage, res: ServerResponse, ctx
     sendJson(req, res, 200, result.json);
     const { pass, reason, waitedMs, message, waitedFor, warnings } = result.json;
     try {
-      ctx.onCheck?.({ id, run: body.run, assertion: result.assertion, pass, reason, waitedMs, message, decidedAt: Date.now(), waitedFor, warnings });
+      ctx.onCheck?.({ id, run: body.run, assertion: result.assertion, pass, reason, waitedMs, message, decidedAt: Date.now(), waitedFor, warnings, verdict: result.json, ...(body.caller === undefined ? {} : { caller: body.caller }) });
     } catch {
       // The listener's failure is its own; the client already has its verdict.
     }
