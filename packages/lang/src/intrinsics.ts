@@ -81,7 +81,7 @@ export const INTRINSIC_SCOPES = ['span', 'trace', 'event', 'link', 'instrumentat
 /** Scopes that prefix attributes (`span.x`); unscoped is written `.x`. */
 export const ATTRIBUTE_SCOPES = ['span', 'resource', 'event', 'link', 'instrumentation'] as const;
 
-/** TraceQL fields we recognise but do not support (DESIGN.md leaves them out). */
+/** TraceQL fields we recognise but do not support (assertions use structural operators instead). */
 export const UNSUPPORTED_FIELDS: ReadonlySet<string> = new Set(['parent', 'nestedSetLeft', 'nestedSetRight', 'nestedSetParent']);
 
 /** Status and kind words. */

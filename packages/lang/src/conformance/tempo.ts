@@ -1,7 +1,7 @@
 /**
  * Tempo's conformance table (grafana/tempo pkg/traceql/test_examples.yaml), transcribed as data.
  * Each TraceQL query Q is taken as the assertion `some Q`. Included: every `valid` entry without
- * pipelines, aggregates, select, by, metrics, nestedSet* or parent (DESIGN.md leaves those out), and
+ * pipelines, aggregates, select, by, metrics, nestedSet* or parent (assertions leave those out), and
  * every `parse_fails` and `validate_fails` entry. A rejected entry sits under parse or check
  * failures by where *we* reject it; `origin` keeps Tempo's section. README.md lists the entries we
  * reject for a different reason than Tempo does.

@@ -1,5 +1,5 @@
 /**
- * Clauses narrow the matches before counting (DESIGN.md): `after Q` keeps matches starting at or
+ * Clauses narrow the matches before counting: `after Q` keeps matches starting at or
  * after the end of some Q-span anywhere in the run, `before Q` those ending at or before the start of
  * some Q-span, `within D` those starting at most D after the run's earliest span start. An order
  * clause whose Q matches nothing fails the check instead of passing vacuously.

@@ -2,7 +2,7 @@
  * A filter `{ expr }` as a span predicate. Its top-level `&&` operands are its conditions: the ones
  * that read only the span (and its trace) run first, cheapest first; the ones that read events or
  * links run together per event and per link, so `{ event:name = "exception" && event.type = "Timeout" }`
- * needs one event satisfying both (DESIGN.md). Conditions are kept apart for the nearest-miss search.
+ * needs one event satisfying both. Conditions are kept apart for the nearest-miss search.
  */
 import type { Span, SpanEvent, SpanLink } from '@tracecheck/model';
 import type { SpansetFilter } from '../ast.js';
