@@ -27,7 +27,7 @@ const spans: Span[] = [
     traceId: T1, spanId: ID.a, name: 'pay', kind: 2, status: { code: 1 },
     startTimeUnixNano: BASE, endTimeUnixNano: BASE + 100n * MS,
     attributes: new Map<string, AnyValue>([
-      ...toAttributes({ str: 'pay', int: 2500, flag: true, arr_s: ['x', 'y'], arr_i: [1, 2, 3], big: 9007199254740993n, neg: -5, text: 'line1\nline2' }),
+      ...toAttributes({ str: 'pay', int: 2500, flag: true, arr_s: ['x', 'y'], arr_i: [1, 2, 3], big: 9007199254740993n, neg: -5, text: 'line1\nline2', pat: 'pa.*' }),
       ['dbl', dbl(2.5)],
     ]),
     events: [
@@ -42,7 +42,7 @@ const spans: Span[] = [
     traceId: T1, spanId: ID.b, parentSpanId: ID.a, name: 'payment', kind: 3, status: { code: 2, message: 'card declined' },
     startTimeUnixNano: BASE + 50n * MS, endTimeUnixNano: BASE + 70n * MS,
     attributes: new Map<string, AnyValue>([
-      ...toAttributes({ str: 'payment', int: 250, flag: false, arr_s: [], big: 9007199254740992n, amount_s: '2500' }),
+      ...toAttributes({ str: 'payment', int: 250, flag: false, arr_s: [], big: 9007199254740992n, amount_s: '2500', pat: '(' }),
       ['dbl', dbl(25)],
     ]),
     events: [
@@ -121,6 +121,8 @@ const cases: [string, string[]][] = [
   ['{ !span.nope }', []],
   // status and kind: `ok` is an explicit OK, not unset
   ['{ status = ok }', ['a']],
+  ['{ status = 2 }', ['b']],
+  ['{ 1 != span:status }', ['b', 'c']],
   ['{ status = unset }', ['c']],
   ['{ status = error }', ['b']],
   ['{ status != error }', ['a', 'c']],
@@ -151,6 +153,10 @@ const cases: [string, string[]][] = [
   ['{ span.arr_s =~ "y" }', ['a']],
   ['{ span.arr_s !~ "x" }', ['b']],
   ['{ span.arr_s !~ "z" }', ['a', 'b']],
+  // a pattern read from the span: each span's own; one that is not RE2 matches nothing
+  ['{ span.str =~ span.pat }', ['a']],
+  ['{ span.str !~ span.pat }', []],
+  ['{ "pay" =~ span.pat }', ['a']],
   // span intrinsics
   ['{ span:name = "payment" }', ['b']],
   ['{ name != "pay" }', ['b', 'c']],
@@ -191,6 +197,11 @@ const cases: [string, string[]][] = [
   ['{ event:name = "exception" }', ['a', 'b']],
   ['{ event.exception.type = "TimeoutError" }', ['a', 'b']],
   ['{ event:name = "exception" && event.exception.type = "TimeoutError" }', ['a']],
+  // = nil on an event (link) attribute needs an event (link) without it; a span without events has none
+  ['{ event.exception.type = nil }', ['a']],
+  ['{ event.attempt = nil }', ['a', 'b']],
+  ['{ link.kind = nil }', []],
+  ['{ link.other = nil }', ['a']],
   ['{ event:name = "log" && span.int = 250 }', ['b']],
   ['{ event:name != "exception" }', ['a', 'b']],
   ['{ event:name = "nothing" || name = "Pay" }', ['c']],
@@ -210,6 +221,9 @@ const cases: [string, string[]][] = [
   ['{ -span.neg = 5 }', ['a']],
   ['{ span.neg < -4 }', ['a']],
   ['{ duration / 2 = 10ms }', ['b']],
+  ['{ duration / 3 > 33333333ns && duration / 3 < 33333334ns }', ['a']],
+  ['{ 9223372036854775807 + 1 < 0 }', ALL],
+  ['{ 10 ^ -1 = 0 }', ALL],
   ['{ span.str + 1 = 2 }', []],
   // logic and shorthands
   ['{ name = "pay" || name = "Pay" }', ['a', 'c']],
