@@ -1,9 +1,10 @@
 /**
- * Cases from Tempo's evaluator tests, pkg/traceql/ast_execute_test.go (and one from engine_test.go):
- * mock spans with attributes, evaluated without storage. Mock span attributes (`NewAttribute`) are
- * span attributes here; a mock span's nested-set numbers become a parent link, and mock spans whose
- * nested-set parent is not among them are roots (Tempo numbers every root's parent alike, so they are
- * siblings). Left out: TestGroup, TestCoalesce, TestScalarFilterEvaluate (pipelines and aggregates).
+ * Cases from Tempo's evaluator tests, pkg/traceql/ast_execute_test.go (and engine_test.go,
+ * spanset_filter_match_test.go): mock spans with attributes, evaluated without storage. Mock span
+ * attributes (`NewAttribute`) are span attributes here; a mock span's nested-set numbers become a
+ * parent link, and mock spans whose nested-set parent is not among them are roots (Tempo numbers
+ * every root's parent alike, so they are siblings). Left out: TestGroup, TestCoalesce,
+ * TestScalarFilterEvaluate (pipelines and aggregates).
  */
 import { f } from './fixture.js';
 import type { SpanSpec } from './fixture.js';
@@ -122,4 +123,10 @@ const engine: EvalCase = {
   note: 'the test asks for two spans per spanset and sees s2 and s3 of the first trace, nothing of the second; s5 is the third match',
 };
 
-export const astExecuteCases: readonly EvalCase[] = [...matches, ...spansetOps, ...numberTypes, ...arithmetic, ...existence, ...failures, engine];
+const FILTER_MATCH = 'pkg/traceql/spanset_filter_match_test.go';
+const spansetFilterMatch: EvalCase[] = [
+  { source: `${FILTER_MATCH} TestSpansetFilterMatchSpans`, query: '{ .http.status_code = 500 }', spans: [{ label: 's1', attrs: { 'http.status_code': 500 } }, { label: 's2', attrs: { 'http.status_code': 200 } }], expect: { spans: ['s1'] } },
+  { source: `${FILTER_MATCH} TestSpansetFilterMatchAll`, query: '{}', spans: [{ label: 's1' }, { label: 's2' }], expect: { spans: ['s1', 's2'] } },
+];
+
+export const astExecuteCases: readonly EvalCase[] = [...matches, ...spansetOps, ...numberTypes, ...arithmetic, ...existence, ...failures, engine, ...spansetFilterMatch];
