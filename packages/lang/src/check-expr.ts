@@ -2,7 +2,9 @@
  * Type rules for field expressions, following Tempo's validation (ast_validate.go, enum_operators.go):
  * each expression has an implied type (`attribute` when only the data can tell); the two sides of an
  * operator must be compatible (equal, both numeric, or one unknown) and the operator must apply to
- * both (`status` and `kind` allow only `=` and `!=`). Regexes must compile as RE2.
+ * both (`status` and `kind` allow only `=` and `!=`). A literal regex must compile as RE2. Two things
+ * Tempo evaluates but its validation refuses are accepted: a status next to an int (its OTLP code,
+ * as Tempo's storage compares it) and a pattern read from the span (`.a =~ .b`).
  */
 import { RE2JS } from 're2js';
 import type { BinaryExpr, Expr, Loc } from './ast.js';
