@@ -63,8 +63,49 @@ export { namesCompared, unseenNameWarnings } from './decide/typo-hints.js';
 export { storeRunSource } from './decide/store-source.js';
 export { checkRun, checkSpans, completeResult, prepareCheck } from './decide/run-check.js';
 export type { Checkable, CheckJson, CheckResult } from './decide/run-check.js';
-export { buildRunGraph, compileAssertion, describeExpected, RunGraphBuilder, EvalCompileError, findNearMisses, formatNanos, renderTree, renderVerdict, renderWaitedFor, summarizeSpan, verdictJson } from './eval/index.js';
-export type { CompiledAssertion, EvalCompileErrorCode, Exclusion, NearMiss, Outcome, RunGraph, SpanSummary, TraceGraph, TreeOptions, VerdictExtras, VerdictJson } from './eval/index.js';
+export {
+  buildRunGraph,
+  buildTree,
+  buildVerdict,
+  compileAssertion,
+  describeExpected,
+  describeSpanSummary,
+  EvalCompileError,
+  findNearMisses,
+  formatNanos,
+  formatWait,
+  MAX_MATCHES_IN_VERDICT,
+  renderTree,
+  renderTreeData,
+  renderVerdict,
+  renderVerdictData,
+  renderWaitedFor,
+  RunGraphBuilder,
+  summarizeSpan,
+  verdictJson,
+} from './eval/index.js';
+export type {
+  CompiledAssertion,
+  EvalCompileErrorCode,
+  Exclusion,
+  ExclusionData,
+  NearMiss,
+  NearMissData,
+  Outcome,
+  PayloadFailureData,
+  RunGraph,
+  SpanSummary,
+  TraceGraph,
+  TraceTree,
+  TreeOptions,
+  TreeRow,
+  TreeStyle,
+  TreeTrace,
+  Verdict,
+  VerdictExtras,
+  VerdictJson,
+  VerdictStyle,
+} from './eval/index.js';
 export { BuilderError } from './builder/index.js';
 export type { BuilderErrorCode } from './builder/index.js';
 export type { DurationText, DurationUnit, PlainValue } from './builder/index.js';
@@ -76,5 +117,5 @@ export type { PayloadSchema, SpanFields, SpanSetInput, WhereFields } from './bui
 export { BuiltAssertion, atLeast, atMost, exactly, no, one, some } from './builder/index.js';
 export type { Countable } from './builder/index.js';
 export { toBuilderCode } from './builder/index.js';
-export { PAYLOAD_ATTRIBUTE, checkPayload, compileBuilt, describePayloadFailures, formatPayloadPath } from './builder/index.js';
-export type { BuiltOutcome, CompiledBuilt, PayloadFailure, PayloadIssue } from './builder/index.js';
+export { PAYLOAD_ATTRIBUTE, applyPayloadSchemas, checkPayload, checkPayloadAttributes, compileBuilt, describePayloadFailures, formatPayloadPath, isStandardSchema } from './builder/index.js';
+export type { BuiltOutcome, CompiledBuilt, PayloadFailure, PayloadIssue, PayloadProblem, StandardIssue, StandardResult, StandardSchemaV1 } from './builder/index.js';

@@ -68,8 +68,8 @@ export interface CheckRecord {
   message: string;
   /** When the verdict was given, ms since the epoch. */
   decidedAt: number;
-  waitedFor: WaitRecord[];
-  warnings: string[];
+  waitedFor: readonly WaitRecord[];
+  warnings: readonly string[];
   /** The whole verdict as the client got it (matches, nearest misses, ...), for reports. */
   verdict: CheckJson;
   /** Where the check was made, when the client said (a test integration knows its test). */

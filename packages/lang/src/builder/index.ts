@@ -14,5 +14,8 @@ export type { PayloadSchema, SpanFields, SpanSetInput, WhereFields } from './sel
 export { BuiltAssertion, atLeast, atMost, exactly, no, one, some } from './assertion.js';
 export type { Countable } from './assertion.js';
 export { toBuilderCode } from './to-code.js';
-export { PAYLOAD_ATTRIBUTE, checkPayload, compileBuilt, describePayloadFailures, formatPayloadPath } from './payload.js';
-export type { BuiltOutcome, CompiledBuilt, PayloadFailure, PayloadIssue } from './payload.js';
+export { PAYLOAD_ATTRIBUTE, checkPayload, checkPayloadAttributes, compileBuilt, describePayloadFailures, formatPayloadPath } from './payload.js';
+export type { BuiltOutcome, CompiledBuilt, PayloadFailure, PayloadIssue, PayloadProblem } from './payload.js';
+export { applyPayloadSchemas } from './payload-remote.js';
+export { isStandardSchema } from './standard-schema.js';
+export type { StandardIssue, StandardResult, StandardSchemaV1 } from './standard-schema.js';

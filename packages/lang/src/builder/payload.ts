@@ -1,18 +1,18 @@
 /**
- * Payload-shape checks: the zod schemas given with `.payload(schema)` run in the test process on the
- * JSON attribute `effect.payload` of each span the assertion counted. A span whose payload is
- * missing, not JSON, or does not fit is not counted, and is reported with zod's issues (path and
- * message), so a failure can say which field drifted. `compileBuilt` wraps the evaluator's compiled
+ * Payload-shape checks: the schemas given with `.payload(schema)` (any Standard Schema: zod,
+ * valibot, arktype) run in the test process on the JSON attribute `effect.payload` of each span the
+ * assertion counted. A span whose payload is missing, not JSON, or does not fit is not counted, and
+ * is reported with the schema's issues (path and message), so a failure can say which field drifted. `compileBuilt` wraps the evaluator's compiled
  * assertion and is a `Decidable` like it, so the same deciding loop runs built assertions.
  */
-import type { Span } from '@tracecheck/model';
-import { safeParse } from 'zod/v4/core';
+import type { Attributes, Span } from '@tracecheck/model';
 import type { Decidable } from '../decide/decide.js';
 import { compileAssertion } from '../eval/index.js';
 import type { CompiledAssertion, Outcome, RunGraph } from '../eval/index.js';
 import type { BuiltAssertion } from './assertion.js';
 import { BuilderError } from './errors.js';
 import type { PayloadSchema } from './selection.js';
+import { pathKey } from './standard-schema.js';
 
 /** The attribute the SDK's `effect()` records the sent body in, as JSON text. */
 export const PAYLOAD_ATTRIBUTE = 'effect.payload';
@@ -21,7 +21,7 @@ export const PAYLOAD_ATTRIBUTE = 'effect.payload';
 export interface PayloadIssue {
   readonly path: readonly (string | number)[];
   readonly message: string;
-  /** zod's issue code (`invalid_type`, `too_small`, ...). */
+  /** The schema's issue code when it gives one (zod: `invalid_type`, `too_small`, ...), else `invalid`. */
   readonly code: string;
 }
 
@@ -59,51 +59,67 @@ export function formatPayloadPath(path: readonly (string | number)[]): string {
   return PAYLOAD_ATTRIBUTE + path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('');
 }
 
-function readPayload(span: Span): { ok: true; value: unknown } | { ok: false; failure: PayloadFailure } {
-  const attr = span.attributes.get(PAYLOAD_ATTRIBUTE);
+/** A payload problem, before it is tied to a span. */
+export type PayloadProblem = Omit<PayloadFailure, 'span'>;
+
+function readPayload(attributes: Attributes): { ok: true; value: unknown } | { ok: false; failure: PayloadProblem } {
+  const attr = attributes.get(PAYLOAD_ATTRIBUTE);
   if (attr === undefined || attr.type === 'empty') {
-    return { ok: false, failure: { span, reason: 'missing', issues: [], message: `${PAYLOAD_ATTRIBUTE} is missing (was the effect recorded with a payload?)` } };
+    return { ok: false, failure: { reason: 'missing', issues: [], message: `${PAYLOAD_ATTRIBUTE} is missing (was the effect recorded with a payload?)` } };
   }
   if (attr.type !== 'string') {
-    return { ok: false, failure: { span, reason: 'not-json', issues: [], message: `${PAYLOAD_ATTRIBUTE} is a ${attr.type} attribute, not JSON text` } };
+    return { ok: false, failure: { reason: 'not-json', issues: [], message: `${PAYLOAD_ATTRIBUTE} is a ${attr.type} attribute, not JSON text` } };
   }
-  const truncated = span.attributes.get(`${PAYLOAD_ATTRIBUTE}.truncated`);
+  const truncated = attributes.get(`${PAYLOAD_ATTRIBUTE}.truncated`);
   if (truncated?.type === 'bool' && truncated.value) {
-    const size = span.attributes.get(`${PAYLOAD_ATTRIBUTE}.size`);
+    const size = attributes.get(`${PAYLOAD_ATTRIBUTE}.size`);
     const of = size?.type === 'int' ? ` of ${size.value} bytes` : '';
     const message = `${PAYLOAD_ATTRIBUTE} was cut at the SDK's size cap (payload${of}); raise TRACECHECK_PAYLOAD_LIMIT (option payloadLimit) to check its shape`;
-    return { ok: false, failure: { span, reason: 'truncated', issues: [], message } };
+    return { ok: false, failure: { reason: 'truncated', issues: [], message } };
   }
   try {
     return { ok: true, value: JSON.parse(attr.value) };
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    return { ok: false, failure: { span, reason: 'not-json', issues: [], message: `${PAYLOAD_ATTRIBUTE} is not JSON (${detail})` } };
+    return { ok: false, failure: { reason: 'not-json', issues: [], message: `${PAYLOAD_ATTRIBUTE} is not JSON (${detail})` } };
   }
 }
 
 /** Checks one span's payload against every schema; undefined when it fits them all. */
 export function checkPayload(span: Span, schemas: readonly PayloadSchema[]): PayloadFailure | undefined {
-  const read = readPayload(span);
+  const problem = checkPayloadAttributes(span.attributes, schemas);
+  return problem === undefined ? undefined : { span, ...problem };
+}
+
+/**
+ * Checks the payload in a span's attributes against every schema (Standard Schema's `validate`);
+ * undefined when it fits them all. Schemas must answer synchronously.
+ */
+export function checkPayloadAttributes(attributes: Attributes, schemas: readonly PayloadSchema[]): PayloadProblem | undefined {
+  const read = readPayload(attributes);
   if (!read.ok) return read.failure;
   const issues: PayloadIssue[] = [];
   for (const schema of schemas) {
     let result;
     try {
-      result = safeParse(schema, read.value);
+      result = schema['~standard'].validate(read.value);
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
       throw new BuilderError('payload-schema-threw', `a payload schema threw instead of reporting issues (async refinements are not supported): ${detail}`);
     }
-    if (!result.success) {
-      for (const issue of result.error.issues) {
-        issues.push({ path: issue.path.map((p) => (typeof p === 'number' ? p : String(p))), message: issue.message, code: issue.code });
-      }
+    if (result instanceof Promise) {
+      result.catch(() => {});
+      throw new BuilderError('payload-schema-threw', 'a payload schema answered asynchronously (async refinements are not supported): payloads are checked synchronously');
+    }
+    for (const issue of result.issues ?? []) {
+      // zod's issues carry a code; the Standard Schema interface does not require one.
+      const code = (issue as { code?: unknown }).code;
+      issues.push({ path: (issue.path ?? []).map(pathKey), message: issue.message, code: typeof code === 'string' ? code : 'invalid' });
     }
   }
   if (issues.length === 0) return undefined;
   const message = issues.map((i) => `${formatPayloadPath(i.path)}: ${i.message}`).join('; ');
-  return { span, reason: 'schema', issues, message };
+  return { reason: 'schema', issues, message };
 }
 
 /**

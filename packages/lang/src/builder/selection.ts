@@ -5,12 +5,12 @@
  * `.payload(schema)` give a `SelectionSpec`), just as in the text, where a clause's selection runs to
  * the next clause: `some "a" after "b" > "c"` is `after ("b" > "c")`.
  */
-import type { $ZodType } from 'zod/v4/core';
 import type { Clause, Expr, KindValue, Selection, SpansetOperator, StatusValue } from '../ast.js';
 import { parseDuration } from '../duration.js';
 import { formatClause, formatSelection } from '../format.js';
 import { BuilderError } from './errors.js';
 import { Expression } from './expression.js';
+import { isStandardSchema, type StandardSchemaV1 } from './standard-schema.js';
 import type { Condition } from './expression.js';
 import type { DurationText, PlainValue } from './values.js';
 import { kindExpr, plainExpr, statusExpr } from './values.js';
@@ -29,8 +29,11 @@ export interface SpanFields {
   readonly statusMessage?: string;
 }
 
-/** A zod (4) schema for the JSON attribute `effect.payload`; zod and zod/mini schemas both fit. */
-export type PayloadSchema = $ZodType;
+/**
+ * A schema for the JSON attribute `effect.payload`: any Standard Schema (zod 3.24+ and 4 with
+ * zod/mini, valibot, arktype, ...). zod is the documented default.
+ */
+export type PayloadSchema = StandardSchemaV1;
 
 const SPAN_FIELDS: Record<keyof SpanFields, (v: unknown) => Expr> = {
   name: (v) => stringValue('name', v),
@@ -94,8 +97,8 @@ export abstract class Clauses {
    * with zod's issues. Runs in the test process (`compileBuilt`); it has no text form.
    */
   payload(schema: PayloadSchema): SelectionSpec {
-    if (schema === null || typeof schema !== 'object' || !('_zod' in schema)) {
-      throw new BuilderError('invalid-value', 'payload(...) needs a zod 4 schema, e.g. z.object({ amount: z.number() })');
+    if (!isStandardSchema(schema)) {
+      throw new BuilderError('invalid-value', 'payload(...) needs a schema that implements Standard Schema (zod, valibot, arktype...), e.g. z.object({ amount: z.number() })');
     }
     return this.spec().withPayload(schema);
   }

@@ -13,6 +13,7 @@
  */
 import type { Span } from '@tracecheck/model';
 import { SpanKind } from '@tracecheck/model';
+import { parentIsExternal } from '../eval/external-parent.js';
 import type { RunGraph } from '../eval/graph.js';
 import { describeSpanShort } from './describe.js';
 
@@ -56,23 +57,7 @@ export function capOf(caps: InFlightCaps, kind: InFlightKind): number {
   return kind === 'parent' ? caps.parentMs : kind === 'consumer' ? caps.consumerMs : caps.openMs;
 }
 
-/**
- * The W3C `tracestate` entry a test sets beside the `traceparent` it invents for the request that
- * starts a flow: `tracecheck=<the invented parent span id>`. Every span of the flow carries it (the
- * trace state travels with the context), and the root's parent, which no service will ever export, is
- * then known to be the test itself rather than an operation in flight.
- */
-export const EXTERNAL_PARENT_TRACESTATE_KEY = 'tracecheck';
-
-/** True when the span's trace state names its parent as the test's invented one. */
-export function parentIsExternal(span: Span): boolean {
-  if (span.traceState === '') return false;
-  for (const entry of span.traceState.split(',')) {
-    const eq = entry.indexOf('=');
-    if (eq > 0 && entry.slice(0, eq).trim() === EXTERNAL_PARENT_TRACESTATE_KEY && entry.slice(eq + 1).trim() === span.parentSpanId) return true;
-  }
-  return false;
-}
+export { EXTERNAL_PARENT_TRACESTATE_KEY, parentIsExternal } from '../eval/external-parent.js';
 
 /** Nanoseconds since the epoch to ms, no later than `nowMs` (a clock ahead of ours must not extend a cap). */
 function sinceOf(nanos: bigint, nowMs: number): number {

@@ -37,7 +37,7 @@ describe('checkSpans / checkRun', () => {
     expect(r.message).toMatch(/Payload did not fit the schema \(1, not counted\)/);
     expect(r.message).toMatch(/amount/);
     expect(r.json.payloadFailures).toHaveLength(1);
-    expect(r.json.payloadFailures[0]).toMatchObject({ name: 'stripe.refund.create' });
+    expect(r.json.payloadFailures[0]).toMatchObject({ span: { name: 'stripe.refund.create' }, reason: 'schema' });
   });
 
   it('waits on a live run with a builder assertion', async () => {

@@ -5,8 +5,8 @@
 import type { Span } from '@tracecheck/model';
 import type { Assertion } from '../ast.js';
 import { BuiltAssertion } from '../builder/assertion.js';
-import { type BuiltOutcome, compileBuilt, describePayloadFailures, type PayloadFailure } from '../builder/payload.js';
-import { type VerdictJson, verdictJson } from '../eval/index.js';
+import { type BuiltOutcome, compileBuilt } from '../builder/payload.js';
+import { summarizeSpan, type VerdictJson, verdictJson } from '../eval/index.js';
 import { formatAssertion } from '../format.js';
 import { validateAssertion } from '../validate.js';
 import { unseenNameWarnings } from './typo-hints.js';
@@ -15,10 +15,8 @@ import { type Decidable, type DecideOptions, type Decision, decide, decideComple
 /** What can be checked: assertion text, a parsed AST, or a builder assertion (with payload schemas). */
 export type Checkable = string | Assertion | BuiltAssertion;
 
-/** The verdict's JSON form, with the payload failures of builder checks. */
-export interface CheckJson extends VerdictJson {
-  payloadFailures: { spanId: string; traceId: string; name: string; message: string }[];
-}
+/** The verdict's JSON form (the payload failures of builder checks included). */
+export type CheckJson = VerdictJson;
 
 /** A decided check: the decision, its rendered message and its JSON form. */
 export interface CheckResult {
@@ -42,22 +40,11 @@ export function prepareCheck(assertion: Checkable): { text: string; compiled: De
   return { text, compiled: compileBuilt(new BuiltAssertion(ast, [], [])) };
 }
 
-function payloadSection(failures: readonly PayloadFailure[]): string {
-  if (failures.length === 0) return '';
-  return `\n\nPayload did not fit the schema (${failures.length}, not counted):\n${describePayloadFailures(failures).map((l) => `  ${l}`).join('\n')}`;
-}
-
 function result(text: string, decision: Decision<BuiltOutcome>, check: Decidable<BuiltOutcome>, startedAt: number, namesSeen?: ReadonlySet<string>): CheckResult {
   const warnings = unseenNameWarnings(decision.outcome.assertion.ast, decision.pass, namesSeen);
-  const base = verdictJson(text, decision, decision.outcome.graph.spans, { warnings });
-  const failures = decision.outcome.payloadFailures;
-  const message = base.message + payloadSection(failures);
-  const json: CheckJson = {
-    ...base,
-    message,
-    payloadFailures: failures.map((f) => ({ spanId: f.span.spanId, traceId: f.span.traceId, name: f.span.name, message: f.message })),
-  };
-  return { assertion: text, decision, message, json, check, startedAt };
+  const payloadFailures = decision.outcome.payloadFailures.map((f) => ({ span: summarizeSpan(f.span), reason: f.reason, message: f.message, issues: f.issues }));
+  const json = verdictJson(text, decision, decision.outcome.graph.spans, { warnings, payloadFailures });
+  return { assertion: text, decision, message: json.message, json, check, startedAt };
 }
 
 /** Decides an assertion against a live run, waiting as docs/language.md's "Deciding" says. */

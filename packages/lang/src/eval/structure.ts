@@ -11,10 +11,13 @@
  * `>` ... `~` or the union forms, and always matches the negated forms when it is on the right. A
  * trace whose root has not arrived has no structure at all. Every root gets the same parent number,
  * so two roots of one trace are siblings. We do the same: a span takes part only when its chain of
- * arrived parents ends at a root.
+ * arrived parents ends at a root. One deliberate difference: a span whose parent is the one a test
+ * invented for the request that started the flow (external-parent.ts) is a root, or a flow started
+ * by a test would have no structure at all.
  */
 import type { Span } from '@tracecheck/model';
 import type { NegatedStructuralOperator, StructuralOperator, UnionStructuralOperator } from '../ast.js';
+import { parentIsExternal } from './external-parent.js';
 import type { TraceGraph } from './graph.js';
 
 type Relation = StructuralOperator;
@@ -32,7 +35,7 @@ function rootedness(trace: TraceGraph): (span: Span) => boolean {
         rooted = k;
         break;
       }
-      if (current.parentSpanId === '') {
+      if (isRoot(current)) {
         rooted = true;
         path.push(current);
         break;
@@ -44,6 +47,16 @@ function rootedness(trace: TraceGraph): (span: Span) => boolean {
     for (const s of path) known.set(s, rooted);
     return rooted;
   };
+}
+
+/** A root: no parent span id, or the parent a test invented (see external-parent.ts). */
+function isRoot(span: Span): boolean {
+  return span.parentSpanId === '' || parentIsExternal(span);
+}
+
+/** The key siblings share: roots share one, as Tempo's roots share the parent number -1. */
+function parentKey(span: Span): string {
+  return isRoot(span) ? '' : span.parentSpanId;
 }
 
 /** Proper ancestors of a rooted span (all rooted themselves). */
@@ -58,7 +71,7 @@ function* ancestors(trace: TraceGraph, span: Span): Generator<Span> {
 /** Rooted spans sharing each parent: roots share the empty parent id, as Tempo's roots share -1. */
 function countByParent(spans: ReadonlySet<Span>, rooted: (s: Span) => boolean): Map<string, number> {
   const m = new Map<string, number>();
-  for (const s of spans) if (rooted(s)) m.set(s.parentSpanId, (m.get(s.parentSpanId) ?? 0) + 1);
+  for (const s of spans) if (rooted(s)) m.set(parentKey(s), (m.get(parentKey(s)) ?? 0) + 1);
   return m;
 }
 
@@ -87,7 +100,7 @@ function relatedTests(rel: Relation, trace: TraceGraph, left: ReadonlySet<Span>,
     case '~': {
       const leftParents = countByParent(left, rooted);
       const rightParents = countByParent(right, rooted);
-      const sibling = (parents: Map<string, number>, side: ReadonlySet<Span>) => (s: Span): boolean => (parents.get(s.parentSpanId) ?? 0) - (side.has(s) ? 1 : 0) > 0;
+      const sibling = (parents: Map<string, number>, side: ReadonlySet<Span>) => (s: Span): boolean => (parents.get(parentKey(s)) ?? 0) - (side.has(s) ? 1 : 0) > 0;
       return { right: when(sibling(leftParents, left)), left: when(sibling(rightParents, right)) };
     }
   }

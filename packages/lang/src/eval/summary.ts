@@ -3,7 +3,7 @@
  * assertion is about, duration, when, ids) and a JSON form for the HTTP API.
  */
 import type { JsonKeyValue, Span } from '@tracecheck/model';
-import { attributesToJson } from '@tracecheck/model';
+import { attributesFromJson, attributesToJson } from '@tracecheck/model';
 import type { Assertion, Expr, Selection } from '../ast.js';
 import { STATUS_NAMES, KIND_NAMES, attributeValue, formatValue } from './value.js';
 
@@ -111,4 +111,20 @@ export function shortTraceId(traceId: string): string {
 
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** `describeSpan` for a span summary (the verdict's data form): the same line. */
+export function describeSpanSummary(span: SpanSummary, runStart: bigint, keys: readonly string[]): string {
+  const parts = [span.name];
+  if (span.service !== undefined) parts.push(`(svc ${span.service})`);
+  if (keys.length > 0) {
+    const attrs = attributesFromJson(span.attributes);
+    for (const k of keys) {
+      const v = attributeValue(attrs.get(k));
+      if (v !== undefined) parts.push(`${k}=${truncate(formatValue(v), 60)}`);
+    }
+  }
+  if (span.status === 'error') parts.push(span.statusMessage === '' ? 'status=error' : `status=error(${truncate(JSON.stringify(span.statusMessage), 60)})`);
+  parts.push(formatNanos(BigInt(span.durationNanos)), `at +${formatNanos(BigInt(span.startTimeUnixNano) - runStart)}`);
+  return `${parts.join(' ')} · trace ${shortTraceId(span.traceId)} span ${span.spanId}`;
 }

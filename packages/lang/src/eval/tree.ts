@@ -87,27 +87,67 @@ function spanLabel(span: Span): string {
   return route === undefined ? span.name : `${method} ${route}`;
 }
 
-function spanLine(span: Span, trace: TraceGraph, depth: number, mark: string | undefined): string {
-  const svc = serviceName(span);
-  const parts = [`${'  '.repeat(depth)}${truncate(spanLabel(span), 80)}`];
-  if (svc !== undefined) parts.push(`(svc ${svc})`);
-  parts.push(formatNanos(span.endTimeUnixNano - span.startTimeUnixNano));
-  if (span.status.code === 2) parts.push('✗ error');
-  if (trace.isOrphan(span)) parts.push(`[parent ${span.parentSpanId} never arrived]`);
-  if (mark !== undefined) parts.push(mark);
-  return parts.join(' ');
+/** One line of the tree, as data: what the renderer (or an HTML report) shows of a span. */
+export interface TreeRow {
+  readonly traceId: string;
+  readonly spanId: string;
+  /** Nesting under the trace line (1 for a top span). */
+  readonly depth: number;
+  /** The span's name, or for an HTTP span named by its method alone, its route, path or peer. */
+  readonly label: string;
+  readonly service?: string;
+  readonly durationNanos: string;
+  readonly error: boolean;
+  /** The parent span id that never arrived, for a span shown as a root because of it. */
+  readonly missingParent?: string;
+  /** A note after the line (`← match`). */
+  readonly mark?: string;
 }
 
-/** Renders the trees of every trace of the run, indented by `indent` spaces. */
-export function renderTree(graph: RunGraph, options: TreeOptions = {}, indent = 2): string[] {
+/** One trace of the tree. */
+export interface TreeTrace {
+  readonly traceId: string;
+  readonly spanCount: number;
+  readonly durationNanos: string;
+  readonly rows: readonly TreeRow[];
+}
+
+/** The run's trace tree as data: its traces and rows, and how many spans did not fit. */
+export interface TraceTree {
+  readonly spanCount: number;
+  readonly traceCount: number;
+  readonly traces: readonly TreeTrace[];
+  /** Spans left out to stay within the line budget. */
+  readonly hidden: number;
+}
+
+function spanRow(span: Span, trace: TraceGraph, depth: number, mark: string | undefined): TreeRow {
+  const svc = serviceName(span);
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    depth,
+    label: spanLabel(span),
+    ...(svc === undefined ? {} : { service: svc }),
+    durationNanos: (span.endTimeUnixNano - span.startTimeUnixNano).toString(),
+    error: span.status.code === 2,
+    ...(trace.isOrphan(span) ? { missingParent: span.parentSpanId } : {}),
+    ...(mark === undefined ? {} : { mark }),
+  };
+}
+
+/** The trees of every trace of the run, within `maxLines` lines (a trace's own line counts). */
+export function buildTree(graph: RunGraph, options: TreeOptions = {}): TraceTree {
   const maxLines = options.maxLines ?? 50;
-  const pad = ' '.repeat(indent);
-  const lines: string[] = [];
+  const traces: TreeTrace[] = [];
+  let lines = 0;
   let shown = 0;
-  const traces = [...graph.traces].sort((a, b) => (a.startNanos < b.startNanos ? -1 : a.startNanos > b.startNanos ? 1 : 0));
-  outer: for (const trace of traces) {
-    if (lines.length >= maxLines) break;
-    lines.push(`${pad}trace ${trace.traceId} (${trace.spans.length} span${trace.spans.length === 1 ? '' : 's'}, ${formatNanos(trace.endNanos - trace.startNanos)})`);
+  const sorted = [...graph.traces].sort((a, b) => (a.startNanos < b.startNanos ? -1 : a.startNanos > b.startNanos ? 1 : 0));
+  outer: for (const trace of sorted) {
+    if (lines >= maxLines) break;
+    const rows: TreeRow[] = [];
+    traces.push({ traceId: trace.traceId, spanCount: trace.spans.length, durationNanos: (trace.endNanos - trace.startNanos).toString(), rows });
+    lines++;
     const tops = trace.spans.filter((s) => trace.parent(s) === undefined).sort(byStart);
     // Spans on a cyclic parent chain have no top; they are shown from the earliest one.
     const rest = [...trace.spans].sort(byStart);
@@ -123,14 +163,48 @@ export function renderTree(graph: RunGraph, options: TreeOptions = {}, indent = 
       const [span, depth] = stack.pop()!;
       if (seen.has(span)) continue; // a cyclic parent chain is shown once
       seen.add(span);
-      if (lines.length >= maxLines) break outer;
-      lines.push(pad + spanLine(span, trace, depth, options.mark?.(span)));
+      if (lines >= maxLines) break outer;
+      rows.push(spanRow(span, trace, depth, options.mark?.(span)));
+      lines++;
       shown++;
       const children = [...trace.children(span)].sort(byStart).reverse();
       for (const c of children) stack.push([c, depth + 1]);
     }
   }
-  const hidden = graph.spans.length - shown;
-  if (hidden > 0) lines.push(`${pad}… ${hidden} more span${hidden === 1 ? '' : 's'} not shown`);
+  return { spanCount: graph.spans.length, traceCount: graph.traces.length, traces, hidden: graph.spans.length - shown };
+}
+
+/** How the text renderer styles a tree line's parts; identity by default (a terminal adds colours). */
+export interface TreeStyle {
+  readonly dim?: (text: string) => string;
+  readonly error?: (text: string) => string;
+  readonly mark?: (text: string) => string;
+}
+
+const plain = (t: string): string => t;
+
+/** The tree as text lines, indented by `indent` spaces. */
+export function renderTreeData(tree: TraceTree, indent = 2, style: TreeStyle = {}): string[] {
+  const pad = ' '.repeat(indent);
+  const dim = style.dim ?? plain;
+  const lines: string[] = [];
+  for (const t of tree.traces) {
+    lines.push(`${pad}${dim(`trace ${t.traceId} (${t.spanCount} span${t.spanCount === 1 ? '' : 's'}, ${formatNanos(BigInt(t.durationNanos))})`)}`);
+    for (const r of t.rows) {
+      const parts = [`${'  '.repeat(r.depth)}${truncate(r.label, 80)}`];
+      if (r.service !== undefined) parts.push(dim(`(svc ${r.service})`));
+      parts.push(formatNanos(BigInt(r.durationNanos)));
+      if (r.error) parts.push((style.error ?? plain)('✗ error'));
+      if (r.missingParent !== undefined) parts.push(dim(`[parent ${r.missingParent} never arrived]`));
+      if (r.mark !== undefined) parts.push((style.mark ?? plain)(r.mark));
+      lines.push(pad + parts.join(' '));
+    }
+  }
+  if (tree.hidden > 0) lines.push(`${pad}… ${tree.hidden} more span${tree.hidden === 1 ? '' : 's'} not shown`);
   return lines;
+}
+
+/** Renders the trees of every trace of the run, indented by `indent` spaces. */
+export function renderTree(graph: RunGraph, options: TreeOptions = {}, indent = 2): string[] {
+  return renderTreeData(buildTree(graph, options), indent);
 }
