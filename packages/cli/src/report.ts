@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type SpanStore, spanToJson } from '@tracecheck/model';
 import type { Overturn } from '@tracecheck/lang';
 import type { CheckRecord } from '@tracecheck/receiver';
+import { writeReportViews } from './report-views.js';
 
 /** What `tracecheck run --report` knows when the command has ended. */
 export interface ReportInput {
@@ -68,6 +69,7 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
     warnings,
   };
   await writeFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeReportViews(dir, input, (id) => `runs/${fileName(id)}`);
   const overturned = input.overturns.length > 0 ? ` (${input.overturns.length} overturned)` : '';
   return `${runs.length} run${runs.length === 1 ? '' : 's'}, ${input.checks.length} check${input.checks.length === 1 ? '' : 's'}, ${failed} failed${overturned}`;
 }
