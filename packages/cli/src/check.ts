@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ReceiverHttpError, TracecheckClient } from '@tracecheck/client';
+import { AssertionSyntaxError, ReceiverHttpError, TracecheckClient } from '@tracecheck/client';
 import { checkSpans, DEFAULT_IN_FLIGHT_CAPS, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, LangError, renderError, validateAssertion } from '@tracecheck/lang';
 import { parseDuration } from './units.js';
 import { UsageError } from './usage-error.js';
@@ -93,6 +93,10 @@ export async function check(argv: string[], out: NodeJS.WritableStream, err: Nod
     try {
       verdicts = await Promise.all(positionals.map((text) => client.check(runId, text, { timeoutMs, settleMs, ...caps })));
     } catch (e) {
+      if (e instanceof AssertionSyntaxError) {
+        err.write(`the receiver refused the assertion: ${e.message}\n`);
+        return 2;
+      }
       if (e instanceof ReceiverHttpError && e.status === 400) {
         const body = e.body as { error?: { message?: string } };
         err.write(`the receiver refused the assertion: ${body.error?.message ?? e.message}\n`);

@@ -1,8 +1,12 @@
 import { createSpan } from '@tracecheck/model';
 import { type Receiver, startReceiver } from '@tracecheck/receiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { atLeast, exactly, renderVerdictData, span as spanSel } from '@tracecheck/lang';
+import * as v from 'valibot';
+import { z } from 'zod';
+import { AssertionSyntaxError } from './assertion-error.js';
 import { CheckFailedError, TracecheckClient } from './client.js';
-import { MissingUrlError, ReceiverHttpError, ReceiverUnreachableError } from './errors.js';
+import { MissingUrlError, ReceiverUnreachableError } from './errors.js';
 
 // The client against a real receiver over a real socket.
 
@@ -63,11 +67,50 @@ describe('TracecheckClient', () => {
     expect((err as CheckFailedError).message).toMatch(/some "refund"/);
   });
 
-  it('surfaces a syntax error with its position', async () => {
+  it('surfaces a syntax error with its position, a caret and what was expected', async () => {
     const err = await client.check('c-2', 'some { name = }').catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ReceiverHttpError);
-    expect((err as ReceiverHttpError).status).toBe(400);
-    expect((err as ReceiverHttpError).body).toMatchObject({ error: { line: 1, column: 15 } });
+    expect(err).toBeInstanceOf(AssertionSyntaxError);
+    const e = err as AssertionSyntaxError;
+    expect(e).toMatchObject({ line: 1, column: 15, assertion: 'some { name = }' });
+    expect(e.expected.length).toBeGreaterThan(0);
+    expect(e.caret).toBe('  some { name = }\n                ^');
+    expect(e.message).toMatch(/^invalid assertion at line 1, column 15: .+\n  some \{ name = \}\n {16}\^\n  expected: /);
+  });
+
+  it('returns the typed verdict: data and its rendered text', async () => {
+    receiver.store.add([span('c-typed', 'refund', { amount: 250 })]);
+    const v = await client.check('c-typed', 'some { name = "refund" && span.amount = 2500 }', { timeoutMs: 100 });
+    expect(v).toMatchObject({ pass: false, reason: 'timeout', assertion: 'some { name = "refund" && span.amount = 2500 }', expected: 'at least 1 matching span', count: 0, min: 1, max: null });
+    expect(v.nearMisses[0]).toMatchObject({ span: { name: 'refund' }, failed: 'span.amount = 2500', actual: 'was 250' });
+    expect(v.tree?.traces[0]?.rows.map((r) => r.label)).toContain('refund');
+    expect(renderVerdictData(v)).toBe(v.message);
+    expect(renderVerdictData(v, { fail: (t) => `<${t}>` })).toMatch(/^<✘ some/);
+  });
+
+  it('stops waiting when its AbortSignal fires', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('test over')), 100);
+    const started = Date.now();
+    const err = await client.check('c-abort', 'some "never"', { timeoutMs: 10_000, signal: controller.signal }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ message: 'test over' });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('checks payload schemas of a builder assertion here, on the matches the receiver returns', async () => {
+    const good = { order_id: 'o-1', status: 'shipped' };
+    const drifted = { orderId: 'o-2', status: 'shipped' };
+    receiver.store.add([span('c-payload', 'webhook', { 'effect.payload': JSON.stringify(good) }), span('c-payload', 'webhook', { 'effect.payload': JSON.stringify(drifted) })]);
+    const zodSchema = z.object({ order_id: z.string(), status: z.enum(['shipped']) });
+    const z1 = await client.check('c-payload', exactly(2, spanSel('webhook').payload(zodSchema)), { settleMs: 20 });
+    expect(z1).toMatchObject({ pass: false, count: 1 });
+    expect(z1.payloadFailures).toHaveLength(1);
+    expect(z1.payloadFailures[0]!.message).toMatch(/^effect\.payload\.order_id: /);
+    expect(z1.message).toContain('Payload did not fit the schema (1, not counted):');
+    expect(z1.message).toMatch(/webhook · span [0-9a-f]{16}: effect\.payload\.order_id: /);
+    // Any Standard Schema: valibot too.
+    const valibotSchema = v.object({ order_id: v.string(), status: v.literal('shipped') });
+    const v1 = await client.check('c-payload', atLeast(1, spanSel('webhook').payload(valibotSchema)));
+    expect(v1).toMatchObject({ pass: true, count: 1 });
   });
 
   it('says what is wrong when the receiver cannot be used', async () => {

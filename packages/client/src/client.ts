@@ -1,4 +1,6 @@
+import { applyPayloadSchemas, BuiltAssertion, type Overturn, type Verdict, type WaitRecord } from '@tracecheck/lang';
 import { type JsonSpan, type Span, spansFromJson } from '@tracecheck/model';
+import { type AssertionErrorBody, AssertionSyntaxError } from './assertion-error.js';
 import { MissingUrlError, ReceiverHttpError, ReceiverUnreachableError } from './errors.js';
 
 export interface ClientOptions {
@@ -28,42 +30,20 @@ export interface CheckOptions {
   consumerCapMs?: number;
   /** Most time a settling check waits for a span the SDK reported open (default 5 s; 0: never). */
   openCapMs?: number;
+  /** Stops waiting: the request is cancelled and the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** The test making the check, for reports (`tracecheck run`'s JUnit file names it). */
+  caller?: { file?: string; line?: number; column?: number; test?: string };
 }
 
 /** In-flight work a settling check waited for, and how the wait ended. */
-export interface WaitedFor {
-  kind: 'parent' | 'consumer' | 'open';
-  description: string;
-  waitedMs: number;
-  outcome: 'arrived' | 'cap' | 'pending';
-  capMs: number;
-}
+export type WaitedFor = WaitRecord;
 
-/** The verdict of `POST /api/check`. */
-export interface CheckVerdict {
-  pass: boolean;
-  message: string;
-  waitedMs: number;
-  reason: string;
-  matches: unknown[];
-  nearMisses: unknown[];
-  /** What a settling check waited for (open parents, unconsumed messages, open spans). */
-  waitedFor: WaitedFor[];
-  /** E.g. a passing `no` check naming a span no run ever had (a likely typo). */
-  warnings: string[];
-}
+/** The verdict of a check: data (see `Verdict` in @tracecheck/lang), its text in `message`. */
+export type CheckVerdict = Verdict;
 
 /** A settled pass that the end of its run contradicted. */
-export interface OverturnedCheck {
-  runId: string;
-  assertion: string;
-  passedAt: number;
-  overturnedAt: number;
-  passedAfterMs: number;
-  by: unknown;
-  byAtMs: number | undefined;
-  message: string;
-}
+export type OverturnedCheck = Overturn;
 
 /** What closing a run answers. */
 export interface CloseRunResult {
@@ -76,7 +56,10 @@ export interface CloseRunResult {
 }
 
 /** How long closing a run may wait for it to settle; the same caps as checks. */
-export type CloseRunOptions = CheckOptions;
+export type CloseRunOptions = Omit<CheckOptions, 'caller'>;
+
+/** Most matches asked for when payload schemas must see every match. */
+const PAYLOAD_MATCHES = 10_000;
 
 /** Talks to a tracecheck receiver over its HTTP query API. */
 export class TracecheckClient {
@@ -107,7 +90,8 @@ export class TracecheckClient {
    * integrations call it in teardown and fail the test on any.
    */
   closeRun(runId: string, options: CloseRunOptions = {}): Promise<CloseRunResult> {
-    return this.request<CloseRunResult>('POST', `/api/runs/${encodeURIComponent(runId)}/close`, options);
+    const { signal, ...rest } = options;
+    return this.request<CloseRunResult>('POST', `/api/runs/${encodeURIComponent(runId)}/close`, rest, [200], signal);
   }
 
   /** Frees a run's spans on the receiver (test integrations call it when a test ends). */
@@ -116,31 +100,50 @@ export class TracecheckClient {
   }
 
   /**
-   * Asks the receiver to decide an assertion on a run; resolves with the verdict, pass or fail.
-   * A syntax or checker error rejects with a ReceiverHttpError whose body holds line and column.
+   * Asks the receiver to decide an assertion on a run; resolves with the verdict, pass or fail. The
+   * assertion is text or a builder assertion: a builder's payload schemas cannot travel, so the
+   * receiver decides the structure and the schemas run here on the matches (`applyPayloadSchemas`).
+   * A syntax or checker error rejects with an AssertionSyntaxError (line, column, caret, expected).
    */
-  check(runId: string, assertion: string, options: CheckOptions = {}): Promise<CheckVerdict> {
-    return this.request<CheckVerdict>('POST', '/api/check', { run: runId, assertion, ...options });
+  async check(runId: string, assertion: string | BuiltAssertion, options: CheckOptions = {}): Promise<CheckVerdict> {
+    const text = typeof assertion === 'string' ? assertion : String(assertion);
+    const payloads = assertion instanceof BuiltAssertion && assertion.payloads.length > 0;
+    const { signal, ...rest } = options;
+    const body = { run: runId, assertion: text, ...rest, ...(payloads ? { maxMatches: PAYLOAD_MATCHES } : {}) };
+    let verdict: CheckVerdict;
+    try {
+      verdict = await this.request<CheckVerdict>('POST', '/api/check', body, [200], signal);
+    } catch (err) {
+      const error = err instanceof ReceiverHttpError && err.status === 400 ? (err.body as { error?: AssertionErrorBody })?.error : undefined;
+      // The language's errors always say what was expected; request-shape errors (BAD_REQUEST) do not.
+      if (error !== undefined && Array.isArray(error.expected)) throw new AssertionSyntaxError(text, error);
+      throw err;
+    }
+    return payloads ? applyPayloadSchemas(verdict, assertion as BuiltAssertion) : verdict;
   }
 
   /** Like `check`, but rejects with a CheckFailedError carrying the verdict when the check fails. */
-  async waitFor(runId: string, assertion: string, options: CheckOptions = {}): Promise<CheckVerdict> {
+  async waitFor(runId: string, assertion: string | BuiltAssertion, options: CheckOptions = {}): Promise<CheckVerdict> {
     const verdict = await this.check(runId, assertion, options);
     if (!verdict.pass) throw new CheckFailedError(verdict);
     return verdict;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, okStatuses: number[] = [200]): Promise<T> {
+  private async request<T>(method: string, path: string, body?: unknown, okStatuses: number[] = [200], signal?: AbortSignal): Promise<T> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(this.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(this.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), ...(signal === undefined ? {} : { signal }) });
     } catch (err) {
+      if (signal?.aborted) throw signal.reason;
       throw new ReceiverUnreachableError(this.url, err);
     }
-    const text = await res.text();
+    const text = await res.text().catch((err: unknown) => {
+      if (signal?.aborted) throw signal.reason;
+      throw err;
+    });
     const parsed: unknown = text === '' ? undefined : safeJson(text);
     if (!okStatuses.includes(res.status)) {
       const detail = (parsed as { error?: { message?: string } })?.error?.message ?? text.slice(0, 500);

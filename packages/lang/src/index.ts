@@ -62,7 +62,7 @@ export type { Overturn } from './decide/reverify.js';
 export { namesCompared, unseenNameWarnings } from './decide/typo-hints.js';
 export { storeRunSource } from './decide/store-source.js';
 export { checkRun, checkSpans, completeResult, prepareCheck } from './decide/run-check.js';
-export type { Checkable, CheckJson, CheckResult } from './decide/run-check.js';
+export type { Checkable, CheckJson, CheckResult, CheckRunOptions } from './decide/run-check.js';
 export {
   buildRunGraph,
   buildTree,

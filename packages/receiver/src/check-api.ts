@@ -25,7 +25,11 @@ interface CheckBody extends DecideTimes {
   run: string;
   assertion: string;
   caller?: CheckCaller;
+  maxMatches?: number;
 }
+
+/** Most matches a verdict may list (`maxMatches`): a client checking payload schemas needs them all. */
+export const MAX_MATCHES_LIMIT = 10_000;
 
 function parseCaller(v: unknown): CheckCaller | undefined {
   if (v === undefined) return undefined;
@@ -49,11 +53,15 @@ function parseCaller(v: unknown): CheckCaller | undefined {
 }
 
 function parseCheckBody(raw: Buffer, limits: ReceiverLimits): CheckBody {
-  const b = parseJsonObject(raw, '{run, assertion, timeoutMs?, settleMs?, parentCapMs?, consumerCapMs?, openCapMs?, caller?}');
+  const b = parseJsonObject(raw, '{run, assertion, timeoutMs?, settleMs?, parentCapMs?, consumerCapMs?, openCapMs?, caller?, maxMatches?}');
   if (typeof b.run !== 'string' || b.run === '') throw new HttpError(400, 'BAD_REQUEST', '"run" must be a non-empty string (the run id)');
   if (typeof b.assertion !== 'string' || b.assertion.trim() === '') throw new HttpError(400, 'BAD_REQUEST', '"assertion" must be a non-empty string');
   const caller = parseCaller(b.caller);
-  return { run: b.run, assertion: b.assertion, ...parseDecideTimes(b, limits), ...(caller === undefined ? {} : { caller }) };
+  const max = b.maxMatches;
+  if (max !== undefined && (!Number.isSafeInteger(max) || (max as number) < 1 || (max as number) > MAX_MATCHES_LIMIT)) {
+    throw new HttpError(400, 'BAD_REQUEST', `"maxMatches" must be an integer from 1 to ${MAX_MATCHES_LIMIT}`);
+  }
+  return { run: b.run, assertion: b.assertion, ...parseDecideTimes(b, limits), ...(caller === undefined ? {} : { caller }), ...(max === undefined ? {} : { maxMatches: max as number }) };
 }
 
 /** One decided check, as `ReceiverOptions.onCheck` hears of it. */
@@ -97,7 +105,7 @@ export async function handleCheck(req: IncomingMessage, res: ServerResponse, ctx
   const onClose = (): void => aborted.abort();
   res.on('close', onClose);
   try {
-    const result = await checkRun(storeRunSource(ctx.store, body.run, ctx.openSpans), body.assertion, { ...decideOptions(body), signal: aborted.signal });
+    const result = await checkRun(storeRunSource(ctx.store, body.run, ctx.openSpans), body.assertion, { ...decideOptions(body), signal: aborted.signal, ...(body.maxMatches === undefined ? {} : { maxMatches: body.maxMatches }) });
     const id = nextCheckId++;
     ctx.lifecycle.recordCheck(body.run, result, body.settleMs ?? DEFAULT_SETTLE_MS, id);
     sendJson(req, res, 200, result.json);

@@ -40,18 +40,24 @@ export function prepareCheck(assertion: Checkable): { text: string; compiled: De
   return { text, compiled: compileBuilt(new BuiltAssertion(ast, [], [])) };
 }
 
-function result(text: string, decision: Decision<BuiltOutcome>, check: Decidable<BuiltOutcome>, startedAt: number, namesSeen?: ReadonlySet<string>): CheckResult {
+/** Deciding options, plus how much the verdict lists. */
+export interface CheckRunOptions extends DecideOptions {
+  /** Most matches the verdict lists (default 100; a client checking payload schemas asks for more). */
+  maxMatches?: number;
+}
+
+function result(text: string, decision: Decision<BuiltOutcome>, check: Decidable<BuiltOutcome>, startedAt: number, namesSeen?: ReadonlySet<string>, maxMatches?: number): CheckResult {
   const warnings = unseenNameWarnings(decision.outcome.assertion.ast, decision.pass, namesSeen);
   const payloadFailures = decision.outcome.payloadFailures.map((f) => ({ span: summarizeSpan(f.span), reason: f.reason, message: f.message, issues: f.issues }));
-  const json = verdictJson(text, decision, decision.outcome.graph.spans, { warnings, payloadFailures });
+  const json = verdictJson(text, decision, decision.outcome.graph.spans, { warnings, payloadFailures, ...(maxMatches === undefined ? {} : { maxMatches }) });
   return { assertion: text, decision, message: json.message, json, check, startedAt };
 }
 
 /** Decides an assertion against a live run, waiting as docs/language.md's "Deciding" says. */
-export async function checkRun(source: RunSource, assertion: Checkable, options: DecideOptions = {}): Promise<CheckResult> {
+export async function checkRun(source: RunSource, assertion: Checkable, options: CheckRunOptions = {}): Promise<CheckResult> {
   const { text, compiled } = prepareCheck(assertion);
   const startedAt = (options.now ?? Date.now)();
-  return result(text, await decide(source, compiled, options), compiled, startedAt, source.spanNamesSeen?.());
+  return result(text, await decide(source, compiled, options), compiled, startedAt, source.spanNamesSeen?.(), options.maxMatches);
 }
 
 /** Decides an assertion against a complete run (a file): evaluated once, settled by definition. */
