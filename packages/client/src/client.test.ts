@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { z } from 'zod';
 import { AssertionSyntaxError } from './assertion-error.js';
 import { CheckFailedError, TracecheckClient } from './client.js';
+import { newRunId, TestRun } from './test-run.js';
 import { MissingUrlError, ReceiverUnreachableError } from './errors.js';
 
 // The client against a real receiver over a real socket.
@@ -123,5 +124,48 @@ describe('TracecheckClient', () => {
     } finally {
       if (saved !== undefined) process.env.TRACECHECK_URL = saved;
     }
+  });
+});
+
+describe('TestRun', () => {
+  let receiver: Receiver;
+  beforeAll(async () => {
+    receiver = await startReceiver({ httpPort: 0, grpcPort: false });
+  });
+  afterAll(() => receiver.stop());
+
+  it('gives each test a fresh id and headers that tag requests with it, one trace per run', () => {
+    const client = new TracecheckClient({ url: receiver.httpUrl });
+    const a = new TestRun(client, newRunId('Refund flow: sends ONE webhook!'));
+    const b = new TestRun(client, newRunId('Refund flow: sends ONE webhook!'));
+    expect(a.id).toMatch(/^refund-flow-sends-one-webhook-[0-9a-f]{8}$/);
+    expect(a.id).not.toBe(b.id);
+    const h1 = a.headers();
+    const h2 = a.headers();
+    expect(h1.baggage).toBe(`test.run.id=${a.id}`);
+    expect(h1.traceparent.split('-')[1]).toBe(h2.traceparent.split('-')[1]);
+    expect(h1.tracestate).toBe(`tracecheck=${h1.traceparent.split('-')[2]}`);
+  });
+
+  it('fetch sends the headers (merging baggage), spans() and tree() read the run back', async () => {
+    const client = new TracecheckClient({ url: receiver.httpUrl });
+    const run = new TestRun(client);
+    let seen: Record<string, string | undefined> = {};
+    const server = (await import('node:http')).createServer((req, res) => {
+      seen = { baggage: req.headers.baggage as string, traceparent: req.headers.traceparent as string, tracestate: req.headers.tracestate as string };
+      res.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    await run.fetch(`http://127.0.0.1:${port}/x`, { headers: { baggage: 'other=1' } });
+    server.close();
+    expect(seen.baggage).toBe(`other=1,test.run.id=${run.id}`);
+    expect(seen.tracestate).toBe(`tracecheck=${seen.traceparent!.split('-')[2]}`);
+    expect(await run.tree()).toBe(`(run ${run.id} has no spans yet)`);
+    receiver.store.add([span(run.id, 'signup')]);
+    expect((await run.spans()).map((s) => s.name)).toEqual(['signup']);
+    expect(await run.tree()).toMatch(/^trace cdcd.*\n {2}signup \(svc unknown_service\) /);
+    expect(await run.check('some "signup"')).toMatchObject({ pass: true });
+    expect(await run.close()).toMatchObject({ run: run.id, checks: 0, overturned: [] });
   });
 });

@@ -5,3 +5,4 @@ export { AssertionSyntaxError } from './assertion-error.js';
 export { MissingUrlError, ReceiverHttpError, ReceiverUnreachableError } from './errors.js';
 export type { RunHeaders } from './run-headers.js';
 export { runHeaders } from './run-headers.js';
+export { newRunId, TestRun } from './test-run.js';

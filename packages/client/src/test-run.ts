@@ -1,0 +1,76 @@
+/**
+ * One test's run, as the test integrations hand it to a test: a fresh run id, the headers that tag a
+ * request with it, `fetch` that sends them, the run's spans and trace tree, checks, and closing the
+ * run at the end (where settled passes are re-verified). Vitest's and Playwright's `run` fixtures
+ * are this object; a test for any other runner can use it directly.
+ */
+import { randomBytes } from 'node:crypto';
+import { buildRunGraph, type BuiltAssertion, renderTree } from '@tracecheck/lang';
+import type { Span } from '@tracecheck/model';
+import type { CheckOptions, CheckVerdict, CloseRunOptions, CloseRunResult, TracecheckClient } from './client.js';
+import type { RunHeaders } from './run-headers.js';
+
+/** A run id for a test: its name made safe and short, then random, so parallel runs never collide. */
+export function newRunId(name = 'run'): string {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'run';
+  return `${slug}-${randomBytes(4).toString('hex')}`;
+}
+
+export class TestRun {
+  /** One trace for the whole test: its requests are roots of the same trace. */
+  private readonly traceId = randomBytes(16).toString('hex');
+
+  constructor(
+    readonly client: TracecheckClient,
+    readonly id: string = newRunId(),
+  ) {}
+
+  /**
+   * Headers that tag a request with this run: `baggage` with the run id, a `traceparent` in the
+   * run's trace, and the `tracestate` entry that marks that parent as the test's own (deciding does
+   * not wait for it, structural operators treat the span under it as a root).
+   */
+  headers(): RunHeaders {
+    const parentId = randomBytes(8).toString('hex');
+    return {
+      baggage: `test.run.id=${encodeURIComponent(this.id)}`,
+      traceparent: `00-${this.traceId}-${parentId}-01`,
+      tracestate: `tracecheck=${parentId}`,
+    };
+  }
+
+  /** `fetch` with this run's headers added (headers already in `init` win, except `baggage`, which is merged). */
+  fetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+    const ours = this.headers();
+    const baggage = headers.get('baggage');
+    headers.set('baggage', baggage ? `${baggage},${ours.baggage}` : ours.baggage);
+    if (!headers.has('traceparent')) {
+      headers.set('traceparent', ours.traceparent);
+      headers.set('tracestate', ours.tracestate);
+    }
+    return fetch(input, { ...init, headers });
+  }
+
+  /** The run's spans so far (tagged and inherited). */
+  spans(): Promise<Span[]> {
+    return this.client.spans(this.id);
+  }
+
+  /** The run's trace tree as text (one line per span), as a failing verdict shows it. */
+  async tree(options: { maxLines?: number } = {}): Promise<string> {
+    const spans = await this.spans();
+    if (spans.length === 0) return `(run ${this.id} has no spans yet)`;
+    return renderTree(buildRunGraph(spans), { maxLines: options.maxLines ?? 200 }, 0).join('\n');
+  }
+
+  /** Decides an assertion on this run (see `TracecheckClient.check`). */
+  check(assertion: string | BuiltAssertion, options: CheckOptions = {}): Promise<CheckVerdict> {
+    return this.client.check(this.id, assertion, options);
+  }
+
+  /** Ends the run: waits for it to settle and re-verifies its settled passes (see `closeRun`). */
+  close(options: CloseRunOptions = {}): Promise<CloseRunResult> {
+    return this.client.closeRun(this.id, options);
+  }
+}
