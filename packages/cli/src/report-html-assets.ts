@@ -29,8 +29,9 @@ tr.trace th{text-align:left;background:var(--soft);font-weight:600;padding:.35re
 tr.span{cursor:pointer}tr.span:hover{background:#f0f6ff}tr.span:focus{outline:2px solid var(--bar);outline-offset:-2px}
 tr.span.error .sname{color:var(--fail)}
 tr.span.hl{background:var(--hl)}tr.span.hl td:first-child{box-shadow:inset 4px 0 var(--hl-line)}tr.span:target{background:#ffe58f}
-.tag{display:inline-block;font-size:.72rem;font-weight:600;padding:0 .35rem;border-radius:8px;margin-left:.35rem;background:#fff;border:1px solid var(--hl-line);color:#7d4e00}
-.tag.late{border-color:var(--over);color:var(--over)}.orphan{font-size:.72rem;color:var(--muted);margin-left:.3rem}
+td.name .cell{display:flex;align-items:center;min-width:0}td.name .sname{overflow:hidden;text-overflow:ellipsis;min-width:0}
+.tag{flex:none;display:inline-block;font-size:.72rem;font-weight:600;padding:0 .35rem;border-radius:8px;margin-left:.35rem;background:#fff;border:1px solid var(--hl-line);color:#7d4e00}
+.tag.late{border-color:var(--over);color:var(--over)}.orphan{flex:none;font-size:.72rem;color:var(--muted);margin-left:.3rem}
 .track{position:relative;height:12px;background:#f3f5f7;border-radius:2px}
 .bar{position:absolute;top:1px;height:10px;min-width:2px;border-radius:2px;background:var(--bar)}
 tr.error .bar{background:var(--fail)}tr.hl .bar{background:var(--hl-line)}

@@ -30,11 +30,11 @@ function check(c: ReportCheck, runAnchor: (runId: string) => string | undefined,
   const run = anchor === undefined ? `<code>${escapeText(r.run)}</code> (no spans)` : `<a href="#${anchor}"><code>${escapeText(r.run)}</code></a>`;
   const where = c.location === undefined ? '' : ` · at <code>${escapeText(c.location)}</code>`;
   const test = r.caller?.test === undefined ? '' : ` · test “${escapeText(r.caller.test)}”`;
-  const meta = `run ${run}${where}${test} · ${escapeText(r.reason)} after ${seconds(r.waitedMs)} · check ${r.id}`;
+  const meta = `run ${run}${where}${test} · ${escapeText(r.reason)} after ${seconds(r.waitedMs)}`;
   const open = c.status === 'passed' ? '' : ' open';
   const out = [
     `<article class="check ${c.status}" id="check-${r.id}" data-status="${c.status}">`,
-    `<h3><span class="badge">${BADGE[c.status]}</span> <code class="assertion">${escapeText(r.assertion)}</code></h3>`,
+    `<h3><span class="badge">${BADGE[c.status]}</span> <span class="muted">#${r.id}</span> <code class="assertion">${escapeText(r.assertion)}</code></h3>`,
     `<p class="meta">${meta}</p>`,
   ];
   if (c.overturnSummary !== undefined) {

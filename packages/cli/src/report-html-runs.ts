@@ -33,7 +33,7 @@ export interface RenderedRuns {
 }
 
 function tag(h: Highlight): string {
-  const text = h.role === 'match' ? `match · check ${h.checkId}` : h.role === 'near miss' ? `near miss · check ${h.checkId}` : `overturned check ${h.checkId}`;
+  const text = h.role === 'overturned by' ? `overturned #${h.checkId}` : `${h.role} #${h.checkId}`;
   return `<span class="tag${h.role === 'overturned by' ? ' late' : ''}">${escapeText(text)}</span>`;
 }
 
@@ -74,8 +74,8 @@ export function renderRuns(runs: readonly HtmlRun[], highlights: ReadonlyMap<str
           const title = `${s.name} · ${s.spanId}`;
           parts.push(
             `<tr class="${cls}" id="${id}" data-run="${r}" data-span="${row.index}" data-span-id="${escapeAttr(s.spanId)}" tabindex="0" aria-expanded="false">` +
-              `<td class="name" style="padding-left:${(0.4 + Math.min(row.depth, 40) * 1.1).toFixed(1)}em" title="${escapeAttr(title)}"><span class="sname">${escapeText(s.name)}</span>` +
-              `${row.orphan ? '<span class="orphan">(parent not in run)</span>' : ''}${marks.map(tag).join('')}</td>` +
+              `<td class="name" style="padding-left:${(0.4 + Math.min(row.depth, 40) * 1.1).toFixed(1)}em" title="${escapeAttr(title)}"><div class="cell"><span class="sname">${escapeText(s.name)}</span>` +
+              `${row.orphan ? '<span class="orphan">(parent not in run)</span>' : ''}${marks.map(tag).join('')}</div></td>` +
               `<td class="svc">${escapeText(serviceOf(s))}</td><td class="dur">${escapeText(durationText(s))}</td>` +
               `<td class="tl"><div class="track"><div class="bar" style="left:${row.left.toFixed(2)}%;width:${row.width.toFixed(2)}%"></div></div></td></tr>`,
           );

@@ -48,7 +48,12 @@ export function renderHtml(r: HtmlReport): string {
   const runs = renderRuns(r.runs, highlightsOf(r.checks));
   const runIndex = new Map(r.runs.map((run, i) => [run.id, `run-${i}`]));
   const ok = r.exitCode === 0;
-  const why = r.exitCode !== r.commandExitCode ? ` (the command exited ${r.commandExitCode}; a check that had passed was overturned)` : '';
+  const why =
+    r.exitCode !== r.commandExitCode
+      ? ` (the command exited ${r.commandExitCode}; a check that had passed was overturned)`
+      : ok && failed > 0
+        ? ` (the command exited 0 although ${failed} check${failed === 1 ? '' : 's'} failed)`
+        : '';
   const spans = r.runs.reduce((n, run) => n + run.spans.length, 0);
   const title = `tracecheck: ${ok ? 'passed' : 'failed'} · ${shellLine(r.command)}`;
   return `<!doctype html>
@@ -76,7 +81,7 @@ export function renderHtml(r: HtmlReport): string {
 <h2>Checks</h2>
 ${renderChecks(r.checks, (id) => runIndex.get(id), runs.rowIds)}
 <h2>Runs</h2>
-<p class="legend muted"><span><span class="tag">match · check N</span> / <span class="tag">near miss · check N</span> a span a failed check matched or nearly matched</span><span><span class="tag late">overturned check N</span> the span that overturned a pass</span></p>
+<p class="legend muted"><span><span class="tag">match #N</span> <span class="tag">near miss #N</span> a span that failed check N matched or nearly matched</span><span><span class="tag late">overturned #N</span> the span that overturned check N's pass</span></p>
 <noscript><p class="muted">Clicking a span shows its details with JavaScript on; without it, every span is in the run files.</p></noscript>
 ${r.runs.length === 0 ? '<p class="muted">No span reached the receiver.</p>' : runs.html}
 </main>

@@ -21,7 +21,9 @@ receiver through:
 
 Options:
   --report DIR         write report.json (command, exit code, runs, every check the receiver
-                       decided) and each run's spans (runs/<id>.json) to DIR when COMMAND ends
+                       decided), each run's spans (runs/<id>.json), junit.xml (a testcase per
+                       check, for CI test viewers) and index.html (the page to open: checks,
+                       verdicts, trace waterfalls) to DIR when COMMAND ends
   --host HOST          address to bind (default 127.0.0.1)
   --http-port PORT     OTLP/HTTP and API port (default 0: a free port)
   --grpc-port PORT     OTLP/gRPC port (default 0: a free port)
