@@ -129,9 +129,11 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Every file under `dir`, relative to it, with / separators. */
+/** Every file of an installed package, relative to it, with / separators (not its own node_modules: npm nests dependencies there). */
 function walk(dir: string, prefix = ''): string[] {
-  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name), `${prefix}${name}/`) : [`${prefix}${name}`]));
+  return readdirSync(dir)
+    .filter((name) => !(prefix === '' && name === 'node_modules'))
+    .flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name), `${prefix}${name}/`) : [`${prefix}${name}`]));
 }
 
 describe('the packed tarballs, installed with npm in a project outside the repository', () => {
