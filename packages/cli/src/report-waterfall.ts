@@ -29,13 +29,14 @@ export interface Waterfall {
   readonly highlightsHidden: number;
 }
 
-const byStart = (spans: readonly JsonSpan[]) => (a: number, b: number): number => {
-  const d = BigInt(spans[a]!.startTimeUnixNano) - BigInt(spans[b]!.startTimeUnixNano);
+/** Orders span indexes by start time (then arrival), from start times parsed once. */
+const byStart = (starts: readonly bigint[]) => (a: number, b: number): number => {
+  const d = starts[a]! - starts[b]!;
   return d < 0n ? -1 : d > 0n ? 1 : a - b;
 };
 
 /** The trace's spans in tree order with their depths; spans in a parent cycle come last, as roots. */
-function treeOrder(spans: readonly JsonSpan[], members: readonly number[]): { index: number; depth: number; orphan: boolean }[] {
+function treeOrder(spans: readonly JsonSpan[], starts: readonly bigint[], members: readonly number[]): { index: number; depth: number; orphan: boolean }[] {
   const byId = new Map<string, number>();
   for (const i of members) if (!byId.has(spans[i]!.spanId)) byId.set(spans[i]!.spanId, i);
   const children = new Map<number, number[]>();
@@ -50,7 +51,7 @@ function treeOrder(spans: readonly JsonSpan[], members: readonly number[]): { in
       else kids.push(i);
     }
   }
-  const order = byStart(spans);
+  const order = byStart(starts);
   const out: { index: number; depth: number; orphan: boolean }[] = [];
   const seen = new Set<number>();
   const walk = (start: number[]): void => {
@@ -74,6 +75,7 @@ function treeOrder(spans: readonly JsonSpan[], members: readonly number[]): { in
  * in all. When the run has more spans than that, traces holding a highlighted span come first.
  */
 export function layoutWaterfall(spans: readonly JsonSpan[], highlighted: (s: JsonSpan) => boolean, maxRows: number): Waterfall {
+  const starts = spans.map((s) => BigInt(s.startTimeUnixNano));
   const groups = new Map<string, number[]>();
   spans.forEach((s, i) => {
     const g = groups.get(s.traceId);
@@ -81,10 +83,10 @@ export function layoutWaterfall(spans: readonly JsonSpan[], highlighted: (s: Jso
     else g.push(i);
   });
   const traces = [...groups].map(([traceId, members]) => {
-    let start = BigInt(spans[members[0]!]!.startTimeUnixNano);
+    let start = starts[members[0]!]!;
     let end = BigInt(spans[members[0]!]!.endTimeUnixNano);
     for (const i of members) {
-      const s = BigInt(spans[i]!.startTimeUnixNano);
+      const s = starts[i]!;
       const e = BigInt(spans[i]!.endTimeUnixNano);
       if (s < start) start = s;
       if (e > end) end = e;
@@ -99,12 +101,12 @@ export function layoutWaterfall(spans: readonly JsonSpan[], highlighted: (s: Jso
     if (shown >= maxRows) break;
     const duration = t.end - t.start;
     const pct = (ns: bigint): number => (duration > 0n ? Math.min(100, Math.max(0, (Number(ns) / Number(duration)) * 100)) : 0);
-    const rows = treeOrder(spans, t.members)
+    const rows = treeOrder(spans, starts, t.members)
       .slice(0, maxRows - shown)
       .map(({ index, depth, orphan }): WaterfallRow => {
         const s = spans[index]!;
-        const begin = BigInt(s.startTimeUnixNano) - t.start;
-        return { index, depth, orphan, left: pct(begin), width: duration > 0n ? pct(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) : 100 };
+        const begin = starts[index]! - t.start;
+        return { index, depth, orphan, left: pct(begin), width: duration > 0n ? pct(BigInt(s.endTimeUnixNano) - starts[index]!) : 100 };
       });
     shown += rows.length;
     out.push({ traceId: t.traceId, startNs: t.start, durationNs: duration, spanCount: t.members.length, rows });
