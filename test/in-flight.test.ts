@@ -62,7 +62,7 @@ describe('in-flight work keeps checks honest (real processes)', () => {
     const closed = await client.closeRun('if-retry-off');
     expect(closed.overturned).toHaveLength(1);
     expect(closed.overturned[0]!.message).toMatch(/OVERTURNED at the end of run if-retry-off: exactly 1 "fulfillment.webhook.send"/);
-    expect(closed.overturned[0]!.message).toMatch(/overturned by a span at \+[\d.]+s:\n {2}fulfillment\.webhook\.send \(svc worker\)/);
+    expect(closed.overturned[0]!.message).toMatch(/overturned by a span that ended at \+[\d.]+s:\n {2}fulfillment\.webhook\.send \(svc worker\)/);
   }, 20_000);
 
   it('a 1 s polling worker keeps `no "email.send"` from passing before the job ran', async () => {

@@ -8,6 +8,7 @@ const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, ki
  * refused: whether `10` means seconds or milliseconds is exactly the ambiguity units remove.
  */
 export function parseDuration(flag: string, text: string): number {
+  if (text === '0') return 0; // zero needs no unit (a cap of 0 turns its reason off)
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
     throw new UsageError(`${flag}: '${text}' is not a duration; use a number with a unit, e.g. 300ms, 10s, 1m30s`);

@@ -69,9 +69,10 @@ export const DEFAULT_SETTLE_MS = 300;
  * - `in-flight`: it held at the timeout, but work was still in flight (see in-flight.ts) within its cap;
  * - `empty-run`: no span of the run arrived at all (instrumentation or run id never reached a service);
  * - `complete`: the run was complete from the start (a file), evaluated once;
+ * - `run-ended`: decided again when the run ended, on everything it received (re-verification);
  * - `aborted`: the caller gave up.
  */
-export type StopReason = 'held' | 'settled' | 'hopeless' | 'timeout' | 'never-settled' | 'in-flight' | 'empty-run' | 'complete' | 'aborted';
+export type StopReason = 'held' | 'settled' | 'hopeless' | 'timeout' | 'never-settled' | 'in-flight' | 'empty-run' | 'complete' | 'run-ended' | 'aborted';
 
 /**
  * In-flight work a settling check waited for, and how that ended: `arrived` (the work showed up),

@@ -28,7 +28,7 @@ describe('PassLedger', () => {
     expect(rest).toEqual([]);
     expect(o).toMatchObject({ runId: 'R', assertion: 'exactly 1 "webhook.send"', by: { name: 'webhook.send' } });
     expect(o!.message).toMatch(/^✘ OVERTURNED at the end of run R: exactly 1 "webhook.send"/);
-    expect(o!.message).toMatch(/Passed at \+\d+ms \(the run was quiet for the 50ms settle window\), but the whole run contradicts it: overturned by a span at \+\d+ms:/);
+    expect(o!.message).toMatch(/Passed at \+\d+ms \(times from the check.s start; the run was quiet for the 50ms settle window\), but the whole run contradicts it: overturned by a span that ended at \+\d+ms:/);
     expect(o!.message).toContain('How to fix: nothing in the run showed this work still coming');
     expect(o!.message).toContain('Received: 2 matching spans');
     // Reported once: a second re-verification does not repeat it.

@@ -101,7 +101,7 @@ export class PassLedger {
     const out: Overturn[] = [];
     for (const entry of this.entries.get(runId) ?? []) {
       if (entry.overturned) continue;
-      const decision = decideComplete(spans, entry.check);
+      const decision = { ...decideComplete(spans, entry.check), reason: 'run-ended' as const };
       if (decision.pass) continue;
       entry.overturned = true;
       out.push(overturn(entry, completeResult(entry.assertion, decision, entry.check), spans, now));
@@ -134,8 +134,8 @@ function overturn(entry: SettledPass, recheck: CheckResult, spans: readonly Span
   const lines = [
     `✘ OVERTURNED at the end of run ${entry.runId}: ${entry.assertion}`,
     '',
-    `Passed at ${at(entry.passedAt - entry.startedAt)} (the run was quiet for the ${entry.settleMs}ms settle window), but the whole run contradicts it${
-      by === undefined ? '.' : `: overturned by a span at ${at(byAtMs ?? 0)}:`
+    `Passed at ${at(entry.passedAt - entry.startedAt)} (times from the check's start; the run was quiet for the ${entry.settleMs}ms settle window), but the whole run contradicts it${
+      by === undefined ? '.' : `: overturned by a span that ended at ${at(byAtMs ?? 0)}:`
     }`,
   ];
   if (by !== undefined) lines.push(`  ${describeSpan(by, o.graph.startNanos, [])}`);

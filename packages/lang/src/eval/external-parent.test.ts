@@ -25,12 +25,14 @@ describe('the parent a test invents', () => {
     expect(count('some { kind = server } >> { kind = client }', spans)).toBe(1);
     expect(count('some { name = "crm.lead.create" } < { kind = server }', spans)).toBe(1);
     expect(count('some { kind = server } !> { name = "crm.lead.create" }', spans)).toBe(0);
+    expect(count('some { trace:rootName = "POST /signup" }', spans)).toBe(2);
   });
 
   it('without it, as in Tempo, a span whose parent is not in the trace takes part in no relation', () => {
     const spans = flow('');
     expect(count('some { kind = server } > { name = "crm.lead.create" }', spans)).toBe(0);
     expect(count('some { kind = server } !> { name = "crm.lead.create" }', spans)).toBe(1);
+    expect(count('some { trace:rootName = "POST /signup" }', spans)).toBe(0);
   });
 
   it('an entry naming another span id does not count', () => {

@@ -7,6 +7,7 @@
  * Structure never crosses traces: a link is data on a span, not an edge.
  */
 import type { Span } from '@tracecheck/model';
+import { parentIsExternal } from './external-parent.js';
 
 /** One trace of a run, as far as it has arrived. */
 export interface TraceGraph {
@@ -56,9 +57,11 @@ class IndexedTrace implements TraceGraph {
     if (this.spans.length === 0 || span.startTimeUnixNano < this.startNanos) this.startNanos = span.startTimeUnixNano;
     if (this.spans.length === 0 || span.endTimeUnixNano > this.endNanos) this.endNanos = span.endTimeUnixNano;
     this.spans.push(span);
-    if (span.parentSpanId === '') {
+    if (span.parentSpanId === '' || parentIsExternal(span)) {
+      // A span under the parent a test invented is the flow's root (see external-parent.ts).
       this.root ??= span;
-    } else if (span.parentSpanId !== span.spanId) {
+    }
+    if (span.parentSpanId !== '' && span.parentSpanId !== span.spanId) {
       const siblings = this.childrenOf.get(span.parentSpanId);
       if (siblings === undefined) this.childrenOf.set(span.parentSpanId, [span]);
       else siblings.push(span);

@@ -29,6 +29,7 @@ const REASONS: Record<StopReason, string> = {
   'in-flight': 'held, but work was still in flight at the timeout, so it never settled',
   'empty-run': 'no span of this run arrived by the timeout',
   complete: 'the run was complete (a file) and was evaluated once',
+  'run-ended': 'decided again when the run ended, on everything it received',
   aborted: 'aborted by the caller',
 };
 
