@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type SpanStore, spanToJson } from '@tracecheck/model';
 import type { Overturn } from '@tracecheck/lang';
 import type { CheckRecord } from '@tracecheck/receiver';
+import { overturnSummary } from './report-checks.js';
 import { writeReportViews } from './report-views.js';
 
 /** What `tracecheck run --report` knows when the command has ended. */
@@ -37,7 +38,6 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
   }
   const overturnOf = new Map(input.overturns.map((o) => [o.checkId, o]));
   const failed = input.checks.filter((c) => !c.pass || overturnOf.has(c.id)).length;
-  const rel = (ms: number): string => `+${(ms / 1000).toFixed(1)}s`;
   const list = input.checks.map((c) => {
     const o = overturnOf.get(c.id);
     return {
@@ -47,7 +47,7 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
         ? {}
         : {
             overturned: {
-              summary: `passed at ${rel(o.passedAfterMs)}, overturned by ${o.by === undefined ? 'the whole run' : `\`${o.by.name}\` (span ${o.by.spanId})`}${o.byAtMs === undefined ? '' : ` at ${rel(o.byAtMs)}`}`,
+              summary: overturnSummary(o),
               by: o.by,
               overturnedAt: new Date(o.overturnedAt).toISOString(),
               message: o.message,
