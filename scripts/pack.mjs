@@ -98,7 +98,7 @@ function problemsOf(manifest, files, compiled) {
   const has = (target) => files.has(target.replace(/^\.\//, ''));
   for (const { path, target } of exportTargets(manifest.exports)) {
     if (path.includes('source')) problems.push(`exports ${path.join(' > ')}: a condition named 'source' is resolved by other projects' tools too; name it '@tracecheck/source' (as tsconfig.json and vitest.config.ts do)`);
-    if (!target.includes('*') && !has(target)) problems.push(`exports ${path.join(' > ')}: ${target} is not in the tarball (not built? is the package in tsconfig.build.json's references? not in "files"?)`);
+    if (!target.includes('*') && !has(target)) problems.push(`exports ${path.join(' > ')}: ${target} is not in the tarball (not built? is the package in tsconfig.build.json's references? not in "files"? a package not ready to ship can be "private": true until it is)`);
   }
   const bins = typeof manifest.bin === 'string' ? { [manifest.name]: manifest.bin } : (manifest.bin ?? {});
   for (const [name, target] of Object.entries(bins)) if (!has(target)) problems.push(`bin ${name}: ${target} is not in the tarball`);

@@ -243,20 +243,34 @@ describe('the packed tarballs, installed with npm in a project outside the repos
     const fail = await run('npx', ['--no', '--', 'tracecheck', 'check', '--file', 'spans.jsonl', '--run', 'packs-file', 'no "email.send"'], { cwd: project });
     expect(fail.code, fail.stderr).toBe(1);
     expect(fail.stdout).toMatch(/email\.send/);
-  });
+  }, 60_000);
 
-  it('every export of every package imports in an ES module script under plain Node', async () => {
+  it('every export of every package imports in an ES module script under plain Node, and requires from CommonJS', async () => {
     const specs = workspacePackages.flatMap(specifiers).filter((s) => !importedOnlyByTheirTest.has(s));
     writeFileSync(
       join(project, 'import-all.mjs'),
-      `const out = {};\nfor (const spec of ${JSON.stringify(specs)}) out[spec] = { keys: Object.keys(await import(spec)).length, at: import.meta.resolve(spec) };\nconsole.log(JSON.stringify(out));\n`,
+      [
+        `import { createRequire } from 'node:module';`,
+        `const require = createRequire(import.meta.url);`,
+        `const out = {};`,
+        `for (const spec of ${JSON.stringify(specs)}) {`,
+        // Node 20.19+ (the packages' engines) loads ES modules with require() too.
+        `  out[spec] = { keys: Object.keys(await import(spec)).length, at: import.meta.resolve(spec), required: Object.keys(require(spec)).length };`,
+        `}`,
+        `console.log(JSON.stringify(out));`,
+        '',
+      ].join('\n'),
     );
     const r = await run(process.execPath, ['import-all.mjs'], { cwd: project });
     expectSuccess(r, 'node import-all.mjs');
-    const out = JSON.parse(r.stdout) as Record<string, { keys: number; at: string }>;
+    const out = JSON.parse(r.stdout) as Record<string, { keys: number; at: string; required: number }>;
+    const installedAt = `${join(project, 'node_modules')}${sep}`;
     for (const spec of specs) {
       expect(out[spec]!.keys, spec).toBeGreaterThan(0);
-      expect(fileURLToPath(out[spec]!.at), spec).toMatch(new RegExp(`^${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/node_modules/@tracecheck/[^/]+/dist/`));
+      expect(out[spec]!.required, spec).toBe(out[spec]!.keys);
+      const file = fileURLToPath(out[spec]!.at);
+      expect(file.startsWith(installedAt), `${spec} -> ${file}`).toBe(true);
+      expect(file.slice(installedAt.length), spec).toMatch(/^@tracecheck\/[^/]+\/dist\/.*\.js$/);
     }
   });
 
@@ -292,7 +306,7 @@ describe('the packed tarballs, installed with npm in a project outside the repos
     const ours = r.stdout.split('\n').filter((l) => l.includes('/node_modules/@tracecheck/'));
     expect(ours.filter((l) => !/\/node_modules\/@tracecheck\/[^/]+\/dist\/.*\.d\.ts$/.test(l))).toEqual([]);
     for (const m of workspacePackages) expect(ours.some((l) => l.includes(`/node_modules/${m.name}/dist/`)), m.name).toBe(true);
-  });
+  }, 120_000);
 
   it('the SDK register hook instruments a script; its spans reach npx tracecheck receive and pass npx tracecheck check and the client', async () => {
     const receiver = spawn('npx', ['--no', '--', 'tracecheck', 'receive', '--http-port', '0', '--grpc-port', '0'], { cwd: project, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -380,5 +394,5 @@ console.log(JSON.stringify({ pass: verdict.pass, names: spans.map((s) => s.name)
 
     killGroup(receiver, 'SIGTERM');
     await exited;
-  });
+  }, 120_000);
 });
