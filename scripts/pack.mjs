@@ -133,8 +133,21 @@ function main() {
   const problems = [];
   for (const { dir, manifest } of packages) {
     const compiled = compiledSourcesAndPrune(dir);
-    const out = execFileSync(process.execPath, [pnpm, 'pack', '--pack-destination', packsDir, '--json'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    const result = JSON.parse(out.slice(out.indexOf('{')));
+    let result;
+    try {
+      const out = execFileSync(process.execPath, [pnpm, 'pack', '--pack-destination', packsDir, '--json'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      result = JSON.parse(out.slice(out.indexOf('{')));
+    } catch (error) {
+      // pnpm reports its error as JSON on stdout with --json (a workspace: dependency not installed: run pnpm install).
+      let message = `${error.stderr ?? ''}`.trim() || error.message;
+      try {
+        message = JSON.parse(`${error.stdout}`.slice(`${error.stdout}`.indexOf('{'))).error?.message ?? message;
+      } catch {
+        // Not JSON; keep stderr.
+      }
+      problems.push(`${manifest.name}: pnpm pack failed: ${message}`);
+      continue;
+    }
     const tarball = result.filename.startsWith('/') || /^[A-Za-z]:/.test(result.filename) ? result.filename : join(packsDir, result.filename);
     const files = new Set(result.files.map((f) => f.path));
     // The manifest as packed: pnpm rewrote the workspace: ranges (and applied publishConfig).
@@ -147,7 +160,11 @@ function main() {
     }
     written.push({ name: manifest.name, tarball, files: files.size, bytes: statSync(tarball).size });
   }
-  if (problems.length > 0) fail(`tarballs a user could not use (removed):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length > 0) {
+    // A partial set would install as if complete; leave none.
+    for (const w of written) rmSync(w.tarball);
+    fail(`no tarball written; what a user could not install or use:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
 
   console.log(`\n${written.length} tarballs in ${relative(process.cwd(), packsDir) || '.'}/:`);
   for (const w of written) console.log(`  ${relative(process.cwd(), w.tarball)}  ${(w.bytes / 1024).toFixed(1)} kB, ${w.files} files`);
