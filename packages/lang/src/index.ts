@@ -119,3 +119,5 @@ export type { Countable } from './builder/index.js';
 export { toBuilderCode } from './builder/index.js';
 export { PAYLOAD_ATTRIBUTE, applyPayloadSchemas, checkPayload, checkPayloadAttributes, compileBuilt, describePayloadFailures, formatPayloadPath, isStandardSchema } from './builder/index.js';
 export type { BuiltOutcome, CompiledBuilt, PayloadFailure, PayloadIssue, PayloadProblem, StandardIssue, StandardResult, StandardSchemaV1 } from './builder/index.js';
+export { diffSnapshots, effectSnapshot, findEffects, normalizePath, parseSnapshot, SNAPSHOT_HEADER, SnapshotFormatError } from './snapshot/index.js';
+export type { EffectInstance, ParsedSnapshot, SnapshotOptions } from './snapshot/index.js';

@@ -1,0 +1,151 @@
+/**
+ * Which spans are effects, what the outside world saw of each. An effect is what a workflow did to
+ * the outside world:
+ * - a span of @tracecheck/sdk's `effect()` or `produce()` (CLIENT or PRODUCER kind, the SDK's
+ *   instrumentation scope), or any span carrying `effect.payload`;
+ * - an outbound CLIENT or PRODUCER span of an auto-instrumented call (HTTP, a database, a broker)
+ *   that is not inside an effect already (the fetch an `effect()` wraps is that effect's call).
+ * Each instance is described without anything volatile: no ids, times, durations or ports, and a path
+ * with its ids replaced (`/orders/:id`).
+ */
+import { type Span, SpanKind } from '@tracecheck/model';
+import type { RunGraph, TraceGraph } from '../eval/graph.js';
+import { serviceName } from '../eval/summary.js';
+import { attributeValue } from '../eval/value.js';
+
+/** The SDK's instrumentation scope name (its tracer). */
+export const SDK_SCOPE = '@tracecheck/sdk';
+const PAYLOAD = 'effect.payload';
+
+/** One effect span and what a snapshot records of it. */
+export interface EffectInstance {
+  readonly span: Span;
+  /** Effect name: the span's name, or for an HTTP call named by its method, `POST host/path`. */
+  readonly name: string;
+  readonly service: string;
+  /** `POST 127.0.0.1/hooks/:id → 202`, from the span or the HTTP call under it; undefined when none. */
+  readonly call: string | undefined;
+  /** `error` when the span's status says so. */
+  readonly error: boolean;
+  /** The payload, parsed; undefined without one (or when it is not JSON). */
+  readonly payload: unknown;
+  /** Whether a payload attribute was present (even if not JSON, or cut at the SDK's cap). */
+  readonly hasPayload: boolean;
+  /** Attributes asked for by name, as text. */
+  readonly attributes: ReadonlyMap<string, string>;
+}
+
+function text(span: Span, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const v = attributeValue(span.attributes.get(key));
+    if (v?.type === 'string' && v.value !== '') return v.value;
+    if (v?.type === 'int' || v?.type === 'double') return String(v.value);
+  }
+  return undefined;
+}
+
+/** A path without query, fragment, or the segments that are ids (numbers, uuids, long hex, tokens). */
+export function normalizePath(path: string): string {
+  const clean = path.split(/[?#]/, 1)[0] ?? '';
+  return clean
+    .split('/')
+    .map((seg) => (/^\d+$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^[0-9a-f]{16,}$|^[A-Za-z]+_[A-Za-z0-9]{6,}$|^(?=.*\d)[A-Za-z0-9-]{20,}$/i.test(seg) ? ':id' : seg))
+    .join('/');
+}
+
+function urlOf(span: Span): URL | undefined {
+  const full = text(span, 'url.full', 'http.url');
+  if (full === undefined) return undefined;
+  try {
+    return new URL(full);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An HTTP call: `POST 127.0.0.1/hooks/:id` (no port: ports change run to run) and its status. */
+export function httpRequest(span: Span): { request: string; status: string | undefined } | undefined {
+  const method = text(span, 'http.request.method', 'http.method');
+  if (method === undefined) return undefined;
+  const url = urlOf(span);
+  const host = text(span, 'server.address', 'net.peer.name') ?? url?.hostname ?? '';
+  const route = text(span, 'http.route') ?? (url === undefined ? text(span, 'url.path', 'http.target') : url.pathname);
+  return { request: `${method} ${host}${route === undefined ? '' : normalizePath(route)}`, status: text(span, 'http.response.status_code', 'http.status_code') };
+}
+
+/** `POST 127.0.0.1/hooks/:id → 202` for an HTTP span; undefined for anything else. */
+export function httpCall(span: Span): string | undefined {
+  const http = httpRequest(span);
+  return http === undefined ? undefined : `${http.request}${http.status === undefined ? '' : ` → ${http.status}`}`;
+}
+
+const outbound = (s: Span): boolean => s.kind === SpanKind.CLIENT || s.kind === SpanKind.PRODUCER;
+
+/** An effect span of the SDK (or any span carrying a payload). */
+function isDeclaredEffect(s: Span): boolean {
+  return s.attributes.has(PAYLOAD) || (outbound(s) && s.scope.name === SDK_SCOPE);
+}
+
+/** True when a proper ancestor of the span in its trace is a declared effect. */
+function insideEffect(span: Span, trace: TraceGraph): boolean {
+  let p = trace.parent(span);
+  for (let i = 0; p !== undefined && i < trace.spans.length; i++) {
+    if (isDeclaredEffect(p)) return true;
+    p = trace.parent(p);
+  }
+  return false;
+}
+
+/** The first HTTP client call under an effect span (what `effect()` wrapped), if any. */
+function callUnder(span: Span, trace: TraceGraph): string | undefined {
+  const stack = [...trace.children(span)];
+  for (let i = 0; stack.length > 0 && i < 1000; i++) {
+    const s = stack.shift()!;
+    const call = s.kind === SpanKind.CLIENT ? httpCall(s) : undefined;
+    if (call !== undefined) return call;
+    stack.push(...trace.children(s));
+  }
+  return undefined;
+}
+
+function payloadOf(span: Span): { has: boolean; value: unknown } {
+  const v = attributeValue(span.attributes.get(PAYLOAD));
+  if (v === undefined) return { has: false, value: undefined };
+  if (v.type !== 'string') return { has: true, value: undefined };
+  try {
+    return { has: true, value: JSON.parse(v.value) };
+  } catch {
+    return { has: true, value: undefined };
+  }
+}
+
+/** The effect instances of a run, with the attributes asked for. */
+export function findEffects(graph: RunGraph, attributeKeys: readonly string[]): EffectInstance[] {
+  const out: EffectInstance[] = [];
+  for (const trace of graph.traces) {
+    for (const span of trace.spans) {
+      const declared = isDeclaredEffect(span);
+      if (!declared && !(outbound(span) && !insideEffect(span, trace))) continue;
+      const http = httpRequest(span);
+      const bareHttp = !declared && http !== undefined;
+      const payload = payloadOf(span);
+      const attributes = new Map<string, string>();
+      for (const key of attributeKeys) {
+        const v = text(span, key);
+        if (v !== undefined) attributes.set(key, v);
+      }
+      out.push({
+        span,
+        // An HTTP call named by its method alone is named by its request; its status is its call.
+        name: bareHttp ? http.request : span.name,
+        service: serviceName(span) ?? 'unknown',
+        call: bareHttp ? (http.status === undefined ? undefined : `→ ${http.status}`) : (httpCall(span) ?? callUnder(span, trace)),
+        error: span.status.code === 2,
+        payload: payload.value,
+        hasPayload: payload.has,
+        attributes,
+      });
+    }
+  }
+  return out;
+}
