@@ -5,6 +5,9 @@
 //   POST /events               publish an analytics event to a queue no instrumented service consumes; 202
 //   POST /orders/:id/ship-later  answer 202 at once, then ship in a background span 1.5 s later (only
 //                              the SDK's open-span report shows that work is still coming)
+//   POST /orders/:id/checkout  three effects at once (CRM, analytics, the fulfillment webhook), then a
+//                              queued receipt email; SNAPSHOT_FAULT=rename|duplicate|drop|usd breaks
+//                              the webhook the way refactors do (effect snapshot tests)
 //   POST /orders/:id/ship      send the shipping webhook now; with LATE_DUPLICATE_MS, a bare timer sends it
 //                              again that much later (the bug no signal can foresee); 200
 import { createServer } from 'node:http';
@@ -22,6 +25,24 @@ function enqueue(queue, body) {
 async function webhook(orderId) {
   const payload = { order_id: orderId, status: 'shipped' };
   await effect('fulfillment.webhook.send', { 'order.id': orderId, payload }, () => fetch(`${sink}/warehouse`, { method: 'POST', body: JSON.stringify(payload) }));
+}
+
+const fault = process.env.SNAPSHOT_FAULT ?? '';
+
+async function checkout(orderId) {
+  const post = (path, body) => fetch(`${sink}${path}`, { method: 'POST', body: JSON.stringify(body) });
+  const hook = { order_id: orderId, amount: 2500, currency: 'EUR', items: [{ sku: 'SKU-1', qty: 2 }] };
+  if (fault === 'rename') hook.orderId = hook.order_id, delete hook.order_id;
+  if (fault === 'usd') hook.currency = 'USD';
+  const sendHook = () => effect('fulfillment.webhook.send', { 'order.id': orderId, payload: hook }, () => post('/warehouse/hooks', hook));
+  const lead = { email: `buyer-${orderId}@example.com`, source: 'checkout', api_token: `tok_${orderId}_secret` };
+  await Promise.all([
+    effect('crm.lead.create', { payload: lead }, () => post('/crm/leads', lead)),
+    effect('analytics.track', { payload: { event: 'checkout', properties: { order: orderId, total: 2500 } } }, () => post('/analytics', { event: 'checkout' })),
+    fault === 'drop' ? undefined : sendHook(),
+  ]);
+  if (fault === 'duplicate') await sendHook();
+  enqueue('email-jobs', { to: lead.email });
 }
 
 const server = createServer((req, res) => {
@@ -51,6 +72,10 @@ const server = createServer((req, res) => {
         span.end();
       });
       return reply(202, { accepted: true });
+    }
+    if (req.method === 'POST' && (m = /^\/orders\/(\w+)\/checkout$/.exec(url.pathname))) {
+      await checkout(m[1]);
+      return reply(200, { ok: true });
     }
     if (req.method === 'POST' && url.pathname === '/signup') {
       enqueue('email-jobs', { to: JSON.parse(body || '{}').email ?? 'new@example.com' });

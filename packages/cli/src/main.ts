@@ -9,6 +9,7 @@ Commands:
   receive    run a standalone OTLP receiver with the query API
   check      decide assertions on a run (live receiver, OTLP JSON-lines file or tracecheck run file)
   run        run a command with a receiver and the environment pointing at it
+  snapshot   write or compare the effect snapshot of a run (what it did to the outside world)
 
 Run 'tracecheck <command> --help' for a command's options.
 `;
@@ -38,6 +39,10 @@ const commands: Record<string, () => Promise<Command>> = {
   run: async () => {
     const m = await import('./run.js');
     return { run: m.run, usage: m.runUsage };
+  },
+  snapshot: async () => {
+    const m = await import('./snapshot.js');
+    return { run: m.snapshot, usage: m.snapshotUsage };
   },
 };
 

@@ -4,7 +4,7 @@
  * `tracecheck run`'s command exiting) each is decided again on the whole run, and a verdict that
  * flips is reported as overturned, with the late span and the setting that would have waited for it.
  */
-import { type CheckResult, decide, type InFlightCaps, type Overturn, PassLedger, storeRunSource, type WaitRecord } from '@tracecheck/lang';
+import { type CheckResult, decide, DEFAULT_SETTLE_MS, type InFlightCaps, type Overturn, PassLedger, storeRunSource, type WaitRecord } from '@tracecheck/lang';
 import type { OpenSpans, SpanStore } from '@tracecheck/model';
 
 /** How long closing a run waits for it to settle before re-verifying. */
@@ -56,6 +56,9 @@ export class RunLifecycle {
     let settled = true;
     let waitedMs = 0;
     let waitedFor: WaitRecord[] = [];
+    // Spans may still be on their way (a test closes its run right after its last request): give
+    // an empty run one settle window for its first span before calling it empty.
+    if (this.store.run(runId) === undefined) await this.firstSpan(runId, options.settleMs ?? DEFAULT_SETTLE_MS);
     if (this.store.run(runId) !== undefined) {
       const d = await decide(storeRunSource(this.store, runId, this.openSpans), ALWAYS_HOLDS, { settleMs: options.settleMs, timeoutMs: options.timeoutMs ?? 10_000, caps: options.caps });
       settled = d.pass;
@@ -64,6 +67,18 @@ export class RunLifecycle {
     }
     const overturned = this.reverify(runId);
     return { run: runId, settled, waitedMs, waitedFor, checks, overturned };
+  }
+
+  private firstSpan(runId: string, waitMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        off();
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      const off = this.store.subscribe(runId, done);
+    });
   }
 
   /** Re-verifies the run on what it holds now, then forgets it: its spans, open spans and passes. */

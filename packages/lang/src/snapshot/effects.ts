@@ -96,14 +96,19 @@ function insideEffect(span: Span, trace: TraceGraph): boolean {
   return false;
 }
 
-/** The first HTTP client call under an effect span (what `effect()` wrapped), if any. */
+/**
+ * The first HTTP client call under an effect span (what `effect()` wrapped), if any. Only the
+ * effect's own work is searched: not other effects, nor what another process did with a message
+ * (a consumer continuing the producer's trace), nor a server handling the call.
+ */
 function callUnder(span: Span, trace: TraceGraph): string | undefined {
-  const stack = [...trace.children(span)];
-  for (let i = 0; stack.length > 0 && i < 1000; i++) {
-    const s = stack.shift()!;
+  const own = (s: Span): boolean => s.kind !== SpanKind.CONSUMER && s.kind !== SpanKind.SERVER && !isDeclaredEffect(s) && serviceName(s) === serviceName(span);
+  const queue = trace.children(span).filter(own);
+  for (let i = 0; i < queue.length && i < 1000; i++) {
+    const s = queue[i]!;
     const call = s.kind === SpanKind.CLIENT ? httpCall(s) : undefined;
     if (call !== undefined) return call;
-    stack.push(...trace.children(s));
+    queue.push(...trace.children(s).filter(own));
   }
   return undefined;
 }

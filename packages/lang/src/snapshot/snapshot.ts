@@ -37,6 +37,14 @@ interface Group {
 
 const keyOf = (e: EffectInstance): string => `${e.name} (svc ${e.service})`;
 
+/**
+ * How much an effect may seem to end after the next one started and still count as before it: an
+ * `effect()` span ends in a promise callback that can run just after the code awaiting the same
+ * promise has started the next effect (microseconds), and clocks have millisecond steps. The same
+ * tolerance `after` / `before` clauses allow.
+ */
+const SEQUENCE_TOLERANCE_NS = 1_000_000n;
+
 /** Joins the two groups of an edge (a character no span name is printed with). */
 const EDGE = '\u0000';
 
@@ -89,8 +97,8 @@ function orderEdges(graph: RunGraph, effects: readonly EffectInstance[], groupOf
         const b = groupOf.get(y.span)!;
         if (a === b) continue;
         const k = `${a}\u0000${b}`;
-        const ok = x.span.endTimeUnixNano < y.span.startTimeUnixNano;
-        const reverse = y.span.endTimeUnixNano < x.span.startTimeUnixNano;
+        const ok = x.span.endTimeUnixNano <= y.span.startTimeUnixNano + SEQUENCE_TOLERANCE_NS;
+        const reverse = y.span.endTimeUnixNano <= x.span.startTimeUnixNano + SEQUENCE_TOLERANCE_NS;
         if (!ok && !reverse) before.set(k, 'no').set(`${b}\u0000${a}`, 'no');
         else if (ok && before.get(k) !== 'no') before.set(k, 'yes');
       }
