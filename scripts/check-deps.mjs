@@ -13,7 +13,7 @@ const allowed = {
   receiver: ['model', 'otlp', 'lang'],
   sdk: [],
   vitest: ['model', 'lang', 'client', 'receiver'],
-  playwright: ['model', 'lang', 'client'],
+  playwright: ['model', 'lang', 'client', 'receiver'],
   cli: ['model', 'otlp', 'lang', 'client', 'receiver'],
 };
 

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
-/** The W3C headers a test sends on the request that starts a flow. */
-export interface RunHeaders {
+/**
+ * The W3C headers a test sends on the request that starts a flow. A type, not an interface, so it is
+ * assignable to header records (`Record<string, string>`: Playwright's `request.post(url, { headers })`).
+ */
+export type RunHeaders = {
   /** `test.run.id=<id>`: every service stamps the run id on its spans. */
   baggage: string;
   /** `00-<trace id>-<parent id>-01`: the flow's spans share one trace the test knows. */
@@ -11,7 +14,7 @@ export interface RunHeaders {
    * not wait for that span (no service will ever export it); the entry travels with the context.
    */
   tracestate: string;
-}
+};
 
 /**
  * Headers that tag a request with a run: baggage with the run id, a fresh `traceparent` (or one in
