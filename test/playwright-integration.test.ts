@@ -110,7 +110,7 @@ describe.skipIf(!existsSync(CHROMIUM))('@tracecheck/playwright in a real Playwri
     specs = specsOf((JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { suites: JsonSuite[] }).suites);
   }, 180_000);
 
-  it('runs every test: the shop passes, the two planted bugs fail (exit code 1)', () => {
+  it('runs every test: the shop passes (also with merged fixtures and matchers), the two planted bugs fail (exit code 1)', () => {
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(1);
     const statuses = Object.fromEntries(specs.map((s) => [s.title, s.tests[0]!.results.at(-1)!.status]));
     expect(statuses).toEqual({
@@ -119,6 +119,7 @@ describe.skipIf(!existsSync(CHROMIUM))('@tracecheck/playwright in a real Playwri
       'an API call from the test itself carries the run with run.headers()': 'passed',
       'a RETRY coupon charges the card twice': 'failed',
       'a LATE coupon sends a fraud review after the check passed': 'failed',
+      'merged fixtures and matchers: an order for 3 mugs': 'passed',
     });
   });
 
