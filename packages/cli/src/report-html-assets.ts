@@ -4,7 +4,8 @@
  * the details with textContent (never innerHTML), so span data cannot inject markup.
  */
 
-export const reportCss = `
+export const reportCss = `table.coverage{border-collapse:collapse;margin:.5em 0}table.coverage td,table.coverage th{padding:.2em .8em;text-align:left;border-bottom:1px solid #ddd}tr.unguarded td{color:#a40000;font-weight:600}
+
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;--pass:#1a7f37;--fail:#cf222e;--over:#8250df;--hl:#fff8c5;--hl-line:#d4a72c;--bar:#0969da}
 *{box-sizing:border-box}
 body{margin:0;padding:1.5rem;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg)}

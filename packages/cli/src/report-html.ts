@@ -4,6 +4,7 @@ import { renderChecks } from './report-html-checks.js';
 import { type Highlight, type HtmlRun, renderRuns, spanKey } from './report-html-runs.js';
 import { reportCss, reportJs } from './report-html-assets.js';
 import { spanRefs } from './report-checks.js';
+import type { Coverage } from './report-coverage.js';
 
 export interface HtmlReport {
   readonly command: readonly string[];
@@ -14,6 +15,24 @@ export interface HtmlReport {
   readonly runs: readonly HtmlRun[];
   /** In report order. */
   readonly checks: readonly ReportCheck[];
+  readonly coverage?: Coverage;
+}
+
+/** The effect coverage table: unguarded effects first. */
+function renderCoverage(c: Coverage | undefined): string {
+  if (c === undefined || c.suite.length === 0) return '<p class="muted">No effects were seen.</p>';
+  const rows = c.suite
+    .map((e) => {
+      const guarded = e.checked > 0 || e.snapshotted > 0;
+      const what = guarded ? [e.checked > 0 ? `checked ${e.checked}×` : '', e.snapshotted > 0 ? `snapshotted ${e.snapshotted}×` : ''].filter(Boolean).join(', ') : 'asserted nowhere';
+      return `<tr class="${guarded ? 'guarded' : 'unguarded'}"><td><code>${escapeText(e.effect)}</code></td><td>${e.seen}×</td><td>${escapeText(what)}</td></tr>`;
+    })
+    .join('\n');
+  const open = c.suite.filter((e) => e.checked === 0 && e.snapshotted === 0).length;
+  return `<p id="coverage-summary">${c.suite.length - open} of ${c.suite.length} effects guarded by a check or a snapshot${open > 0 ? `; ${open} asserted nowhere` : ''}.</p>
+<table class="coverage" id="coverage"><thead><tr><th>Effect</th><th>Seen</th><th>Guarded by</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
 }
 
 /** A command line as a shell would take it back (single quotes where needed). */
@@ -80,6 +99,8 @@ export function renderHtml(r: HtmlReport): string {
 <main>
 <h2>Checks</h2>
 ${renderChecks(r.checks, (id) => runIndex.get(id), runs.rowIds)}
+<h2>Effect coverage</h2>
+${renderCoverage(r.coverage)}
 <h2>Runs</h2>
 <p class="legend muted"><span><span class="tag">match #N</span> <span class="tag">near miss #N</span> a span that failed check N matched or nearly matched</span><span><span class="tag late">overturned #N</span> the span that overturned check N's pass</span></p>
 <noscript><p class="muted">Clicking a span shows its details with JavaScript on; without it, every span is in the run files.</p></noscript>

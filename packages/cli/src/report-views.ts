@@ -5,6 +5,7 @@ import type { ReportInput } from './report.js';
 import { reportChecks } from './report-checks.js';
 import { writeEvidence } from './report-evidence.js';
 import { renderHtml } from './report-html.js';
+import type { Coverage } from './report-coverage.js';
 import { renderJunit } from './report-junit.js';
 
 /**
@@ -12,7 +13,7 @@ import { renderJunit } from './report-junit.js';
  * `index.html` (the page to open) and `evidence/<check id>.txt` (each failed or overturned check's
  * full verdict, which junit.xml attaches). `runFile` names a run's spans file (`runs/<id>.json`).
  */
-export async function writeReportViews(dir: string, input: ReportInput, runFile: (runId: string) => string): Promise<void> {
+export async function writeReportViews(dir: string, input: ReportInput, runFile: (runId: string) => string, coverage: Coverage): Promise<void> {
   const checks = reportChecks(input.checks, input.overturns);
   const runs = input.store.runs();
   const withSpans = new Set(runs.map((r) => r.id));
@@ -27,6 +28,7 @@ export async function writeReportViews(dir: string, input: ReportInput, runFile:
     endedAt: input.endedAt,
     checks,
     runs: runs.map((r) => ({ id: r.id, file: runFile(r.id), spans: input.store.runSpans(r.id).map(spanToJson) })),
+    coverage,
   });
   await writeFile(join(dir, 'index.html'), html);
 }

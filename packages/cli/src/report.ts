@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SpanStore, spanToJson } from '@tracecheck/model';
 import type { Overturn } from '@tracecheck/lang';
-import type { CheckRecord } from '@tracecheck/receiver';
+import type { CheckRecord, SnapshotRecord } from '@tracecheck/receiver';
+import { effectCoverage } from './report-coverage.js';
 import { overturnSummary } from './report-checks.js';
 import { writeReportViews } from './report-views.js';
 
@@ -17,6 +18,8 @@ export interface ReportInput {
   store: SpanStore;
   checks: readonly CheckRecord[];
   overturns: readonly Overturn[];
+  /** Effect snapshots the tests recorded (their effects count as guarded). */
+  snapshots: readonly SnapshotRecord[];
 }
 
 /** A file name for a run id: run ids are free text, file names are not. */
@@ -67,9 +70,10 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
     runs: runs.map((r) => ({ id: r.id, spans: r.spans, traces: r.traces, firstSeen: new Date(r.firstSeen).toISOString(), lastSeen: new Date(r.lastSeen).toISOString(), file: `runs/${fileName(r.id)}` })),
     checks: { total: input.checks.length, failed, overturned: input.overturns.length, list },
     warnings,
+    coverage: effectCoverage(input.store, input.checks, input.snapshots),
   };
   await writeFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeReportViews(dir, input, (id) => `runs/${fileName(id)}`);
+  await writeReportViews(dir, input, (id) => `runs/${fileName(id)}`, report.coverage);
   const overturned = input.overturns.length > 0 ? ` (${input.overturns.length} overturned)` : '';
   return `${runs.length} run${runs.length === 1 ? '' : 's'}, ${input.checks.length} check${input.checks.length === 1 ? '' : 's'}, ${failed} failed${overturned}`;
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Overturn } from '@tracecheck/lang';
-import { type CheckRecord, startReceiver } from '@tracecheck/receiver';
+import { type CheckRecord, type SnapshotRecord, startReceiver } from '@tracecheck/receiver';
 import { writeReport } from './report.js';
 import { parseDuration, parsePort } from './units.js';
 import { UsageError } from './usage-error.js';
@@ -61,6 +61,7 @@ export async function run(argv: string[], _out: NodeJS.WritableStream, err: Node
   const settleMs = values.settle === undefined ? undefined : parseDuration('--settle', values.settle);
   const checks: CheckRecord[] = [];
   const overturns: Overturn[] = [];
+  const snapshots: SnapshotRecord[] = [];
   const receiver = await startReceiver({
     host: values.host,
     httpPort: parsePort('--http-port', values['http-port']),
@@ -68,6 +69,7 @@ export async function run(argv: string[], _out: NodeJS.WritableStream, err: Node
     token,
     onCheck: (c) => checks.push(c),
     onOverturn: (o) => overturns.push(o),
+    onSnapshot: (r) => snapshots.push(r),
   });
   const startedAt = Date.now();
   try {
@@ -89,7 +91,7 @@ export async function run(argv: string[], _out: NodeJS.WritableStream, err: Node
     if (overturns.length > 0) err.write(`\ntracecheck run: ${overturns.length} check${overturns.length === 1 ? ' that had passed was' : 's that had passed were'} overturned at the end of the run\n`);
     const exitCode = commandCode === 0 && overturns.length > 0 ? 1 : commandCode;
     if (values.report !== undefined) {
-      const summary = await writeReport(values.report, { command: [command, ...args], exitCode, commandExitCode: commandCode, startedAt, endedAt: Date.now(), store: receiver.store, checks, overturns });
+      const summary = await writeReport(values.report, { command: [command, ...args], exitCode, commandExitCode: commandCode, startedAt, endedAt: Date.now(), store: receiver.store, checks, overturns, snapshots });
       err.write(`tracecheck run: report in ${values.report} (${summary})\n`);
     }
     return exitCode;

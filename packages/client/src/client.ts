@@ -94,6 +94,14 @@ export class TracecheckClient {
     return this.request<CloseRunResult>('POST', `/api/runs/${encodeURIComponent(runId)}/close`, rest, [200], signal);
   }
 
+  /**
+   * Tells the receiver that an effect snapshot of the run was taken, naming the effects it covers
+   * (`name (svc service)`), so `tracecheck run`'s report counts them as guarded.
+   */
+  async recordSnapshot(runId: string, effects: readonly string[]): Promise<void> {
+    await this.request('POST', `/api/runs/${encodeURIComponent(runId)}/snapshot`, { effects });
+  }
+
   /** Frees a run's spans on the receiver (test integrations call it when a test ends). */
   async deleteRun(runId: string): Promise<void> {
     await this.request('DELETE', `/api/runs/${encodeURIComponent(runId)}`, undefined, [204, 404]);

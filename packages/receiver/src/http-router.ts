@@ -9,7 +9,7 @@ import { type CheckRecord, handleCheck } from './check-api.js';
 import { handleDiscard } from './otlp-discard.js';
 import { getRunSpans, health, listRuns } from './query-api.js';
 import type { RunLifecycle } from './run-end.js';
-import { handleClose, handleDelete, handleOpenSpans } from './run-api.js';
+import { handleClose, handleDelete, handleOpenSpans, handleSnapshotRecord, type SnapshotRecord } from './run-api.js';
 import { sendJsonError } from './respond.js';
 
 /** What every HTTP handler may use. */
@@ -20,6 +20,7 @@ export interface HttpContext {
   readonly limits: ReceiverLimits;
   readonly token: string | undefined;
   readonly onCheck?: ((record: CheckRecord) => void) | undefined;
+  readonly onSnapshot?: ((record: SnapshotRecord) => void) | undefined;
   /** Request bytes buffered across connections (limits.maxInFlightBytes). */
   readonly inFlight: InFlightBudget;
 }
@@ -42,6 +43,7 @@ const routes: readonly Route[] = [
   { path: ['api', 'runs'], methods: { GET: (req, res, ctx) => listRuns(req, res, ctx.store) } },
   { path: ['api', 'runs', ':'], methods: { DELETE: (req, res, ctx, [id]) => handleDelete(req, res, ctx, id!) } },
   { path: ['api', 'runs', ':', 'close'], methods: { POST: (req, res, ctx, [id]) => handleClose(req, res, ctx, id!) } },
+  { path: ['api', 'runs', ':', 'snapshot'], methods: { POST: (req, res, ctx, [id]) => handleSnapshotRecord(req, res, ctx, id!) } },
   { path: ['api', 'open-spans'], methods: { POST: (req, res, ctx) => handleOpenSpans(req, res, ctx) } },
   { path: ['api', 'runs', ':', 'spans'], methods: { GET: (req, res, ctx, [id]) => getRunSpans(req, res, ctx.store, id!) } },
   { path: ['api', 'check'], methods: { POST: (req, res, ctx) => handleCheck(req, res, ctx) } },

@@ -7,3 +7,4 @@ export { ReceiverStartError, startReceiver } from './receiver.js';
 export type { CheckCaller, CheckRecord } from './check-api.js';
 export type { CloseOptions, CloseResult } from './run-end.js';
 export { OPEN_SPANS_LIMITS } from './run-api.js';
+export type { SnapshotRecord } from './run-api.js';

@@ -7,6 +7,7 @@ import { startGrpcServer, stopGrpcServer } from './grpc-server.js';
 import { startHttpServer, stopHttpServer } from './http-server.js';
 import { type ReceiverLimits, ReceiverOptionsError, resolveLimits } from './limits.js';
 import { type CloseOptions, type CloseResult, RunLifecycle } from './run-end.js';
+import type { SnapshotRecord } from './run-api.js';
 
 /** How to run a receiver; everything has a default. */
 export interface ReceiverOptions {
@@ -24,6 +25,8 @@ export interface ReceiverOptions {
   store?: SpanStore;
   /** Called with every verdict `POST /api/check` gives (e.g. `tracecheck run` collects them for its report). */
   onCheck?: (record: CheckRecord) => void;
+  /** Called when a test records an effect snapshot of a run (`POST /api/runs/{id}/snapshot`). */
+  onSnapshot?: (record: SnapshotRecord) => void;
   /** Called with every settled pass that the end of its run overturned (close, delete, `closeAllRuns`). */
   onOverturn?: (overturn: Overturn) => void;
 }
@@ -79,7 +82,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const store = options.store ?? new SpanStore({ maxBytes: limits.maxMemoryBytes, retentionMs: limits.retentionMs });
   const openSpans = new OpenSpans(limits.maxOpenSpans);
   const lifecycle = new RunLifecycle(store, openSpans, options.onOverturn, limits.maxSettledPasses);
-  const ctx = { store, openSpans, lifecycle, limits, token: options.token, onCheck: options.onCheck, inFlight: new InFlightBudget(limits.maxInFlightBytes, limits.retryAfterSeconds) };
+  const ctx = { store, openSpans, lifecycle, limits, token: options.token, onCheck: options.onCheck, onSnapshot: options.onSnapshot, inFlight: new InFlightBudget(limits.maxInFlightBytes, limits.retryAfterSeconds) };
 
   const http = await startHttpServer(host, httpPort, ctx).catch((err: unknown) => {
     throw new ReceiverStartError('http', hostPort(host, httpPort), err);

@@ -73,3 +73,34 @@ export async function handleOpenSpans(req: IncomingMessage, res: ServerResponse,
   ctx.openSpans.update(open, ended);
   sendJson(req, res, 200, { open: open.length, ended: ended.length });
 }
+
+/** A snapshot taken of a run, as `ReceiverOptions.onSnapshot` hears of it: which effects it covered. */
+export interface SnapshotRecord {
+  run: string;
+  /** The effects the snapshot recorded, as `name (svc service)`. */
+  effects: string[];
+  /** When it was recorded, ms since the epoch. */
+  at: number;
+}
+
+/** Most effects one snapshot record may name. */
+const MAX_SNAPSHOT_EFFECTS = 1000;
+
+/**
+ * `POST /api/runs/{id}/snapshot` with `{effects: ["name (svc service)", ...]}`: a test (or `tracecheck
+ * snapshot`) took an effect snapshot of the run, so those effects are guarded by it; `tracecheck
+ * run`'s report counts them as covered.
+ */
+export async function handleSnapshotRecord(req: IncomingMessage, res: ServerResponse, ctx: CheckContext & { onSnapshot?: ((r: SnapshotRecord) => void) | undefined }, runId: string): Promise<void> {
+  const body = parseJsonObject(await readBody(req, 256 * 1024), '{effects: [string]}');
+  const effects = body.effects;
+  if (!Array.isArray(effects) || effects.length > MAX_SNAPSHOT_EFFECTS || effects.some((e) => typeof e !== 'string' || e.length > OPEN_SPANS_LIMITS.maxNameLength)) {
+    throw new HttpError(400, 'BAD_REQUEST', `"effects" must be an array of at most ${MAX_SNAPSHOT_EFFECTS} strings ("name (svc service)")`);
+  }
+  try {
+    ctx.onSnapshot?.({ run: runId, effects: effects as string[], at: Date.now() });
+  } catch {
+    // The listener's failure is its own.
+  }
+  sendJson(req, res, 200, { run: runId, effects: effects.length });
+}
