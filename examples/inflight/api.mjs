@@ -32,7 +32,10 @@ const fault = process.env.SNAPSHOT_FAULT ?? '';
 async function checkout(orderId) {
   const post = (path, body) => fetch(`${sink}${path}`, { method: 'POST', body: JSON.stringify(body) });
   const hook = { order_id: orderId, amount: 2500, currency: 'EUR', items: [{ sku: 'SKU-1', qty: 2 }] };
-  if (fault === 'rename') hook.orderId = hook.order_id, delete hook.order_id;
+  if (fault === 'rename') {
+    hook.orderId = hook.order_id;
+    delete hook.order_id;
+  }
   if (fault === 'usd') hook.currency = 'USD';
   const sendHook = () => effect('fulfillment.webhook.send', { 'order.id': orderId, payload: hook }, () => post('/warehouse/hooks', hook));
   const lead = { email: `buyer-${orderId}@example.com`, source: 'checkout', api_token: `tok_${orderId}_secret` };
