@@ -115,7 +115,7 @@ describe.skipIf(!existsSync(CHROMIUM))('@tracecheck/playwright in a real Playwri
     const statuses = Object.fromEntries(specs.map((s) => [s.title, s.tests[0]!.results.at(-1)!.status]));
     expect(statuses).toEqual({
       'an order placed in the page charges the card once and sends the confirmation': 'passed',
-      'the third-party pixel sees no baggage or trace context, and its CORS still works': 'passed',
+      'the third-party pixel gets no baggage or trace context, and the calls the page makes to it still succeed': 'passed',
       'an API call from the test itself carries the run with run.headers()': 'passed',
       'a RETRY coupon charges the card twice': 'failed',
       'a LATE coupon sends a fraud review after the check passed': 'failed',
@@ -245,4 +245,14 @@ describe.skipIf(!existsSync(CHROMIUM))('@tracecheck/playwright in a real Playwri
     // SHOP_KEEP_RUNS=1 kept the runs, so the report has their spans.
     expect(json.runs.find((run) => run.id === charge.run)?.spans).toBeGreaterThan(0);
   }, 180_000);
+});
+
+describe('docs/playwright.md shows the example that this test runs', () => {
+  it('every file it quotes (<!-- path --> before a code block) is that file, character for character', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const doc = readFileSync(join(root, 'docs/playwright.md'), 'utf8');
+    const quoted = [...doc.matchAll(/<!-- (examples\/[^ ]+) -->\n```\w*\n([\s\S]*?)```/g)];
+    expect(quoted.map((m) => m[1])).toEqual(['examples/playwright-shop/playwright.config.ts', 'examples/playwright-shop/tests/checkout.spec.ts']);
+    for (const [, path, text] of quoted) expect(text, path).toBe(readFileSync(join(root, path!), 'utf8'));
+  });
 });
