@@ -9,9 +9,41 @@ import type { Reporter } from './check-expr.js';
 import { CheckError, positionAt } from './errors.js';
 import type { CheckCode, CheckHint, Diagnostic } from './errors.js';
 import { formatSelection } from './format.js';
+import { LANGUAGE_LIMITS } from './token-stream.js';
+
+/**
+ * Height of a tree (a leaf is 1), walked without recursion: a tree built in code never went
+ * through the parser's nesting limit, and every other pass recurses.
+ */
+export function treeHeight(root: object): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) max = depth;
+    if (depth > LANGUAGE_LIMITS.maxNesting + 3) break; // deeper than any root allows: no need to look further
+    const n = node as Record<string, unknown>;
+    for (const key of ['selection', 'left', 'right', 'operand', 'expr']) {
+      const child = n[key];
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+    if (Array.isArray(n.clauses)) for (const c of n.clauses as unknown[]) stack.push([c, depth + 1]);
+  }
+  return max;
+}
+
+/** The checker's error for a tree (built in code) deeper than the parser would accept; undefined when within. */
+function tooDeep(root: Assertion | Selection, source: string | undefined): CheckError | undefined {
+  // The assertion node itself and a clause node add a level the parser does not count.
+  const allowed = LANGUAGE_LIMITS.maxNesting + (root.type === 'assertion' ? 2 : 0);
+  if (treeHeight(root) <= allowed) return undefined;
+  return new CheckError('too-deep', `the assertion nests more than ${LANGUAGE_LIMITS.maxNesting} levels deep (parentheses, ! and - prefixes, chained operators such as a && b && ...); split it into several assertions`, { source });
+}
 
 /** Checks an assertion; `source` (the text it was parsed from) adds line and column to diagnostics. */
 export function checkAssertion(ast: Assertion, source?: string): Diagnostic[] {
+  const deep = tooDeep(ast, source);
+  if (deep !== undefined) return [deep];
   const r = new Collector(source);
   const q = ast.quantifier;
   if ('count' in q && (!Number.isSafeInteger(q.count) || q.count < 0)) {
@@ -29,6 +61,8 @@ export function checkAssertion(ast: Assertion, source?: string): Diagnostic[] {
 
 /** Checks a bare selection. */
 export function checkSelection(sel: Selection, source?: string): Diagnostic[] {
+  const deep = tooDeep(sel, source);
+  if (deep !== undefined) return [deep];
   const r = new Collector(source);
   checkSel(sel, r);
   return r.diagnostics;

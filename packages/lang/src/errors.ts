@@ -13,7 +13,9 @@ export type ParseErrorCode =
   | 'invalid-escape'
   | 'invalid-number'
   | 'invalid-duration'
-  | 'unsupported';
+  | 'unsupported'
+  | 'too-long'
+  | 'too-deep';
 
 /** Stable codes of meaning errors and hints (CheckError, CheckHint). */
 export type CheckCode =
@@ -31,7 +33,8 @@ export type CheckCode =
   | 'bare-attribute'
   | 'always-true'
   | 'status-code'
-  | 'unitless-duration';
+  | 'unitless-duration'
+  | 'too-deep';
 
 /** A position in the source text: UTF-16 `offset`, 1-based `line` and `column` (column counts code points). */
 export interface SourcePosition {

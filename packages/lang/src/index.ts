@@ -2,7 +2,7 @@
  * @tracecheck/lang: the assertion language. Text -> tokens -> AST -> checked AST; the same AST comes
  * from the typed builder, and `format*` prints it back as text.
  */
-export { parseAssertion, parseSelection } from './parser.js';
+export { LANGUAGE_LIMITS, parseAssertion, parseSelection } from './parser.js';
 export { checkAssertion, checkSelection } from './check.js';
 export { validateAssertion, validateSelection } from './validate.js';
 export type { Validated } from './validate.js';

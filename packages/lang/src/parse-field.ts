@@ -44,9 +44,17 @@ function loc(start: number, end: number): Loc {
 }
 
 function parseBinary(ts: TokenStream, minPrec: number): Expr {
+  ts.descend(ts.peek());
+  const expr = parseBinaryChain(ts, minPrec);
+  ts.ascend();
+  return expr;
+}
+
+function parseBinaryChain(ts: TokenStream, minPrec: number): Expr {
   let left = parseUnary(ts);
   for (;;) {
-    const op = binaryOp(ts.peek());
+    const opToken = ts.peek();
+    const op = binaryOp(opToken);
     if (op === undefined || FIELD_PRECEDENCE[op] < minPrec) return left;
     ts.next();
     let right: Expr;
@@ -57,7 +65,7 @@ function parseBinary(ts: TokenStream, minPrec: number): Expr {
       if ((op === '=' || op === '!=') && ts.isPunct('=')) throw ts.unexpected(EXPECTED_OPERAND, 'equality is a single = (TraceQL has no ==)');
       right = parseBinary(ts, op === '^' ? FIELD_PRECEDENCE[op] : FIELD_PRECEDENCE[op] + 1);
     }
-    left = { type: 'binary', op, left, right, loc: loc(left.loc!.start, right.loc!.end) };
+    left = ts.built({ type: 'binary', op, left, right, loc: loc(left.loc!.start, right.loc!.end) }, opToken, left, right);
   }
 }
 
@@ -65,7 +73,7 @@ function parseUnary(ts: TokenStream): Expr {
   if (ts.isPunct('!') || ts.isPunct('-')) {
     const t = ts.next();
     const operand = parseBinary(ts, UNARY_PRECEDENCE + 1);
-    return { type: 'unary', op: t.kind === 'punct' && t.value === '!' ? '!' : '-', operand, loc: loc(t.start, operand.loc!.end) };
+    return ts.built({ type: 'unary', op: t.kind === 'punct' && t.value === '!' ? '!' : '-', operand, loc: loc(t.start, operand.loc!.end) }, t, operand);
   }
   return parsePrimary(ts);
 }
@@ -98,7 +106,7 @@ function parsePrimary(ts: TokenStream): Expr {
         ts.next();
         const inner = parseBinary(ts, 1);
         const close = ts.expectPunct(')', ["')'", 'an operator']);
-        return { ...inner, loc: { start: t.start, end: close.end, parens: true } } as Expr;
+        return ts.same({ ...inner, loc: { start: t.start, end: close.end, parens: true } } as Expr, inner);
       }
       break;
     default:
@@ -126,7 +134,7 @@ function parseWord(ts: TokenStream, word: string, at: Loc): Expr {
       const n = ts.next();
       right = { type: 'nil', loc: loc(n.start, n.end) };
     } else right = parseBinary(ts, FIELD_PRECEDENCE['='] + 1);
-    return { type: 'binary', op, left, right, loc: loc(at.start, right.loc!.end) };
+    return ts.built({ type: 'binary', op, left, right, loc: loc(at.start, right.loc!.end) }, opTok, left, right);
   }
   if (intrinsicInfo(word) !== undefined) return { type: 'intrinsic', name: word as IntrinsicName, loc: at };
   return { type: 'unresolved', form: 'word', name: word, loc: at };

@@ -4,10 +4,12 @@
  * precedence, left) below the structural operators (left). The checker, not the parser, rejects
  * `&&` / `||` mixed without parentheses, so the parser keeps TraceQL's reading and records parens.
  */
-import type { Assertion, Clause, Quantifier, Selection, SpansetFilter, SpansetOperator } from './ast.js';
+import type { Assertion, Clause, Expr, Quantifier, Selection, SpansetFilter, SpansetOperator } from './ast.js';
 import { parseFieldExpr } from './parse-field.js';
 import type { Punct } from './lexer.js';
 import { TokenStream } from './token-stream.js';
+
+export { LANGUAGE_LIMITS } from './token-stream.js';
 
 const SPANSET_PRECEDENCE: Partial<Record<Punct, number>> = {
   '&&': 1, '||': 1,
@@ -93,17 +95,20 @@ function parseQuantifier(ts: TokenStream): Quantifier {
 }
 
 function parseSelectionExpr(ts: TokenStream, minPrec: number): Selection {
+  ts.descend(ts.peek());
   let left = parseSelectionOperand(ts);
   for (;;) {
     const t = ts.peek();
-    if (t.kind !== 'punct') return left;
+    if (t.kind !== 'punct') break;
     const prec = SPANSET_PRECEDENCE[t.value];
-    if (prec === undefined || prec < minPrec) return left;
+    if (prec === undefined || prec < minPrec) break;
     ts.next();
     // Left-associative: the right operand takes only operators that bind tighter.
     const right = prec >= MAX_SPANSET_PRECEDENCE ? parseSelectionOperand(ts) : parseSelectionExpr(ts, prec + 1);
-    left = { type: 'spanset', op: t.value as SpansetOperator, left, right, loc: { start: left.loc!.start, end: right.loc!.end } };
+    left = ts.built({ type: 'spanset', op: t.value as SpansetOperator, left, right, loc: { start: left.loc!.start, end: right.loc!.end } }, t, left, right);
   }
+  ts.ascend();
+  return left;
 }
 
 /** One operand: `{ ... }`, `( selection )` or `"name"` (shorthand for `{ name = "name" }`). */
@@ -112,7 +117,8 @@ function parseSelectionOperand(ts: TokenStream): Selection {
   if (t.kind === 'string') {
     ts.next();
     const at = { start: t.start, end: t.end };
-    return { type: 'filter', expr: { type: 'binary', op: '=', left: { type: 'intrinsic', name: 'name', loc: at }, right: { type: 'string', value: t.value, loc: at }, loc: at }, loc: at };
+    const eq: Expr = ts.built({ type: 'binary', op: '=', left: { type: 'intrinsic', name: 'name', loc: at }, right: { type: 'string', value: t.value, loc: at }, loc: at }, t);
+    return ts.built({ type: 'filter', expr: eq, loc: at }, t, eq);
   }
   if (ts.isPunct('(')) {
     ts.next();
@@ -120,7 +126,7 @@ function parseSelectionOperand(ts: TokenStream): Selection {
     const close = ts.peek();
     if (!ts.isPunct(')')) throw unexpectedAfterSelection(ts, ["')'", ...EXPECTED_SPANSET_OP]);
     ts.next();
-    return { ...inner, loc: { start: t.start, end: close.end, parens: true } };
+    return ts.same({ ...inner, loc: { start: t.start, end: close.end, parens: true } }, inner);
   }
   if (ts.isPunct('{')) return parseFilter(ts);
   if (t.kind === 'word' && ts.isPunct('(', 1)) {
@@ -137,5 +143,5 @@ function parseFilter(ts: TokenStream): SpansetFilter {
   }
   const expr = parseFieldExpr(ts);
   const close = ts.expectPunct('}', ["'}'", 'an operator']);
-  return { type: 'filter', expr, loc: { start: open.start, end: close.end } };
+  return ts.built({ type: 'filter', expr, loc: { start: open.start, end: close.end } }, open, expr);
 }
