@@ -4,7 +4,7 @@
 //     order.create, then payment.charge (the provider's /v1/charges), answers 201 {orderId, amount},
 //     then sends the confirmation (email.send, the provider's /v1/emails) after answering.
 //     Planted bugs, for the failing examples: coupon RETRY charges the card twice; coupon LATE sends a
-//     fraud review from a bare timer 1 s after the order (nothing in the run shows it coming).
+//     fraud review from a bare timer 1.5 s after the order (nothing in the run shows it coming).
 //   GET /health
 import { createServer } from 'node:http';
 import { effect } from '@tracecheck/sdk';
@@ -56,7 +56,7 @@ const server = createServer((req, res) => {
       }
       reply(201, { orderId, amount });
       await effect('email.send', { 'order.id': orderId, template: 'order-confirmation', payload: { to: order.email, orderId } }, () => post('/v1/emails', { to: order.email, orderId }));
-      if (order.coupon === 'LATE') setTimeout(() => void effect('fraud.review', { 'order.id': orderId }, () => post('/v1/emails', { to: 'fraud@shop.test', orderId })), 1000);
+      if (order.coupon === 'LATE') setTimeout(() => void effect('fraud.review', { 'order.id': orderId }, () => post('/v1/emails', { to: 'fraud@shop.test', orderId })), 1500);
       return;
     }
     reply(404, { error: 'not found' });
