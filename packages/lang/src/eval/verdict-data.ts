@@ -10,7 +10,7 @@ import { formatSelection } from '../format.js';
 import type { Outcome } from './assertion.js';
 import type { CompiledFilter } from './filter.js';
 import { buildRunGraph } from './graph.js';
-import { findNearMisses, type NearMiss } from './near-miss.js';
+import { type NearMiss, type NearMissSearch, searchNearMisses } from './near-miss.js';
 import { mentionedAttributes, type SpanSummary, summarizeSpan } from './summary.js';
 import { buildTree, type TraceTree } from './tree.js';
 
@@ -68,6 +68,11 @@ export interface Verdict {
   /** For a failed check with several filters and no match: what each filter matched alone. */
   readonly selectionParts: readonly { readonly filter: string; readonly matched: number }[];
   readonly nearMisses: readonly NearMissData[];
+  /**
+   * Set when the search for nearest misses ran out of its budget (time or spans) before looking at
+   * every span: `nearMisses` are those found in the part searched.
+   */
+  readonly nearMissesIncomplete?: { readonly examined: number; readonly total: number; readonly maxMs: number; readonly maxSpans: number };
   /** A failed check with nothing selected and no near miss: "no span came close". */
   readonly noneClose: boolean;
   /** Whether a near miss names its filter (the assertion has several). */
@@ -114,10 +119,15 @@ function filtersOf(outcome: Outcome): CompiledFilter[] {
  * fewer spans than it needs (every filter: the span that should have been the match).
  */
 export function nearMissesOf(outcome: Outcome): NearMiss[] {
-  if (outcome.emptyRun) return [];
-  if (outcome.count < outcome.min) return findNearMisses(filtersOf(outcome), outcome.graph, 5, true);
-  if (outcome.clauseProblems.length > 0) return findNearMisses(filtersOf(outcome), outcome.graph);
-  return [];
+  return searchNearMissesOf(outcome).misses;
+}
+
+/** `nearMissesOf`, saying whether the search's budget ended it early. */
+export function searchNearMissesOf(outcome: Outcome): NearMissSearch {
+  if (outcome.emptyRun) return { misses: [] };
+  if (outcome.count < outcome.min) return searchNearMisses(filtersOf(outcome), outcome.graph, 5, true);
+  if (outcome.clauseProblems.length > 0) return searchNearMisses(filtersOf(outcome), outcome.graph);
+  return { misses: [] };
 }
 
 /** The outcome of a decided check, with the run it was decided on, as a `Verdict` (message left empty). */
@@ -130,7 +140,9 @@ export function buildVerdict(
   const o = decision.outcome;
   const failed = !decision.pass && !o.emptyRun;
   const filters = o.assertion.selection.filters;
-  const misses = failed || o.clauseProblems.length > 0 ? nearMissesOf(o) : [];
+  const search: NearMissSearch = failed || o.clauseProblems.length > 0 ? searchNearMissesOf(o) : { misses: [] };
+  const misses = search.misses;
+  const incomplete = search.incomplete;
   const parts = failed && filters.length > 1 && o.count === 0 ? filters.map((f) => ({ filter: formatSelection(f.filter), matched: countMatching(f, o) })) : [];
   let tree: TraceTree | undefined;
   if (failed) {
@@ -156,7 +168,8 @@ export function buildVerdict(
     exclusions: failed ? o.excluded.map((e) => ({ span: summarizeSpan(e.span), clause: e.clause, kind: e.kind, ...(e.anchor === undefined ? {} : { anchor: e.anchor.name }), missByNanos: e.missByNanos.toString() })) : [],
     selectionParts: parts,
     nearMisses: misses.map((m) => ({ span: summarizeSpan(m.span), filter: m.filter, failed: m.failed, ...(m.actual === undefined ? {} : { actual: m.actual }) })),
-    noneClose: failed && misses.length === 0 && o.count === 0 && o.selected.length === 0,
+    ...(incomplete === undefined ? {} : { nearMissesIncomplete: { examined: incomplete.examined, total: incomplete.total, maxMs: incomplete.budget.maxMs, maxSpans: incomplete.budget.maxSpans } }),
+    noneClose: failed && misses.length === 0 && o.count === 0 && o.selected.length === 0 && incomplete === undefined,
     missesNameFilter: filters.length > 1 || o.assertion.clauses.length > 0,
     waitedFor: [...decision.waitedFor],
     warnings: [...(extras.warnings ?? [])],

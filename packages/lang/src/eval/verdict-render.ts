@@ -135,6 +135,10 @@ export function renderVerdictData(v: Verdict, style: VerdictStyle = {}): string 
   } else if (v.noneClose) {
     out.push('', 'No span came close (none failed just one condition).');
   }
+  if (v.nearMissesIncomplete !== undefined) {
+    const i = v.nearMissesIncomplete;
+    out.push('', `The search for nearest misses stopped after ${i.examined} of ${i.total} span examinations (its budget is ${i.maxMs} ms or ${i.maxSpans} spans); a closer miss may be among the rest.`);
+  }
   if (v.tree !== undefined) {
     out.push('', label(`Trace tree (${plural(v.tree.spanCount, 'span')} in ${plural(v.tree.traceCount, 'trace')}):`));
     out.push(...renderTreeData(v.tree, 2, style));
