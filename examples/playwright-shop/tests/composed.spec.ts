@@ -1,4 +1,5 @@
 import { expect as baseExpect, mergeExpects, mergeTests, type Page, test as base } from '@playwright/test';
+import { exactly, span } from '@tracecheck/lang';
 import { expect as tracecheckExpect, test as tracecheckTest } from '@tracecheck/playwright';
 import { urls } from '../urls.js';
 
@@ -30,5 +31,6 @@ test('merged fixtures and matchers: an order for 3 mugs', async ({ page, placeOr
   await placeOrder('mug-white', 3);
   await expect.poll(async () => (await page.getByRole('status').textContent()) ?? '').toContain('confirmed');
   await expect(page).toShowConfirmation('36.00');
-  await expect(run).toHold('exactly 1 { name = "payment.charge" && span.amount = 3600 }', { timeout: 5_000 });
+  // An assertion from the typed builder, with a timeout of its own.
+  await expect(run).toHold(exactly(1, span('payment.charge').where({ amount: 3600 }).after('order.create')), { timeout: 5_000 });
 });
