@@ -5,6 +5,7 @@
  * their method alone are labelled with their route or path, and for calls out, their peer.
  */
 import { type Span, SpanKind } from '@tracecheck/model';
+import { parentIsExternal } from './external-parent.js';
 import type { RunGraph, TraceGraph } from './graph.js';
 import { formatNanos, serviceName, truncate } from './summary.js';
 
@@ -131,7 +132,8 @@ function spanRow(span: Span, trace: TraceGraph, depth: number, mark: string | un
     ...(svc === undefined ? {} : { service: svc }),
     durationNanos: (span.endTimeUnixNano - span.startTimeUnixNano).toString(),
     error: span.status.code === 2,
-    ...(trace.isOrphan(span) ? { missingParent: span.parentSpanId } : {}),
+    // The parent a test invented (tracestate tracecheck=<id>) is not missing: the span is the root.
+    ...(trace.isOrphan(span) && !parentIsExternal(span) ? { missingParent: span.parentSpanId } : {}),
     ...(mark === undefined ? {} : { mark }),
   };
 }
