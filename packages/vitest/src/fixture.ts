@@ -11,6 +11,7 @@
 import { newRunId, type OverturnedCheck } from '@tracecheck/client';
 import { test as base, type TestAPI, type TestContext } from 'vitest';
 import { registerMatchers } from './matcher.js';
+import type { ProvidedRun } from './options.js';
 import { clientFor, NoReceiverError, providedRun, VitestRun } from './run.js';
 
 registerMatchers();
@@ -44,8 +45,8 @@ export class ServiceLogsError extends Error {
   }
 }
 
-async function runFixture(context: TestContext, use: (run: VitestRun) => Promise<void>): Promise<void> {
-  const provided = providedRun();
+/** The `run` fixture's body, for a test context and the receiver the worker was given. */
+export async function runFixture(context: TestContext, use: (run: VitestRun) => Promise<void>, provided: ProvidedRun | undefined = providedRun()): Promise<void> {
   if (provided === undefined) throw new NoReceiverError();
   const client = clientFor(provided);
   const run = new VitestRun(client, newRunId(context.task.name), provided, context);

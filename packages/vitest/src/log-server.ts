@@ -89,12 +89,9 @@ export function renderServiceLogs(logs: readonly ServiceLog[] | undefined, bytes
   const parts: string[] = [];
   for (const s of logs) {
     const text = s.text.trimEnd();
-    const head = `  ${s.name}${s.name === s.command ? '' : ` (${s.command})`}${s.exit === undefined ? '' : `, ${s.exit}`}:`;
-    if (text === '') {
-      parts.push(`${head} nothing`);
-      continue;
-    }
-    parts.push(`${head}${s.cut ? ` (its last ${formatBytes(bytes)})` : ''}`, ...text.split('\n').map((l) => `    ${l}`));
+    const head = `  ${s.name}${s.name === s.command ? '' : ` (${s.command})`}${s.exit === undefined ? '' : `, ${s.exit}`}`;
+    if (text === '') parts.push(`${head}: nothing`);
+    else parts.push(`${head}${s.cut ? `, its last ${formatBytes(bytes)}` : ''}:`, ...text.split('\n').map((l) => `    ${l}`));
   }
   return `Service logs since the test started:\n${parts.join('\n')}`;
 }

@@ -163,12 +163,8 @@ export function resolveOptions(options: TracecheckOptions = {}): ResolvedOptions
   const services = (options.services ?? []).map((s, i): ResolvedService => {
     const where = `services[${i}]`;
     if (typeof s?.command !== 'string' || s.command.trim() === '') throw new TypeError(`tracecheck: ${where}.command must be the shell command that starts the service`);
-    if (s.url !== undefined) {
-      try {
-        new URL(s.url);
-      } catch {
-        throw new TypeError(`tracecheck: ${where}.url must be an absolute URL such as http://127.0.0.1:3000/health, got ${JSON.stringify(s.url)}`);
-      }
+    if (s.url !== undefined && !/^https?:$/.test(URL.parse(String(s.url))?.protocol ?? '')) {
+      throw new TypeError(`tracecheck: ${where}.url must be an absolute http(s) URL such as http://127.0.0.1:3000/health, got ${JSON.stringify(s.url)}`);
     }
     if (s.port !== undefined && (!Number.isInteger(s.port) || s.port <= 0 || s.port > 65535)) throw new TypeError(`tracecheck: ${where}.port must be a port 1-65535, got ${s.port}`);
     if (s.reuseExisting && s.url === undefined && s.port === undefined) throw new TypeError(`tracecheck: ${where}.reuseExisting needs a url or a port to find the existing service`);

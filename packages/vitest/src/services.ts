@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { LogRing } from './log-ring.js';
 import type { ResolvedService } from './options.js';
@@ -34,8 +35,14 @@ export class ServiceStartError extends Error {
   }
 }
 
-/** A pause that does not keep the process alive (a race's losing timer must not delay Vitest's exit). */
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether `promise` settled within `ms`; the timer is cleared either way (a pending one would delay Vitest's exit). */
+function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([promise.then(() => true), timeout]).finally(() => clearTimeout(timer));
+}
 
 function portOpen(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -96,16 +103,41 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Whether any process of the child's group is still running. */
+/**
+ * Whether any process of the child's group is still running. A process whose shell parent died is
+ * left a zombie until init reaps it (seconds, in some containers); on Linux, /proc tells zombies apart.
+ */
 function groupAlive(child: ChildProcess): boolean {
   if (child.pid === undefined) return false;
   if (process.platform === 'win32') return child.exitCode === null && child.signalCode === null;
   try {
     process.kill(-child.pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  if (process.platform !== 'linux') return true;
+  return livingMembers(child.pid);
+}
+
+function livingMembers(pgid: number): boolean {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return true;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // `pid (comm) state ppid pgrp ...`; comm may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
 }
 
 function installExitHook(): void {
@@ -172,7 +204,7 @@ export async function startService(service: ResolvedService, env: Record<string,
     const deadline = Date.now() + graceMs;
     while (groupAlive(child) && Date.now() < deadline) await sleep(50);
     if (groupAlive(child)) killGroup(child, 'SIGKILL');
-    await Promise.race([exited, sleep(2000)]);
+    await within(exited, 2000);
     child.stdout!.destroy();
     child.stderr!.destroy();
   };
@@ -193,7 +225,7 @@ export async function startService(service: ResolvedService, env: Record<string,
         `tracecheck: service ${JSON.stringify(service.name)} was not ready within ${service.timeoutMs} ms: nothing answered at ${where(service)} (command: ${service.command}; raise its timeout if it needs longer).\nIts output:\n${output()}`,
       );
     }
-    await Promise.race([sleep(POLL_MS), exited]);
+    await within(exited, POLL_MS);
   }
 }
 
