@@ -9,7 +9,7 @@ test('an order is charged once, shipped and confirmed by email', async ({ run })
     body: JSON.stringify({ items: [{ sku: 'tea', qty: 2 }], email: 'ada@example.com' }),
   });
   expect(res.status).toBe(201);
-  const { order_id } = await res.json();
+  const { order_id } = (await res.json()) as { order_id: number };
 
   // Text assertions...
   await expect(run).toHold('exactly 1 { name = "payment.charge" && span.amount = 2500 }');
