@@ -247,6 +247,39 @@ describe.skipIf(!existsSync(CHROMIUM))('@tracecheck/playwright in a real Playwri
   }, 180_000);
 });
 
+describe.skipIf(!existsSync(CHROMIUM))('toMatchEffectSnapshot with Playwright\'s snapshot machinery (examples/playwright-shop/tests/effects.spec.ts)', () => {
+  beforeAll(() => buildWorkspace(), 120_000);
+
+  it('writes with --update-snapshots, passes unchanged, fails on a renamed payload field with the review line, and -u accepts it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tracecheck-pw-snap-'));
+    const snaps = join(dir, 'snapshots');
+    const run = async (extra: NodeJS.ProcessEnv, args: string[] = []) =>
+      runIn(playwright, ['test', 'tests/effects.spec.ts', '--reporter=line', '--output', join(dir, 'test-results'), ...args], await shopEnv(dir, { SHOP_SNAPSHOTS: '1', SHOP_SNAPSHOT_DIR: snaps, ...extra }), 120_000);
+
+    const written = await run({}, ['--update-snapshots']);
+    expect(written.code, written.stdout + written.stderr).toBe(0);
+    const file = join(snaps, 'checkout-effects.txt'); // Playwright sanitizes the name's dots
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^# tracecheck effect snapshot\n/);
+    expect(text).toContain('payment.charge (svc api) ×1');
+    expect(text).toContain('    currency: "eur"');
+    expect(text).toContain('email.send (svc api) ×1');
+
+    const same = await run({});
+    expect(same.code, same.stdout + same.stderr).toBe(0);
+
+    const drifted = await run({ SHOP_FAULT: 'rename' });
+    expect(drifted.code).toBe(1);
+    const out = plain(drifted.stdout);
+    expect(out).toMatch(/The effects of run checkout-effects-[0-9a-f]{8} changed:\n\s+email\.send \(svc api\) payload: - orderId: string {2}\+ order_id: string/);
+    expect(readFileSync(file, 'utf8')).toBe(text); // a mismatch writes nothing
+
+    const accepted = await run({ SHOP_FAULT: 'rename' }, ['--update-snapshots']);
+    expect(accepted.code, accepted.stdout + accepted.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('    order_id: string');
+  }, 240_000);
+});
+
 describe('docs/playwright.md shows the example that this test runs', () => {
   it('every file it quotes (<!-- path --> before a code block) is that file, character for character', () => {
     const root = fileURLToPath(new URL('..', import.meta.url));

@@ -55,7 +55,9 @@ const server = createServer((req, res) => {
         return reply(502, { error: String(err) });
       }
       reply(201, { orderId, amount });
-      await effect('email.send', { 'order.id': orderId, template: 'order-confirmation', payload: { to: order.email, orderId } }, () => post('/v1/emails', { to: order.email, orderId }));
+      // SHOP_FAULT=rename: a refactor renames the confirmation's orderId field (the effect snapshot catches it).
+      const confirmation = process.env.SHOP_FAULT === 'rename' ? { to: order.email, order_id: orderId } : { to: order.email, orderId };
+      await effect('email.send', { 'order.id': orderId, template: 'order-confirmation', payload: confirmation }, () => post('/v1/emails', confirmation));
       if (order.coupon === 'LATE') setTimeout(() => void effect('fraud.review', { 'order.id': orderId }, () => post('/v1/emails', { to: 'fraud@shop.test', orderId })), 1500);
       return;
     }

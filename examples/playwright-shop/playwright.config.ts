@@ -15,6 +15,9 @@ const chromium = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ?
 
 export default defineConfig<TracecheckOptionFixtures>({
   testDir: './tests',
+  // The effect-snapshot spec runs when asked (SHOP_SNAPSHOTS=1), with its snapshots where the caller says.
+  testIgnore: process.env.SHOP_SNAPSHOTS === '1' ? [] : ['**/effects.spec.ts'],
+  ...(process.env.SHOP_SNAPSHOT_DIR ? { snapshotPathTemplate: `${process.env.SHOP_SNAPSHOT_DIR}/{arg}{ext}` } : {}),
   workers: 2,
   timeout: 30_000,
   expect: { timeout: 10_000 },
@@ -32,7 +35,7 @@ export default defineConfig<TracecheckOptionFixtures>({
     {
       command: 'node --import @tracecheck/sdk/register api.mjs',
       url: `${api}/health`,
-      env: { PORT: new URL(api).port, OTEL_SERVICE_NAME: 'api', PROVIDER_URL: provider, WEB_ORIGIN: web },
+      env: { PORT: new URL(api).port, OTEL_SERVICE_NAME: 'api', PROVIDER_URL: provider, WEB_ORIGIN: web, SHOP_FAULT: process.env.SHOP_FAULT ?? '' },
       timeout: 30_000,
     },
     {

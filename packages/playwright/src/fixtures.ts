@@ -52,10 +52,9 @@ export const test = base.extend<TracecheckFixtures & TracecheckOptionFixtures>({
       try {
         // Only a pass by settling can be overturned: without one, closing (which waits for the run
         // to be quiet) has nothing to decide again.
-        if (run.settledPasses.length > 0) {
-          const closed = await run.close(closeOptions(tracecheck));
-          if (closed.overturned.length > 0) throw await overturnedError(testInfo, run, closed.overturned);
-        }
+        const overturned = [...run.overturned];
+        if (run.settledPasses.length > 0) overturned.push(...(await run.close(closeOptions(tracecheck))).overturned);
+        if (overturned.length > 0) throw await overturnedError(testInfo, run, overturned);
       } finally {
         // Deleting frees the receiver's memory (and re-verifies checks made without this fixture).
         if (!tracecheck.keepRuns) await client.deleteRun(run.id).catch(() => undefined);

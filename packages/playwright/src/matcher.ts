@@ -10,6 +10,7 @@ import { type BuiltAssertion, renderVerdictData, type VerdictStyle } from '@trac
 import { attachEvidence, displayPath } from './evidence.js';
 import { callerFrom, checkOptions, type ToHoldOptions } from './options.js';
 import { PlaywrightRun } from './run.js';
+import { toMatchEffectSnapshot } from './snapshot-matcher.js';
 
 type Colour = (text: string) => string;
 
@@ -77,5 +78,5 @@ async function toHold(this: ExpectMatcherState, run: TestRun, assertion: string 
   };
 }
 
-/** Playwright's `expect` with `toHold`; merge it with others through `mergeExpects`. */
-export const expect = baseExpect.extend({ toHold });
+/** Playwright's `expect` with `toHold` and `toMatchEffectSnapshot`; merge it with others through `mergeExpects`. */
+export const expect = baseExpect.extend({ toHold, toMatchEffectSnapshot });

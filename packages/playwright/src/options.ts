@@ -4,6 +4,7 @@
  * these are unit-tested without a browser.
  */
 import type { CheckOptions, CloseRunOptions, RunHeaders } from '@tracecheck/client';
+import type { SnapshotOptions } from '@tracecheck/lang';
 
 /** `use: { tracecheck: { ... } }` in playwright.config.ts (or `test.use`). */
 export interface TracecheckOptions {
@@ -33,6 +34,8 @@ export interface TracecheckOptions {
    * deleted). Set it under `tracecheck run --report`, whose report shows the runs' spans.
    */
   keepRuns?: boolean;
+  /** Defaults of `toMatchEffectSnapshot`: payload paths to pin or ignore, effects to exclude, attributes to record. */
+  snapshot?: SnapshotOptions;
 }
 
 /** Options of one `expect(run).toHold(assertion, options)`: they win over the fixture option's. */

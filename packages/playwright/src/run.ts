@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { BrowserContext, Route } from '@playwright/test';
-import { TestRun, type CheckOptions, type CheckVerdict, type TracecheckClient } from '@tracecheck/client';
+import { TestRun, type CheckOptions, type CheckVerdict, type OverturnedCheck, type TracecheckClient } from '@tracecheck/client';
 import type { BuiltAssertion } from '@tracecheck/lang';
 import { originMatcher, type TracecheckOptions, withRunHeaders } from './options.js';
 
@@ -19,6 +19,8 @@ export interface CheckLocation {
 export class PlaywrightRun extends TestRun {
   /** Checks of this run that passed by settling (closing the run decides them again), with where they were made. */
   readonly settledPasses: { assertion: string; location: CheckLocation | undefined }[] = [];
+  /** Overturns found when the run was closed during the test (an effect snapshot closes it). */
+  readonly overturned: OverturnedCheck[] = [];
 
   constructor(
     client: TracecheckClient,
