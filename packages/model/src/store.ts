@@ -290,6 +290,12 @@ export class SpanStore {
    * Recomputes the inherited runs of the touched traces and of every trace that links into them,
    * transitively, as a least fixpoint (so a cycle of links cannot keep a stale run alive), then
    * updates the run index and tells subscribers which spans joined their runs.
+   *
+   * The fixpoint is computed by propagation, not by repeated passes: each affected untagged trace
+   * starts from the runs it gets from outside the affected set (tagged link targets, traces whose
+   * runs cannot change), then every run a trace gains is passed once along each link into it. The
+   * cost is linear in the affected traces' links (times the runs that flow along them), where
+   * recomputing every trace until nothing changed was quadratic in a chain of linked traces.
    */
   private reinherit(added: Map<string, SpanRecord[]>, now: number): void {
     const affected = new Set<string>();
@@ -298,27 +304,62 @@ export class SpanStore {
       const id = stack.pop()!;
       if (affected.has(id)) continue;
       affected.add(id);
-      for (const src of this.linkedBy.get(id) ?? []) stack.push(src);
+      for (const src of this.linkedBy.get(id) ?? []) if (!affected.has(src)) stack.push(src);
     }
     const old = new Map<string, ReadonlySet<string>>();
+    /** Untagged affected traces: their runs are being recomputed. */
+    const open = new Set<string>();
     for (const id of affected) {
       const trace = this.traces.get(id);
       if (!trace) continue;
       old.set(id, trace.runs);
       trace.runs = trace.tagged.size > 0 ? new Set(trace.tagged.keys()) : NO_RUNS;
+      if (trace.tagged.size === 0) open.add(id);
     }
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const id of affected) {
-        const trace = this.traces.get(id);
-        if (!trace || trace.tagged.size > 0) continue;
-        const next = this.linkedRuns(trace);
-        if (next.size !== trace.runs.size) {
-          trace.runs = next;
-          changed = true;
-        }
+    // Seed each open trace with what it inherits from outside the open set; record which open
+    // traces pass their runs to which (target -> the open traces linking to its untagged spans).
+    const dependents = new Map<string, Set<string>>();
+    const pending = new Map<string, Set<string>>();
+    const gain = (id: string, runs: Set<string>, run: string): void => {
+      if (runs.has(run)) return;
+      runs.add(run);
+      let p = pending.get(id);
+      if (!p) pending.set(id, (p = new Set()));
+      p.add(run);
+    };
+    for (const id of open) {
+      const trace = this.traces.get(id)!;
+      const runs = new Set<string>();
+      trace.runs = runs;
+      for (const link of trace.links) {
+        const target = this.traces.get(link.traceId);
+        const linked = target?.spans.get(link.spanId);
+        if (!target || !linked) continue;
+        if (linked.tag !== undefined) gain(id, runs, linked.tag);
+        else if (open.has(target.id)) {
+          let deps = dependents.get(target.id);
+          if (!deps) dependents.set(target.id, (deps = new Set()));
+          deps.add(id);
+        } else for (const r of target.runs) gain(id, runs, r);
       }
+    }
+    // Pass each gained run along each link once.
+    const queue = [...pending.keys()];
+    while (queue.length > 0) {
+      const id = queue.pop()!;
+      const delta = pending.get(id);
+      if (!delta) continue;
+      pending.delete(id);
+      for (const dep of dependents.get(id) ?? []) {
+        const runs = this.traces.get(dep)!.runs as Set<string>;
+        const hadPending = pending.has(dep);
+        for (const r of delta) gain(dep, runs, r);
+        if (!hadPending && pending.has(dep)) queue.push(dep);
+      }
+    }
+    for (const id of open) {
+      const trace = this.traces.get(id)!;
+      if (trace.runs.size === 0) trace.runs = NO_RUNS;
     }
     const joined = new Map<string, Span[]>();
     const join = (run: string, span: Span) => {
@@ -344,18 +385,5 @@ export class SpanStore {
       }
     }
     for (const [run, spans] of joined) this.runIndex.touch(run, now, spans);
-  }
-
-  /** Union of the runs of the spans this trace's spans link to (links to unknown spans add none). */
-  private linkedRuns(trace: TraceEntry): ReadonlySet<string> {
-    let out: Set<string> | undefined;
-    for (const link of trace.links) {
-      const target = this.traces.get(link.traceId);
-      const linked = target?.spans.get(link.spanId);
-      if (!target || !linked) continue;
-      const runs = linked.tag !== undefined ? [linked.tag] : target.runs;
-      for (const r of runs) (out ??= new Set()).add(r);
-    }
-    return out ?? NO_RUNS;
   }
 }

@@ -7,6 +7,9 @@ import { OtlpDecodeError } from './errors.js';
 import { invalidIdReason, normalizeHexId, normalizeParentId } from './ids.js';
 import { JsonReader, isJsonObject } from './json-reader.js';
 import type { JsonObject } from './json-reader.js';
+import { IncrementalJson } from './json-incremental.js';
+import { BudgetMeter, DEFAULT_DECODE_LIMITS, type DecodeLimits, ESTIMATE, noLimitCounts } from './limits.js';
+import { type DecodeOptions, runSliced, type SlicedDecodeOptions } from './slicing.js';
 
 /*
  * OTLP/JSON ExportTraceServiceRequest -> model spans. Same spans as the protobuf decoders for the
@@ -17,10 +20,13 @@ import type { JsonObject } from './json-reader.js';
 const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
 const NO_LINKS: readonly SpanLink[] = Object.freeze([]);
 const EMPTY_VALUE: AnyValue = Object.freeze({ type: 'empty' });
+/** A value over a limit, dropped with the attribute holding it; never stored. */
+const DROPPED: AnyValue = Object.freeze({ type: 'empty' });
+const DROPPED_MAP = new Map<string, AnyValue>();
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes an OTLP/JSON ExportTraceServiceRequest body. Throws OtlpDecodeError when malformed. */
-export function decodeJsonRequest(body: string | Uint8Array): DecodeResult {
+export function decodeJsonRequest(body: string | Uint8Array, options: DecodeOptions = {}): DecodeResult {
   let text: string;
   if (typeof body === 'string') text = body;
   else {
@@ -36,59 +42,132 @@ export function decodeJsonRequest(body: string | Uint8Array): DecodeResult {
   } catch (e) {
     throw new OtlpDecodeError(`invalid JSON: ${(e as Error).message}`);
   }
-  return new JsonDecoder().request(parsed);
+  const decoder = new JsonDecoder(options, new BudgetMeter(options.budget));
+  const steps = decoder.request(parsed);
+  while (!steps.next().done);
+  return decoder.result();
+}
+
+/** Arrays the incremental parser keeps whole: the request's own lists, bounded by the memory budget. */
+const UNCAPPED = new Set(['resourceSpans', 'scopeSpans', 'spans']);
+/** Deepest JSON nesting accepted: attribute values nested MAX_VALUE_DEPTH levels need about 3 per level. */
+const MAX_JSON_DEPTH = 16 + 3 * MAX_VALUE_DEPTH;
+
+/**
+ * `decodeJsonRequest` in slices, for a receiver: the body is parsed by an incremental parser (JSON.parse
+ * cannot pause) that builds no more of an over-long array than the limits keep and charges what it
+ * builds to the budget, then converted span by span, pausing every `sliceMs`.
+ */
+export async function decodeJsonRequestSliced(body: string | Uint8Array, options: SlicedDecodeOptions = {}): Promise<DecodeResult> {
+  const limits = { ...DEFAULT_DECODE_LIMITS, ...options.limits };
+  const meter = new BudgetMeter(options.budget);
+  const buf = typeof body === 'string' ? Buffer.from(body) : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const parser = new IncrementalJson(buf, {
+    // One more than any limit keeps, so the decoder still sees (and counts) what is over it.
+    maxElements: Math.max(limits.maxAttributes, limits.maxEvents, limits.maxLinks, limits.maxArrayElements) + 1,
+    uncappedKeys: UNCAPPED,
+    maxDepth: MAX_JSON_DEPTH,
+    meter,
+  });
+  await runSliced(() => parser.step(256), { ...options, checkEvery: 1 });
+  const decoder = new JsonDecoder(options, meter, parser);
+  const steps = decoder.request(parser.value);
+  await runSliced(() => steps.next().done === true, options);
+  return decoder.result();
 }
 
 class JsonDecoder {
   private readonly j = new JsonReader();
   private readonly spans: Span[] = [];
   private readonly rejections = new Rejections();
+  private readonly limits: DecodeLimits;
+  private readonly counts = noLimitCounts();
+  /** Attributes of the current owner dropped by the limits. */
+  private dropped = 0;
 
-  request(parsed: unknown): DecodeResult {
+  constructor(
+    options: DecodeOptions,
+    private readonly meter: BudgetMeter,
+    private readonly parser?: IncrementalJson,
+  ) {
+    this.limits = { ...DEFAULT_DECODE_LIMITS, ...options.limits };
+  }
+
+  result(): DecodeResult {
+    this.meter.flush();
+    return this.rejections.result(this.spans, this.counts, this.limits);
+  }
+
+  /** Elements of a list beyond those the parser kept. */
+  private discarded(list: readonly unknown[]): number {
+    return this.parser?.discardedOf(list) ?? 0;
+  }
+
+  /** A string cut to maxValueBytes at a character boundary (OpenTelemetry's attribute value length limit). */
+  private cut(s: string): string {
+    // Without the incremental parser (which charges what it builds), strings are charged here.
+    if (this.parser === undefined) this.meter.spend(Math.ceil((s.length * 2) / 3));
+    const max = this.limits.maxValueBytes;
+    if (s.length * 3 <= max) return s;
+    const bytes = Buffer.from(s);
+    if (bytes.length <= max) return s;
+    this.counts.truncatedValues++;
+    let at = max;
+    while (at > 0 && (bytes[at]! & 0xc0) === 0x80) at--;
+    return bytes.toString('utf8', 0, at);
+  }
+
+  private str(o: JsonObject, key: string): string {
+    return this.cut(this.j.string(o, key));
+  }
+
+  /** Yields after each span: the sliced decoder may pause there. */
+  *request(parsed: unknown): Generator<void, void, void> {
     const j = this.j;
     if (!isJsonObject(parsed)) throw j.fail(undefined, 'a JSON object', parsed);
     const list = j.array(parsed, 'resourceSpans');
     j.push('resourceSpans');
-    for (let i = 0; i < list.length; i++) this.resourceSpans(j.element(list[i], i), i);
+    for (let i = 0; i < list.length; i++) yield* this.resourceSpans(j.element(list[i], i), i);
     j.pop();
-    return this.rejections.result(this.spans);
   }
 
-  private resourceSpans(o: JsonObject, rsIndex: number): void {
+  private *resourceSpans(o: JsonObject, rsIndex: number): Generator<void, void, void> {
     const j = this.j;
     j.push(rsIndex);
     const res = j.message(o, 'resource');
     let resource: Resource;
-    if (res === undefined) resource = { attributes: emptyAttributes, droppedAttributesCount: 0, schemaUrl: j.string(o, 'schemaUrl') };
+    if (res === undefined) resource = { attributes: emptyAttributes, droppedAttributesCount: 0, schemaUrl: this.str(o, 'schemaUrl') };
     else {
       j.push('resource');
+      this.dropped = 0;
       const attributes = this.attributes(res, 'attributes', 1);
-      const droppedAttributesCount = j.uint32(res, 'droppedAttributesCount');
+      const droppedAttributesCount = j.uint32(res, 'droppedAttributesCount') + this.dropped;
       j.pop();
-      resource = { attributes, droppedAttributesCount, schemaUrl: j.string(o, 'schemaUrl') };
+      resource = { attributes, droppedAttributesCount, schemaUrl: this.str(o, 'schemaUrl') };
     }
     const list = j.array(o, 'scopeSpans');
     j.push('scopeSpans');
-    for (let i = 0; i < list.length; i++) this.scopeSpans(j.element(list[i], i), resource, rsIndex, i);
+    for (let i = 0; i < list.length; i++) yield* this.scopeSpans(j.element(list[i], i), resource, rsIndex, i);
     j.pop();
     j.pop();
   }
 
-  private scopeSpans(o: JsonObject, resource: Resource, rsIndex: number, ssIndex: number): void {
+  private *scopeSpans(o: JsonObject, resource: Resource, rsIndex: number, ssIndex: number): Generator<void, void, void> {
     const j = this.j;
     j.push(ssIndex);
     const sc = j.message(o, 'scope');
     let scope: InstrumentationScope;
     if (sc === undefined) {
-      scope = { name: '', version: '', attributes: emptyAttributes, droppedAttributesCount: 0, schemaUrl: j.string(o, 'schemaUrl') };
+      scope = { name: '', version: '', attributes: emptyAttributes, droppedAttributesCount: 0, schemaUrl: this.str(o, 'schemaUrl') };
     } else {
       j.push('scope');
-      const name = j.string(sc, 'name');
-      const version = j.string(sc, 'version');
+      const name = this.str(sc, 'name');
+      const version = this.str(sc, 'version');
+      this.dropped = 0;
       const attributes = this.attributes(sc, 'attributes', 1);
-      const droppedAttributesCount = j.uint32(sc, 'droppedAttributesCount');
+      const droppedAttributesCount = j.uint32(sc, 'droppedAttributesCount') + this.dropped;
       j.pop();
-      scope = { name, version, attributes, droppedAttributesCount, schemaUrl: j.string(o, 'schemaUrl') };
+      scope = { name, version, attributes, droppedAttributesCount, schemaUrl: this.str(o, 'schemaUrl') };
     }
     const list = j.array(o, 'spans');
     j.push('spans');
@@ -96,6 +175,7 @@ class JsonDecoder {
       j.push(i);
       this.span(j.element(list[i], i), resource, scope, spanPath(rsIndex, ssIndex, i));
       j.pop();
+      yield;
     }
     j.pop();
     j.pop();
@@ -107,25 +187,30 @@ class JsonDecoder {
     const rawTraceId = j.string(o, 'traceId');
     const rawSpanId = j.string(o, 'spanId');
     const rawParent = j.string(o, 'parentSpanId');
-    const traceState = j.string(o, 'traceState');
+    const traceState = this.str(o, 'traceState');
     const flags = j.uint32(o, 'flags');
-    const name = j.string(o, 'name');
+    const name = this.str(o, 'name');
     const kind = spanKindOf(j.enumValue(o, 'kind', SPAN_KIND_NAMES));
     const startTimeUnixNano = j.fixed64(o, 'startTimeUnixNano');
     const endTimeUnixNano = j.fixed64(o, 'endTimeUnixNano');
+    this.dropped = 0;
     const attributes = this.attributes(o, 'attributes', 1);
-    const droppedAttributesCount = j.uint32(o, 'droppedAttributesCount');
+    const droppedAttributesCount = j.uint32(o, 'droppedAttributesCount') + this.dropped;
     const eventList = j.array(o, 'events');
-    const events = eventList.length === 0 ? NO_EVENTS : this.events(eventList);
-    const droppedEventsCount = j.uint32(o, 'droppedEventsCount');
+    const extraEvents = this.over(eventList, this.limits.maxEvents);
+    this.counts.droppedEvents += extraEvents;
+    const events = eventList.length === 0 ? NO_EVENTS : this.events(eventList.slice(0, this.limits.maxEvents));
+    const droppedEventsCount = j.uint32(o, 'droppedEventsCount') + extraEvents;
     const linkList = j.array(o, 'links');
-    const links = linkList.length === 0 ? NO_LINKS : this.links(linkList);
-    const droppedLinksCount = j.uint32(o, 'droppedLinksCount');
+    const extraLinks = this.over(linkList, this.limits.maxLinks);
+    this.counts.droppedLinks += extraLinks;
+    const links = linkList.length === 0 ? NO_LINKS : this.links(linkList.slice(0, this.limits.maxLinks));
+    const droppedLinksCount = j.uint32(o, 'droppedLinksCount') + extraLinks;
     const st = j.message(o, 'status');
     let status = { code: statusCodeOf(0), message: '' };
     if (st !== undefined) {
       j.push('status');
-      status = { code: statusCodeOf(j.enumValue(st, 'code', STATUS_CODE_NAMES)), message: j.string(st, 'message') };
+      status = { code: statusCodeOf(j.enumValue(st, 'code', STATUS_CODE_NAMES)), message: this.str(st, 'message') };
       j.pop();
     }
 
@@ -142,6 +227,7 @@ class JsonDecoder {
       this.rejections.reject(path, reason);
       return;
     }
+    this.meter.spend(ESTIMATE.span);
     this.spans.push({
       traceId,
       spanId,
@@ -171,12 +257,11 @@ class JsonDecoder {
     for (let i = 0; i < list.length; i++) {
       const e = j.element(list[i], i);
       j.push(i);
-      out.push({
-        timeUnixNano: j.fixed64(e, 'timeUnixNano'),
-        name: j.string(e, 'name'),
-        attributes: this.attributes(e, 'attributes', 1),
-        droppedAttributesCount: j.uint32(e, 'droppedAttributesCount'),
-      });
+      const timeUnixNano = j.fixed64(e, 'timeUnixNano');
+      const name = this.str(e, 'name');
+      this.dropped = 0;
+      const attributes = this.attributes(e, 'attributes', 1);
+      out.push({ timeUnixNano, name, attributes, droppedAttributesCount: j.uint32(e, 'droppedAttributesCount') + this.dropped });
       j.pop();
     }
     j.pop();
@@ -194,9 +279,10 @@ class JsonDecoder {
       j.push(i);
       const traceId = normalizeHexId(j.string(l, 'traceId'));
       const spanId = normalizeHexId(j.string(l, 'spanId'));
-      const traceState = j.string(l, 'traceState');
+      const traceState = this.str(l, 'traceState');
+      this.dropped = 0;
       const attributes = this.attributes(l, 'attributes', 1);
-      const droppedAttributesCount = j.uint32(l, 'droppedAttributesCount');
+      const droppedAttributesCount = j.uint32(l, 'droppedAttributesCount') + this.dropped;
       const flags = j.uint32(l, 'flags');
       j.pop();
       // Keep reading the other links: a malformed field later on must still fail the request.
@@ -207,21 +293,37 @@ class JsonDecoder {
     return badId ? undefined : out;
   }
 
+  /** How many elements of a list are over `max` (those the parser did not keep included). */
+  private over(list: readonly unknown[], max: number): number {
+    return Math.max(0, list.length - max) + this.discarded(list);
+  }
+
   /** A KeyValue list field; `level` is the nesting level of its values (1 at the top). */
   private attributes(o: JsonObject, key: string, level: number): Attributes {
     const list = this.j.array(o, key);
     if (list.length === 0) return emptyAttributes;
-    return this.keyValues(list, key, level);
+    const map = this.keyValues(list, key, level);
+    return map === DROPPED_MAP ? emptyAttributes : map;
   }
 
+  /**
+   * A KeyValue list. At the top (level 1) entries past maxAttributes, and entries whose value is over
+   * a limit, are dropped and counted; inside a kvlist value, more than maxArrayElements entries (or
+   * one over a limit) drop the whole value: DROPPED_MAP.
+   */
   private keyValues(list: readonly unknown[], key: string, level: number): Map<string, AnyValue> {
     const j = this.j;
+    const top = level === 1;
+    const max = top ? this.limits.maxAttributes : this.limits.maxArrayElements;
+    const extra = this.over(list, max);
+    if (!top && extra > 0) return DROPPED_MAP;
     const map = new Map<string, AnyValue>();
     j.push(key);
-    for (let i = 0; i < list.length; i++) {
+    const n = Math.min(list.length, max);
+    for (let i = 0; i < n; i++) {
       const kv = j.element(list[i], i);
       j.push(i);
-      const k = j.string(kv, 'key');
+      const k = this.str(kv, 'key');
       const v = j.message(kv, 'value');
       let value = EMPTY_VALUE;
       if (v !== undefined) {
@@ -229,10 +331,25 @@ class JsonDecoder {
         value = this.anyValue(v, level);
         j.pop();
       }
-      map.set(k, value);
       j.pop();
+      if (value === DROPPED) {
+        if (!top) {
+          j.pop();
+          return DROPPED_MAP;
+        }
+        map.delete(k);
+        this.dropped++;
+        this.counts.droppedAttributes++;
+        continue;
+      }
+      map.set(k, value);
     }
     j.pop();
+    if (extra > 0) {
+      this.dropped += extra;
+      this.counts.droppedAttributes += extra;
+    }
+    this.meter.spend(map.size * ESTIMATE.entry);
     return map;
   }
 
@@ -252,7 +369,7 @@ class JsonDecoder {
       switch (key) {
         case 'stringValue':
           if (typeof x !== 'string') throw j.fail(key, 'a string', x);
-          v = { type: 'string', value: x };
+          v = { type: 'string', value: this.cut(x) };
           break;
         case 'boolValue':
           v = { type: 'bool', value: j.bool(x, key) };
@@ -263,18 +380,23 @@ class JsonDecoder {
         case 'doubleValue':
           v = { type: 'double', value: j.double(x, key) };
           break;
-        case 'bytesValue':
-          v = { type: 'bytes', value: j.bytes(x, key) };
+        case 'bytesValue': {
+          const bytes = j.bytes(x, key);
+          if (bytes.length > this.limits.maxValueBytes) this.counts.truncatedValues++;
+          v = { type: 'bytes', value: bytes.length > this.limits.maxValueBytes ? bytes.slice(0, this.limits.maxValueBytes) : bytes };
           break;
-        case 'arrayValue':
-          v = { type: 'array', value: this.arrayValue(x, level) };
+        }
+        case 'arrayValue': {
+          const values = this.arrayValue(x, level);
+          v = values === undefined ? DROPPED : { type: 'array', value: values };
           break;
+        }
         case 'kvlistValue': {
           if (!isJsonObject(x)) throw j.fail(key, 'an object', x);
           j.push(key);
           const kvs = this.keyValues(j.array(x, 'values'), 'values', level + 1);
           j.pop();
-          v = { type: 'kvlist', value: kvs };
+          v = kvs === DROPPED_MAP ? DROPPED : { type: 'kvlist', value: kvs };
           break;
         }
         default:
@@ -289,21 +411,33 @@ class JsonDecoder {
     return found ?? EMPTY_VALUE;
   }
 
-  private arrayValue(x: unknown, level: number): AnyValue[] {
+  /** The elements; undefined when there are more than maxArrayElements or one is over a limit (the value is dropped). */
+  private arrayValue(x: unknown, level: number): AnyValue[] | undefined {
     const j = this.j;
     if (!isJsonObject(x)) throw j.fail('arrayValue', 'an object', x);
     j.push('arrayValue');
     const list = j.array(x, 'values');
+    if (this.over(list, this.limits.maxArrayElements) > 0) {
+      j.pop();
+      return undefined;
+    }
     const out: AnyValue[] = [];
     j.push('values');
     for (let i = 0; i < list.length; i++) {
       const el = j.element(list[i], i);
       j.push(i);
-      out.push(this.anyValue(el, level + 1));
+      const value = this.anyValue(el, level + 1);
       j.pop();
+      if (value === DROPPED) {
+        j.pop();
+        j.pop();
+        return undefined;
+      }
+      out.push(value);
     }
     j.pop();
     j.pop();
+    this.meter.spend(out.length * ESTIMATE.value);
     return out;
   }
 }

@@ -6,6 +6,9 @@ import { MAX_VALUE_DEPTH, spanKindOf, statusCodeOf } from './enums.js';
 import { OtlpDecodeError } from './errors.js';
 import { invalidIdReason, normalizeParentId } from './ids.js';
 import { createReader, withDecodeErrors } from './proto-reader.js';
+import { BudgetMeter, DEFAULT_DECODE_LIMITS, type DecodeLimits, ESTIMATE, noLimitCounts } from './limits.js';
+import { type DecodeOptions, runSliced, type SlicedDecodeOptions } from './slicing.js';
+import type protobuf from 'protobufjs';
 import { WireReader } from './wire-reader.js';
 
 /*
@@ -25,33 +28,83 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
 const NO_LINKS: readonly SpanLink[] = Object.freeze([]);
 const EMPTY_VALUE: AnyValue = Object.freeze({ type: 'empty' });
+/** A value over a limit, dropped with the attribute holding it; never stored. */
+const DROPPED: AnyValue = Object.freeze({ type: 'empty' });
 
-/** Decodes a protobuf ExportTraceServiceRequest with the hand-written Reader decoder. */
-export function decodeProtobufRequestReader(bytes: Uint8Array): DecodeResult {
+/**
+ * Decodes a protobuf ExportTraceServiceRequest with the hand-written Reader decoder, within
+ * `options.limits` (defaults: DEFAULT_DECODE_LIMITS) and `options.budget`.
+ */
+export function decodeProtobufRequestReader(bytes: Uint8Array, options: DecodeOptions = {}): DecodeResult {
   const reader = createReader(bytes);
-  return withDecodeErrors(reader, () => new ReaderDecoder(reader).request());
+  const decoder = new ReaderDecoder(reader, options);
+  return withDecodeErrors(reader, () => {
+    const steps = decoder.request();
+    while (!steps.next().done);
+    return decoder.result();
+  });
+}
+
+/**
+ * `decodeProtobufRequestReader` in slices: after each span, once `sliceMs` (default 10) of work has
+ * passed, it waits for `options.pause` (default: setImmediate), so other requests and timers run
+ * between slices and a 64 MiB request never holds the event loop for long.
+ */
+export async function decodeProtobufRequestSliced(bytes: Uint8Array, options: SlicedDecodeOptions = {}): Promise<DecodeResult> {
+  const reader = createReader(bytes);
+  const decoder = new ReaderDecoder(reader, options);
+  const steps = decoder.request();
+  await runSliced(() => withDecodeErrors(reader, () => steps.next().done === true), options);
+  return decoder.result();
 }
 
 /** The OTLP message structure; wire-level reading is WireReader's. */
 class ReaderDecoder extends WireReader {
   private readonly spans: Span[] = [];
   private readonly rejections = new Rejections();
+  private readonly limits: DecodeLimits;
+  private readonly meter: BudgetMeter;
+  private readonly counts = noLimitCounts();
+  /** Attributes dropped by the limits since the owner (span, event, link, resource, scope) began. */
+  private dropped = 0;
+  /** valueBytes already spent against the budget. */
+  private spentValueBytes = 0;
 
-  request(): DecodeResult {
+  constructor(r: protobuf.Reader, options: DecodeOptions) {
+    super(r);
+    this.limits = { ...DEFAULT_DECODE_LIMITS, ...options.limits };
+    this.maxValueBytes = this.limits.maxValueBytes;
+    this.meter = new BudgetMeter(options.budget);
+  }
+
+  result(): DecodeResult {
+    this.meter.flush();
+    this.counts.truncatedValues = this.truncatedValues;
+    return this.rejections.result(this.spans, this.counts, this.limits);
+  }
+
+  /** Spends the estimate of what was built since the last call. */
+  private spend(objects: number): void {
+    const strings = this.valueBytes - this.spentValueBytes;
+    this.spentValueBytes = this.valueBytes;
+    this.meter.spend(objects * ESTIMATE.value + Math.ceil((strings * 2) / 3));
+  }
+
+  /** Yields after each span: the sliced decoder may pause there. */
+  *request(): Generator<void, void, void> {
     const r = this.r;
     let index = 0;
     while (r.pos < r.len) {
       const tag = r.tag();
       if (tag === 0x0a) {
         const outer = this.enter();
-        this.resourceSpans(index++);
+        yield* this.resourceSpans(index++);
         this.leave(outer);
       } else this.skip(tag);
     }
-    return this.rejections.result(this.spans);
   }
 
-  private resourceSpans(rsIndex: number): void {
+  private *resourceSpans(rsIndex: number): Generator<void, void, void> {
     const r = this.r;
     const resource: Mutable<Resource> = { attributes: emptyAttributes, droppedAttributesCount: 0, schemaUrl: '' };
     let ssIndex = 0;
@@ -63,7 +116,7 @@ class ReaderDecoder extends WireReader {
         this.leave(outer);
       } else if (tag === 0x12) {
         const outer = this.enter();
-        this.scopeSpans(resource, rsIndex, ssIndex++);
+        yield* this.scopeSpans(resource, rsIndex, ssIndex++);
         this.leave(outer);
       } else if (tag === 0x1a) resource.schemaUrl = this.str();
       else this.skip(tag);
@@ -72,15 +125,20 @@ class ReaderDecoder extends WireReader {
 
   private resource(resource: Mutable<Resource>): void {
     const r = this.r;
+    this.dropped = 0;
+    let droppedAttributesCount = 0;
     while (r.pos < r.len) {
       const tag = r.tag();
       if (tag === 0x0a) resource.attributes = this.keyValue(resource.attributes, 1);
-      else if (tag === 0x10) resource.droppedAttributesCount = r.uint32();
+      else if (tag === 0x10) droppedAttributesCount = r.uint32();
       else this.skip(tag);
     }
+    // A resource merged from several fields keeps the last count, as protobufjs would, plus the drops.
+    resource.droppedAttributesCount = droppedAttributesCount + this.dropped;
+    this.spend(1);
   }
 
-  private scopeSpans(resource: Resource, rsIndex: number, ssIndex: number): void {
+  private *scopeSpans(resource: Resource, rsIndex: number, ssIndex: number): Generator<void, void, void> {
     const r = this.r;
     const scope: Mutable<InstrumentationScope> = {
       name: '',
@@ -100,6 +158,7 @@ class ReaderDecoder extends WireReader {
         const outer = this.enter();
         this.span(resource, scope, rsIndex, ssIndex, spanIndex++);
         this.leave(outer);
+        yield;
       } else if (tag === 0x1a) scope.schemaUrl = this.str();
       else this.skip(tag);
     }
@@ -107,14 +166,18 @@ class ReaderDecoder extends WireReader {
 
   private scope(scope: Mutable<InstrumentationScope>): void {
     const r = this.r;
+    this.dropped = 0;
+    let droppedAttributesCount = 0;
     while (r.pos < r.len) {
       const tag = r.tag();
       if (tag === 0x0a) scope.name = this.str();
       else if (tag === 0x12) scope.version = this.str();
       else if (tag === 0x1a) scope.attributes = this.keyValue(scope.attributes, 1);
-      else if (tag === 0x20) scope.droppedAttributesCount = r.uint32();
+      else if (tag === 0x20) droppedAttributesCount = r.uint32();
       else this.skip(tag);
     }
+    scope.droppedAttributesCount = droppedAttributesCount + this.dropped;
+    this.spend(1);
   }
 
   private span(resource: Resource, scope: InstrumentationScope, rsIndex: number, ssIndex: number, spanIndex: number): void {
@@ -136,6 +199,12 @@ class ReaderDecoder extends WireReader {
     let droppedLinksCount = 0;
     let statusCode = 0;
     let statusMessage = '';
+    let eventCount = 0;
+    let linkCount = 0;
+    let extraDropped = 0;
+    let extraDroppedEvents = 0;
+    let extraDroppedLinks = 0;
+    const { maxEvents, maxLinks } = this.limits;
     while (r.pos < r.len) {
       const tag = r.tag();
       switch (tag) {
@@ -150,11 +219,27 @@ class ReaderDecoder extends WireReader {
         case 0x30: kind = r.int32(); continue;
         case 0x39: startTimeUnixNano = this.fixed64(); continue;
         case 0x41: endTimeUnixNano = this.fixed64(); continue;
-        case 0x4a: attributes = this.keyValue(attributes, 1); continue;
+        case 0x4a:
+          this.dropped = 0;
+          attributes = this.keyValue(attributes, 1);
+          extraDropped += this.dropped;
+          continue;
         case 0x50: droppedAttributesCount = r.uint32(); continue;
-        case 0x5a: (events ??= []).push(this.event()); continue;
+        case 0x5a:
+          if (++eventCount > maxEvents) {
+            this.skip(tag);
+            extraDroppedEvents++;
+            this.counts.droppedEvents++;
+          } else (events ??= []).push(this.event());
+          continue;
         case 0x60: droppedEventsCount = r.uint32(); continue;
-        case 0x6a: (links ??= []).push(this.link()); continue;
+        case 0x6a:
+          if (++linkCount > maxLinks) {
+            this.skip(tag);
+            extraDroppedLinks++;
+            this.counts.droppedLinks++;
+          } else (links ??= []).push(this.link());
+          continue;
         case 0x70: droppedLinksCount = r.uint32(); continue;
         case 0x7a: {
           const outer = this.enter();
@@ -186,15 +271,17 @@ class ReaderDecoder extends WireReader {
       startTimeUnixNano,
       endTimeUnixNano,
       attributes,
-      droppedAttributesCount,
+      droppedAttributesCount: droppedAttributesCount + extraDropped,
       events: events ?? NO_EVENTS,
-      droppedEventsCount,
+      droppedEventsCount: droppedEventsCount + extraDroppedEvents,
       links: links ?? NO_LINKS,
-      droppedLinksCount,
+      droppedLinksCount: droppedLinksCount + extraDroppedLinks,
       status: { code: statusCodeOf(statusCode), message: statusMessage },
       resource,
       scope,
     });
+    this.meter.spend(ESTIMATE.span);
+    this.spend(0);
   }
 
   private event(): SpanEvent {
@@ -204,6 +291,7 @@ class ReaderDecoder extends WireReader {
     let name = '';
     let attributes = emptyAttributes;
     let droppedAttributesCount = 0;
+    this.dropped = 0;
     while (r.pos < r.len) {
       const tag = r.tag();
       if (tag === 0x09) timeUnixNano = this.fixed64();
@@ -213,7 +301,8 @@ class ReaderDecoder extends WireReader {
       else this.skip(tag);
     }
     this.leave(outer);
-    return { timeUnixNano, name, attributes, droppedAttributesCount };
+    this.spend(1);
+    return { timeUnixNano, name, attributes, droppedAttributesCount: droppedAttributesCount + this.dropped };
   }
 
   private link(): SpanLink {
@@ -225,6 +314,7 @@ class ReaderDecoder extends WireReader {
     let attributes = emptyAttributes;
     let droppedAttributesCount = 0;
     let flags = 0;
+    this.dropped = 0;
     while (r.pos < r.len) {
       const tag = r.tag();
       if (tag === 0x0a) traceId = this.hex();
@@ -236,7 +326,8 @@ class ReaderDecoder extends WireReader {
       else this.skip(tag);
     }
     this.leave(outer);
-    return { traceId, spanId, traceState, attributes, droppedAttributesCount, flags };
+    this.spend(1);
+    return { traceId, spanId, traceState, attributes, droppedAttributesCount: droppedAttributesCount + this.dropped, flags };
   }
 
   /**
@@ -246,22 +337,42 @@ class ReaderDecoder extends WireReader {
   private keyValue(into: Attributes, level: number): Map<string, AnyValue> {
     const r = this.r;
     const map = into === emptyAttributes ? new Map<string, AnyValue>() : (into as Map<string, AnyValue>);
+    // Over the count limit (for a span's own attributes maxAttributes; inside a kvlist value,
+    // maxArrayElements), a new entry is not even read; a repeated key still replaces its value.
+    const max = level === 1 ? this.limits.maxAttributes : this.limits.maxArrayElements;
+    const full = map.size >= max;
     const outer = this.enter();
     let key = '';
     let value: AnyValue | undefined;
     while (r.pos < r.len) {
       const tag = r.tag();
-      if (tag === 0x0a) key = this.key();
-      else if (tag === 0x12) {
+      if (tag === 0x0a) {
+        key = this.key();
+        if (full && !map.has(key)) {
+          this.skipRest();
+          value = DROPPED;
+        }
+      } else if (tag === 0x12) {
         const inner = this.enter();
-        value = this.anyValue(value, level);
+        value = this.anyValue(value === DROPPED ? undefined : value, level);
         this.leave(inner);
       } else this.skip(tag);
     }
     this.leave(outer);
+    if (value === DROPPED) {
+      if (level === 1) {
+        this.dropped++;
+        this.counts.droppedAttributes++;
+      } else this.overflowed = true; // the kvlist holding it is dropped with it
+      map.delete(key);
+      return map;
+    }
     map.set(key, value ?? EMPTY_VALUE);
     return map;
   }
+
+  /** Set when a nested value went over a limit: the top-level attribute holding it is dropped. */
+  private overflowed = false;
 
   /** Reads an AnyValue message, merged into `prev` when the field repeats (protobuf semantics). */
   private anyValue(prev: AnyValue | undefined, level: number): AnyValue {
@@ -280,29 +391,46 @@ class ReaderDecoder extends WireReader {
         case 0x2a: {
           const values = v?.type === 'array' ? (v.value as AnyValue[]) : [];
           const outer = this.enter();
+          let over = false;
           while (r.pos < r.len) {
             const t = r.tag();
             if (t === 0x0a) {
-              const inner = this.enter();
-              values.push(this.anyValue(undefined, level + 1));
-              this.leave(inner);
+              // Past maxArrayElements (or with an element over a limit) the value is dropped: the
+              // rest of the array is stepped over by its length, never decoded.
+              if (values.length >= this.limits.maxArrayElements) over = true;
+              else {
+                const inner = this.enter();
+                const element = this.anyValue(undefined, level + 1);
+                this.leave(inner);
+                if (element === DROPPED) over = true;
+                else values.push(element);
+              }
+              if (over) this.skipRest();
             } else this.skip(t);
           }
           this.leave(outer);
-          v = { type: 'array', value: values };
+          this.spend(values.length);
+          v = over ? DROPPED : { type: 'array', value: values };
           continue;
         }
         case 0x32: {
           // Always a fresh map for a kvlist's own: keyValue only replaces the shared empty one.
           let map: Attributes = v?.type === 'kvlist' ? v.value : new Map<string, AnyValue>();
           const outer = this.enter();
+          const outerOverflowed = this.overflowed;
+          this.overflowed = false;
           while (r.pos < r.len) {
             const t = r.tag();
-            if (t === 0x0a) map = this.keyValue(map, level + 1);
-            else this.skip(t);
+            if (t === 0x0a) {
+              map = this.keyValue(map, level + 1);
+              if (this.overflowed) this.skipRest();
+            } else this.skip(t);
           }
           this.leave(outer);
-          v = { type: 'kvlist', value: map };
+          const over = this.overflowed;
+          this.overflowed = outerOverflowed;
+          this.spend(map.size);
+          v = over ? DROPPED : { type: 'kvlist', value: map };
           continue;
         }
         case 0x3a: v = { type: 'bytes', value: this.bytesCopy() }; continue;

@@ -1,4 +1,5 @@
 import type { Span } from '@tracecheck/model';
+import { anyLimited, DEFAULT_DECODE_LIMITS, type DecodeLimits, describeLimited, type LimitCounts, noLimitCounts } from './limits.js';
 
 /**
  * A well-formed request's outcome. Spans with unusable ids are left out and counted, so the
@@ -8,8 +9,13 @@ export interface DecodeResult {
   spans: Span[];
   /** Spans left out of `spans`; 0 when all were accepted. */
   rejectedSpans: number;
-  /** Why spans were rejected, for ExportTracePartialSuccess.error_message; '' when none were. */
+  /**
+   * Why spans were rejected, or (with none rejected) what the decode limits dropped or truncated,
+   * for ExportTracePartialSuccess.error_message; '' when nothing was.
+   */
   errorMessage: string;
+  /** What the decode limits dropped or truncated; absent when nothing was. */
+  limited?: LimitCounts;
 }
 
 /** The path of a span in the request, as OTLP/JSON would spell it. */
@@ -27,12 +33,14 @@ export class Rejections {
     this.count++;
   }
 
-  result(spans: Span[]): DecodeResult {
-    if (this.count === 0) return { spans, rejectedSpans: 0, errorMessage: '' };
+  result(spans: Span[], limited: LimitCounts = noLimitCounts(), limits: DecodeLimits = DEFAULT_DECODE_LIMITS): DecodeResult {
+    const warning = anyLimited(limited) ? describeLimited(limited, limits) : '';
+    const extra = warning === '' ? {} : { limited };
+    if (this.count === 0) return { spans, rejectedSpans: 0, errorMessage: warning, ...extra };
     const errorMessage =
       this.count === 1
         ? `rejected 1 span with invalid ids: ${this.first}`
         : `rejected ${this.count} spans with invalid ids; first: ${this.first}`;
-    return { spans, rejectedSpans: this.count, errorMessage };
+    return { spans, rejectedSpans: this.count, errorMessage: warning === '' ? errorMessage : `${errorMessage}; ${warning}`, ...extra };
   }
 }

@@ -1,6 +1,9 @@
-export { decodeProtobufRequestReader as decodeProtobufRequest, decodeProtobufRequestReader } from './decode-protobuf-reader.js';
+export { decodeProtobufRequestReader as decodeProtobufRequest, decodeProtobufRequestReader, decodeProtobufRequestSliced } from './decode-protobuf-reader.js';
 export { decodeProtobufRequestGeneric } from './decode-protobuf-generic.js';
-export { decodeJsonRequest } from './decode-json.js';
+export { decodeJsonRequest, decodeJsonRequestSliced } from './decode-json.js';
+export { DEFAULT_DECODE_LIMITS, OtlpBudgetError } from './limits.js';
+export type { DecodeBudget, DecodeLimits, LimitCounts } from './limits.js';
+export type { DecodeOptions, SlicedDecodeOptions } from './slicing.js';
 export type { DecodeResult } from './decode-result.js';
 export { OtlpDecodeError } from './errors.js';
 export type { DecodeErrorLocation } from './errors.js';

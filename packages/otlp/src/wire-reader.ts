@@ -14,6 +14,12 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export class WireReader {
   private readonly view: DataView;
   private readonly buf: Buffer;
+  /** Longest string or bytes value kept, in bytes (DecodeLimits.maxValueBytes). */
+  protected maxValueBytes = Infinity;
+  /** Strings and bytes values cut to maxValueBytes so far. */
+  protected truncatedValues = 0;
+  /** Bytes of string and bytes values decoded so far (for the decode budget). */
+  protected valueBytes = 0;
   /** ASCII attribute keys seen in this request, by a cheap slot number (keys repeat span after span). */
   private readonly keys = new Map<number, string>();
   /** Message nesting depth, as protobufjs counts it (the request is 0), for skipping groups. */
@@ -63,7 +69,18 @@ export class WireReader {
    */
   protected str(): string {
     const start = this.lengthDelimited();
-    return this.decodeString(start, this.r.pos);
+    return this.decodeString(start, this.cut(start, this.r.pos));
+  }
+
+  /** The end of a value of at most maxValueBytes starting at `start`, at a UTF-8 character boundary. */
+  private cut(start: number, end: number): number {
+    this.valueBytes += Math.min(end - start, this.maxValueBytes);
+    if (end - start <= this.maxValueBytes) return end;
+    this.truncatedValues++;
+    let at = start + this.maxValueBytes;
+    // Back off continuation bytes (10xxxxxx) so the cut does not split a character.
+    while (at > start && (this.buf[at]! & 0xc0) === 0x80) at--;
+    return at;
   }
 
   private decodeString(start: number, end: number): string {
@@ -92,7 +109,7 @@ export class WireReader {
       while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
       if (i === len) return cached;
     }
-    const key = this.decodeString(start, end);
+    const key = this.decodeString(start, this.cut(start, end));
     // One UTF-16 unit per byte means ASCII, which the comparison above can check byte by byte.
     if (key.length === len) this.keys.set(slot, key);
     return key;
@@ -107,9 +124,20 @@ export class WireReader {
   /** A bytes field copied out, so a stored attribute does not pin the whole request buffer. */
   protected bytesCopy(): Uint8Array {
     const start = this.lengthDelimited();
-    const out = new Uint8Array(this.r.pos - start);
-    out.set(this.buf.subarray(start, this.r.pos));
+    let end = this.r.pos;
+    this.valueBytes += Math.min(end - start, this.maxValueBytes);
+    if (end - start > this.maxValueBytes) {
+      this.truncatedValues++;
+      end = start + this.maxValueBytes;
+    }
+    const out = new Uint8Array(end - start);
+    out.set(this.buf.subarray(start, end));
     return out;
+  }
+
+  /** Skips the rest of the current length-delimited message (its bytes are not looked at). */
+  protected skipRest(): void {
+    this.r.pos = this.r.len;
   }
 
   /** fixed64 (times), natively from the DataView. */
