@@ -202,3 +202,39 @@ describe('docs/vitest.md', () => {
     for (const [, file, body] of blocks) expect(body, file).toBe(readFileSync(join(shop, file!), 'utf8'));
   });
 });
+
+describe('toMatchEffectSnapshot on Vitest\'s snapshot machinery (examples/vitest-shop/tests/effects)', () => {
+  beforeAll(() => buildWorkspace(), 120_000);
+
+  it('-u writes, CI passes unchanged, a renamed field fails with the review line and writes nothing, -u accepts it', async () => {
+    const snaps = mkdtempSync(join(tmpdir(), 'tracecheck-vitest-snap-'));
+    const vitest = async (extra: Record<string, string>, args: string[] = []) =>
+      run([vitestBin, 'run', 'tests/effects', ...args], cleanEnv({ ...(await shopEnv()), SHOP_SNAPSHOTS: '1', SHOP_SNAPSHOT_DIR: snaps, ...extra }), 120_000);
+
+    const written = await vitest({}, ['-u']);
+    expect(written.code, written.output).toBe(0);
+    const snapFile = join(snaps, 'effects.test.ts.snap');
+    const ownFile = join(snaps, 'order.effects.txt');
+    const snap = readFileSync(snapFile, 'utf8');
+    const own = readFileSync(ownFile, 'utf8');
+    expect(snap).toContain('payment.charge (svc api) ×1');
+    expect(snap).toContain('    order_id: integer');
+    expect(own).toMatch(/^# tracecheck effect snapshot\n/);
+    expect(own).toContain('    currency: "EUR"');
+
+    const same = await vitest({ CI: 'true' });
+    expect(same.code, same.output).toBe(0);
+
+    const drifted = await vitest({ CI: 'true', SHOP_FAULT: 'rename' });
+    expect(drifted.code).toBe(1);
+    expect(drifted.output).toMatch(/The effects of run order-effects-[0-9a-f]{8} changed:\n\s+payment\.charge \(svc api\) payload: - order_id: integer {2}\+ orderId: integer/);
+    expect(drifted.output).toMatch(/The effects of run order-effects-in-their-own-file-[0-9a-f]{8} changed:\n\s+payment\.charge \(svc api\) payload: - order_id: integer {2}\+ orderId: integer/);
+    expect(readFileSync(snapFile, 'utf8')).toBe(snap);
+    expect(readFileSync(ownFile, 'utf8')).toBe(own);
+
+    const accepted = await vitest({ SHOP_FAULT: 'rename' }, ['-u']);
+    expect(accepted.code, accepted.output).toBe(0);
+    expect(readFileSync(snapFile, 'utf8')).toContain('    orderId: integer');
+    expect(readFileSync(ownFile, 'utf8')).toContain('    orderId: integer');
+  }, 240_000);
+});

@@ -18,7 +18,8 @@ const orders = new Map();
 let nextId = 1000;
 
 async function charge(order) {
-  const payload = { order_id: order.id, amount: order.amount, currency: 'EUR' };
+  // SHOP_FAULT=rename: a refactor renames the charge payload's order_id (an effect snapshot catches it).
+  const payload = process.env.SHOP_FAULT === 'rename' ? { orderId: order.id, amount: order.amount, currency: 'EUR' } : { order_id: order.id, amount: order.amount, currency: 'EUR' };
   await effect('payment.charge', { 'order.id': order.id, amount: order.amount, currency: 'EUR', customer: order.email, payload }, () =>
     fetch(`${provider}/charges`, { method: 'POST', body: JSON.stringify(payload) }),
   );

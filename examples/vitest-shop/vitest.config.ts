@@ -28,5 +28,8 @@ export default defineConfig({
   ],
   test: {
     include: ['tests/**/*.test.ts'],
+    // The effect-snapshot tests run when asked (SHOP_SNAPSHOTS=1), storing their snapshots where the caller says.
+    exclude: process.env.SHOP_SNAPSHOTS === '1' ? [] : ['tests/effects/**'],
+    ...(process.env.SHOP_SNAPSHOT_DIR ? { resolveSnapshotPath: (testPath: string, ext: string) => `${process.env.SHOP_SNAPSHOT_DIR}/${testPath.split('/').at(-1)}${ext}` } : {}),
   },
 });

@@ -59,10 +59,10 @@ export async function runFixture(context: TestContext, use: (run: VitestRun) => 
 
   const { timeoutMs, ...rest } = provided.defaults;
   try {
-    if (run.settledPasses > 0) {
-      const closed = await run.close({ timeoutMs, ...rest });
-      if (closed.overturned.length > 0) errors.push(new OverturnedCheckError(run.id, closed.overturned, await run.serviceLogs().catch(() => '')));
-    }
+    // An effect snapshot closed the run during the test: what it overturned counts too.
+    const overturned = [...run.overturned];
+    if (run.settledPasses > 0) overturned.push(...(await run.close({ timeoutMs, ...rest })).overturned);
+    if (overturned.length > 0) errors.push(new OverturnedCheckError(run.id, overturned, await run.serviceLogs().catch(() => '')));
   } catch (err) {
     errors.push(err);
   } finally {

@@ -70,6 +70,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       defaults: config.defaults,
       keepRuns: config.keepRuns ?? receiver === undefined,
       annotate: config.annotate,
+      ...(config.snapshot === undefined ? {} : { snapshot: config.snapshot }),
       ...(config.testTimeout === undefined ? {} : { testTimeout: config.testTimeout }),
       ...(logServer === undefined ? {} : { logs: { url: logServer.url, token: logServer.token, showBytes: config.serviceLogs.showBytes, onEveryFailure: config.serviceLogs.onEveryFailure } }),
     };

@@ -15,6 +15,7 @@ import { expect, type MatcherState, type TestContext } from 'vitest';
 import { callerFrom } from './caller.js';
 import { type Duration, durationMs } from './options.js';
 import { isTestRun, providedRun, VitestRun } from './run.js';
+import { effectSnapshotSerializer, toMatchEffectFileSnapshot, toMatchEffectSnapshot } from './snapshot-matcher.js';
 
 /** Per-check settings; each defaults to the plugin's option of the same name. */
 export interface ToHoldOptions {
@@ -169,5 +170,6 @@ let registered = false;
 export function registerMatchers(): void {
   if (registered) return;
   registered = true;
-  expect.extend({ toHold });
+  expect.extend({ toHold, toMatchEffectSnapshot, toMatchEffectFileSnapshot });
+  expect.addSnapshotSerializer(effectSnapshotSerializer);
 }

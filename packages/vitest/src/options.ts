@@ -3,6 +3,7 @@
  * global setup and the workers get them: resolved to milliseconds and plain JSON, since they travel
  * through Vitest's `provide` (serialised to each worker).
  */
+import type { SnapshotOptions } from '@tracecheck/lang';
 import { DEFAULT_TIMEOUT_MS, parseDuration } from '@tracecheck/lang';
 import type { ReceiverLimits } from '@tracecheck/receiver';
 
@@ -69,6 +70,32 @@ export interface TracecheckOptions {
   /** Annotate a test whose check failed with the evidence (Vitest's `context.annotate`; default true). */
   annotate?: boolean;
   serviceLogs?: ServiceLogOptions;
+  /** Defaults of `toMatchEffectSnapshot`: payload paths to pin or ignore, effects to exclude, attributes to record. */
+  snapshot?: SnapshotOptions;
+}
+
+/** Snapshot defaults as they travel to workers: a RegExp in `exclude` as its source and flags. */
+export interface SerializedSnapshotOptions {
+  pin?: string[];
+  ignore?: string[];
+  attributes?: string[];
+  exclude?: (string | { source: string; flags: string })[];
+}
+
+export function serializeSnapshotOptions(o: SnapshotOptions | undefined): SerializedSnapshotOptions | undefined {
+  if (o === undefined) return undefined;
+  return {
+    ...(o.pin ? { pin: [...o.pin] } : {}),
+    ...(o.ignore ? { ignore: [...o.ignore] } : {}),
+    ...(o.attributes ? { attributes: [...o.attributes] } : {}),
+    ...(o.exclude ? { exclude: o.exclude.map((e) => (typeof e === 'string' ? e : { source: e.source, flags: e.flags })) } : {}),
+  };
+}
+
+export function deserializeSnapshotOptions(o: SerializedSnapshotOptions | undefined): SnapshotOptions {
+  if (o === undefined) return {};
+  const { exclude, ...rest } = o;
+  return { ...rest, ...(exclude ? { exclude: exclude.map((e) => (typeof e === 'string' ? e : new RegExp(e.source, e.flags))) } : {}) };
 }
 
 /** A service with its durations in milliseconds. */
@@ -104,6 +131,7 @@ export interface ResolvedOptions {
   serviceLogs: Required<ServiceLogOptions>;
   /** The test timeout the plugin set (or found), so a check can fit in it. */
   testTimeout?: number;
+  snapshot?: SerializedSnapshotOptions;
 }
 
 /** What the global setup hands every worker (`inject('tracecheck')`). */
@@ -115,6 +143,7 @@ export interface ProvidedRun {
   keepRuns: boolean;
   annotate: boolean;
   testTimeout?: number;
+  snapshot?: SerializedSnapshotOptions;
   /** The global setup's log endpoint, when it started services. */
   logs?: { url: string; token: string; showBytes: number; onEveryFailure: boolean };
 }
@@ -198,6 +227,7 @@ export function resolveOptions(options: TracecheckOptions = {}): ResolvedOptions
       ...(options.receiver?.limits === undefined ? {} : { limits: options.receiver.limits }),
     },
     ...(options.keepRuns === undefined ? {} : { keepRuns: options.keepRuns }),
+    ...(options.snapshot === undefined ? {} : { snapshot: serializeSnapshotOptions(options.snapshot)! }),
     annotate: options.annotate ?? true,
     serviceLogs: {
       keepBytes: positive('serviceLogs.keepBytes', logs.keepBytes, DEFAULT_KEEP_BYTES),

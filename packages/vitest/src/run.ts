@@ -5,7 +5,7 @@
  * re-verify).
  */
 import { type BuiltAssertion, DEFAULT_TIMEOUT_MS } from '@tracecheck/lang';
-import { type CheckOptions, type CheckVerdict, TestRun, TracecheckClient } from '@tracecheck/client';
+import { type CheckOptions, type CheckVerdict, type OverturnedCheck, TestRun, TracecheckClient } from '@tracecheck/client';
 import { inject, type TestContext } from 'vitest';
 import { fetchServiceLogs, renderServiceLogs } from './log-server.js';
 import type { ProvidedRun } from './options.js';
@@ -56,6 +56,8 @@ export class VitestRun extends TestRun {
   settledPasses = 0;
   /** A failure of this test already showed the service logs (the matcher's message does). */
   logsShown = false;
+  /** Overturns found when the run was closed during the test (an effect snapshot closes it). */
+  readonly overturned: OverturnedCheck[] = [];
 
   constructor(
     client: TracecheckClient,
