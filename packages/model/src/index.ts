@@ -6,7 +6,7 @@ export type { JsonAnyValue, JsonKeyValue, JsonSpan } from './json.js';
 export { anyValueToJson, attributesToJson, spanToJson } from './json.js';
 export type { RunSummary, RunUpdate } from './run-index.js';
 export { estimateSpanBytes } from './span-size.js';
-export type { AddResult, SpanStoreOptions } from './store.js';
+export type { AddResult, SpanStoreOptions, StoreReservation } from './store.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_RETENTION_MS, MAX_NAMES_SEEN, SpanStore, StoreFullError } from './store.js';
 export type { SpanInit } from './create-span.js';
 export { createResource, createSpan } from './create-span.js';

@@ -28,6 +28,19 @@ export class StoreFullError extends Error {
   }
 }
 
+/** Part of the cap set aside for a batch added in parts (`SpanStore.reserve`). */
+export interface StoreReservation {
+  /** Bytes still set aside. */
+  readonly remaining: number;
+  /** Gives back what was not used; idempotent. */
+  release(): void;
+}
+
+interface MutableReservation {
+  remaining: number;
+  release(): void;
+}
+
 export interface AddResult {
   /** Spans newly stored. */
   accepted: number;
@@ -83,6 +96,8 @@ export class SpanStore {
   private seq = 0;
   private bytes = 0;
   private count = 0;
+  /** Bytes set aside by reservations, not yet used by their batches. */
+  private reservedBytes = 0;
 
   constructor(options: SpanStoreOptions = {}) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -98,8 +113,36 @@ export class SpanStore {
     return this.count;
   }
 
-  /** Stores a batch atomically: all of it, or (over the memory cap) none of it. */
-  add(spans: readonly Span[]): AddResult {
+  /** Bytes set aside by reservations and not yet used. */
+  get reservedByteCount(): number {
+    return this.reservedBytes;
+  }
+
+  /**
+   * Sets aside `bytes` of the cap for a batch that will be added in parts, each part passed to
+   * `add` with the reservation, so other batches cannot take the room in between. Throws
+   * StoreFullError (nothing set aside) when they do not fit beside what is stored and reserved.
+   */
+  reserve(bytes: number): StoreReservation {
+    if (bytes > 0 && this.bytes + this.reservedBytes + bytes > this.maxBytes) {
+      throw new StoreFullError(bytes, this.bytes + this.reservedBytes, this.maxBytes);
+    }
+    this.reservedBytes += bytes;
+    const reservation: MutableReservation = {
+      remaining: bytes,
+      release: () => {
+        this.reservedBytes -= reservation.remaining;
+        reservation.remaining = 0;
+      },
+    };
+    return reservation;
+  }
+
+  /**
+   * Stores a batch atomically: all of it, or (over the memory cap) none of it. With a reservation,
+   * the batch draws on it first.
+   */
+  add(spans: readonly Span[], reservation?: StoreReservation): AddResult {
     const fresh: SpanRecord[] = [];
     const seen = new Set<string>();
     let needed = 0;
@@ -111,8 +154,14 @@ export class SpanStore {
       needed += bytes;
       fresh.push({ span, seq: 0, tag: taggedRunId(span), bytes });
     }
-    if (needed > 0 && this.bytes + needed > this.maxBytes) {
-      throw new StoreFullError(needed, this.bytes, this.maxBytes);
+    const own = reservation?.remaining ?? 0;
+    if (needed > 0 && this.bytes + this.reservedBytes - own + needed > this.maxBytes) {
+      throw new StoreFullError(needed - own, this.bytes + this.reservedBytes - own, this.maxBytes);
+    }
+    if (reservation !== undefined) {
+      const used = Math.min(own, needed);
+      (reservation as MutableReservation).remaining -= used;
+      this.reservedBytes -= used;
     }
     const now = this.now();
     const added = new Map<string, SpanRecord[]>();

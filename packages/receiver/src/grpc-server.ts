@@ -1,10 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import type { SpanStore } from '@tracecheck/model';
-import { decodeProtobufRequest, encodeProtobufResponse, encodeProtobufStatus } from '@tracecheck/otlp';
+import { decodeProtobufRequestSliced, encodeProtobufResponse, encodeProtobufStatus } from '@tracecheck/otlp';
 import { hostPort } from './address.js';
 import { bearerTokenMatches } from './auth.js';
-import { ingest } from './ingest.js';
-import type { ReceiverLimits } from './limits.js';
+import { type DecodeMemory, ingest, type IngestStats } from './ingest.js';
+import { decodeLimitsOf, type ReceiverLimits } from './limits.js';
 import { retryInfoDetailField } from './retry-info.js';
 
 const passthrough = (bytes: Buffer): Buffer => bytes;
@@ -31,6 +31,8 @@ export interface GrpcContext {
   readonly store: SpanStore;
   readonly limits: ReceiverLimits;
   readonly token: string | undefined;
+  readonly decodeMemory: DecodeMemory;
+  readonly stats: IngestStats;
 }
 
 function fail(code: grpc.status, details: string, metadata?: grpc.Metadata): Partial<grpc.StatusObject> {
@@ -40,42 +42,43 @@ function fail(code: grpc.status, details: string, metadata?: grpc.Metadata): Par
 /** Handles one Export call; never throws (an unexpected error is answered as INTERNAL). */
 function exportHandler(ctx: GrpcContext): grpc.handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
-    try {
-      if (ctx.token !== undefined) {
-        const header = call.metadata.get('authorization')[0];
-        if (!bearerTokenMatches(typeof header === 'string' ? header : undefined, ctx.token)) {
-          callback(fail(grpc.status.UNAUTHENTICATED, 'missing or wrong bearer token (authorization: Bearer <token>)'));
-          return;
-        }
-      }
-      const outcome = ingest(ctx.store, () => decodeProtobufRequest(call.request));
-      switch (outcome.kind) {
-        case 'accepted':
-          callback(null, Buffer.from(encodeProtobufResponse(outcome)));
-          return;
-        case 'invalid':
-          callback(fail(grpc.status.INVALID_ARGUMENT, outcome.message));
-          return;
-        case 'full': {
-          const delay = ctx.limits.retryAfterSeconds;
-          const details = Buffer.concat([
-            encodeProtobufStatus({ code: grpc.status.RESOURCE_EXHAUSTED, message: outcome.message }),
-            retryInfoDetailField(delay),
-          ]);
-          const metadata = new grpc.Metadata();
-          metadata.set('grpc-status-details-bin', details);
-          callback(fail(grpc.status.RESOURCE_EXHAUSTED, outcome.message, metadata));
-          return;
-        }
-        case 'too-large':
-          // RESOURCE_EXHAUSTED without RetryInfo: not retryable (OTLP/gRPC spec), as retrying cannot fit it.
-          callback(fail(grpc.status.RESOURCE_EXHAUSTED, outcome.message));
-          return;
-      }
-    } catch (err) {
-      callback(fail(grpc.status.INTERNAL, err instanceof Error ? err.message : String(err)));
-    }
+    void answer(call, callback).catch((err: unknown) => callback(fail(grpc.status.INTERNAL, err instanceof Error ? err.message : String(err))));
   };
+
+  async function answer(call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>): Promise<void> {
+    if (ctx.token !== undefined) {
+      const header = call.metadata.get('authorization')[0];
+      if (!bearerTokenMatches(typeof header === 'string' ? header : undefined, ctx.token)) {
+        callback(fail(grpc.status.UNAUTHENTICATED, 'missing or wrong bearer token (authorization: Bearer <token>)'));
+        return;
+      }
+    }
+    const options = { limits: decodeLimitsOf(ctx.limits), sliceMs: ctx.limits.sliceMs };
+    const outcome = await ingest(ctx.store, ctx.decodeMemory, ctx.stats, (budget) => decodeProtobufRequestSliced(call.request, { ...options, budget }));
+    switch (outcome.kind) {
+      case 'accepted':
+        callback(null, Buffer.from(encodeProtobufResponse(outcome)));
+        return;
+      case 'invalid':
+        callback(fail(grpc.status.INVALID_ARGUMENT, outcome.message));
+        return;
+      case 'full': {
+        const delay = ctx.limits.retryAfterSeconds;
+        const details = Buffer.concat([
+          encodeProtobufStatus({ code: grpc.status.RESOURCE_EXHAUSTED, message: outcome.message }),
+          retryInfoDetailField(delay),
+        ]);
+        const metadata = new grpc.Metadata();
+        metadata.set('grpc-status-details-bin', details);
+        callback(fail(grpc.status.RESOURCE_EXHAUSTED, outcome.message, metadata));
+        return;
+      }
+      case 'too-large':
+        // RESOURCE_EXHAUSTED without RetryInfo: not retryable (OTLP/gRPC spec), as retrying cannot fit it.
+        callback(fail(grpc.status.RESOURCE_EXHAUSTED, outcome.message));
+        return;
+    }
+  }
 }
 
 /**

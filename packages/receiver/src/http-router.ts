@@ -3,11 +3,12 @@ import type { OpenSpans, SpanStore } from '@tracecheck/model';
 import { bearerTokenMatches } from './auth.js';
 import { HttpError } from './http-error.js';
 import type { InFlightBudget } from './in-flight.js';
+import type { DecodeMemory, IngestStats } from './ingest.js';
 import type { ReceiverLimits } from './limits.js';
 import { handleHttpExport, otlpFormat, sendOtlpError } from './otlp-http.js';
 import { type CheckRecord, handleCheck } from './check-api.js';
 import { handleDiscard } from './otlp-discard.js';
-import { getRunSpans, health, listRuns } from './query-api.js';
+import { getRunSpans, health, listRuns, stats } from './query-api.js';
 import type { RunLifecycle } from './run-end.js';
 import { handleClose, handleDelete, handleOpenSpans, handleSnapshotRecord, type SnapshotRecord } from './run-api.js';
 import { sendJsonError } from './respond.js';
@@ -23,6 +24,9 @@ export interface HttpContext {
   readonly onSnapshot?: ((record: SnapshotRecord) => void) | undefined;
   /** Request bytes buffered across connections (limits.maxInFlightBytes). */
   readonly inFlight: InFlightBudget;
+  /** Memory held by requests being decoded, drawn from the store's free capacity. */
+  readonly decodeMemory: DecodeMemory;
+  readonly stats: IngestStats;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: HttpContext, params: string[]) => void | Promise<void>;
@@ -40,6 +44,7 @@ const routes: readonly Route[] = [
   { path: ['v1', 'metrics'], methods: { POST: (req, res, ctx) => handleDiscard(req, res, ctx) } },
   { path: ['v1', 'logs'], methods: { POST: (req, res, ctx) => handleDiscard(req, res, ctx) } },
   { path: ['healthz'], methods: { GET: (req, res) => health(req, res) } },
+  { path: ['api', 'stats'], methods: { GET: (req, res, ctx) => stats(req, res, ctx) } },
   { path: ['api', 'runs'], methods: { GET: (req, res, ctx) => listRuns(req, res, ctx.store) } },
   { path: ['api', 'runs', ':'], methods: { DELETE: (req, res, ctx, [id]) => handleDelete(req, res, ctx, id!) } },
   { path: ['api', 'runs', ':', 'close'], methods: { POST: (req, res, ctx, [id]) => handleClose(req, res, ctx, id!) } },

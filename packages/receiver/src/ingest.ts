@@ -1,12 +1,12 @@
-import { type SpanStore, StoreFullError } from '@tracecheck/model';
-import { type DecodeResult, OtlpDecodeError } from '@tracecheck/otlp';
+import { estimateSpanBytes, type Span, type SpanStore, StoreFullError } from '@tracecheck/model';
+import { type DecodeBudget, type DecodeResult, type LimitCounts, OtlpBudgetError, OtlpDecodeError } from '@tracecheck/otlp';
 
 /**
  * What became of one export request, whichever transport carried it. The HTTP and gRPC servers
  * each map it to their own status codes, so both answer the same situation the same way.
  */
 export type ExportOutcome =
-  /** Stored; `rejectedSpans` > 0 makes it an OTLP partial success. */
+  /** Stored; `rejectedSpans` > 0 makes it an OTLP partial success (so does a non-empty message alone: a warning). */
   | { readonly kind: 'accepted'; readonly rejectedSpans: number; readonly errorMessage: string }
   /** Not a well-formed request: nothing stored (400 / INVALID_ARGUMENT). */
   | { readonly kind: 'invalid'; readonly message: string }
@@ -15,29 +15,138 @@ export type ExportOutcome =
   /** The request alone is larger than the store's whole cap: retrying cannot help (413). */
   | { readonly kind: 'too-large'; readonly message: string };
 
+/** What a receiver counts of its export requests (`GET /api/stats`). */
+export interface IngestStats {
+  /** Requests by outcome. */
+  readonly requests: { accepted: number; partial: number; invalid: number; full: number; tooLarge: number };
+  /** Spans stored, and spans rejected for unusable ids (partial success). */
+  readonly spans: { accepted: number; rejected: number };
+  /** What the decode limits dropped or truncated, summed over requests. */
+  readonly limited: LimitCounts;
+}
+
+export function newIngestStats(): IngestStats {
+  return {
+    requests: { accepted: 0, partial: 0, invalid: 0, full: 0, tooLarge: 0 },
+    spans: { accepted: 0, rejected: 0 },
+    limited: { truncatedValues: 0, droppedAttributes: 0, droppedEvents: 0, droppedLinks: 0 },
+  };
+}
+
 /**
- * Decodes a request and stores its spans, all or nothing: the decoder throws before anything is
- * stored, and `store.add` is atomic. Any other error is a bug, not bad input, and propagates.
+ * Memory that requests being decoded hold, drawn from the store's free capacity: a decode takes its
+ * estimated bytes as it builds them and stops when the store (with what it has reserved and what
+ * other decodes hold) could not take more. So decoding never holds more than the store could
+ * accept, whatever arrives at once.
  */
-export function ingest(store: SpanStore, decode: () => DecodeResult): ExportOutcome {
-  let decoded: DecodeResult;
-  try {
-    decoded = decode();
-  } catch (err) {
-    if (err instanceof OtlpDecodeError) return { kind: 'invalid', message: err.message };
-    throw err;
+export class DecodeMemory {
+  private held = 0;
+
+  constructor(private readonly store: SpanStore) {}
+
+  /** A budget for one decode; `release()` gives back what it took. */
+  budget(): DecodeBudget & { readonly taken: number; release(): void } {
+    let taken = 0;
+    return {
+      take: (n: number): boolean => {
+        if (this.store.usedBytes + this.store.reservedByteCount + this.held + n > this.store.maxBytes) return false;
+        this.held += n;
+        taken += n;
+        return true;
+      },
+      get taken() {
+        return taken;
+      },
+      release: () => {
+        this.held -= taken;
+        taken = 0;
+      },
+    };
   }
+}
+
+/** Spans added per part of a large batch; between parts the event loop runs other work. */
+export const ADD_CHUNK_SPANS = 2000;
+
+const immediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Stores spans all or nothing. A batch of at most ADD_CHUNK_SPANS is added at once; a larger one
+ * first reserves its estimated size (so the all-or-nothing answer is given before anything is
+ * stored), then is added in parts with a pause between them.
+ */
+async function addAll(store: SpanStore, spans: readonly Span[]): Promise<void> {
+  if (spans.length <= ADD_CHUNK_SPANS) {
+    store.add(spans);
+    return;
+  }
+  let needed = 0;
+  for (const s of spans) if (!store.hasSpan(s.traceId, s.spanId)) needed += estimateSpanBytes(s);
+  const reservation = store.reserve(needed);
   try {
-    store.add(decoded.spans);
-  } catch (err) {
-    if (!(err instanceof StoreFullError)) throw err;
-    if (err.neededBytes > err.maxBytes) {
-      return {
-        kind: 'too-large',
-        message: `the request's spans need ${err.neededBytes} bytes, more than the store's whole cap (${err.maxBytes}); send smaller batches`,
-      };
+    for (let i = 0; i < spans.length; i += ADD_CHUNK_SPANS) {
+      if (i > 0) await immediate();
+      store.add(spans.slice(i, i + ADD_CHUNK_SPANS), reservation);
     }
-    return { kind: 'full', message: err.message };
+  } finally {
+    reservation.release();
   }
-  return { kind: 'accepted', rejectedSpans: decoded.rejectedSpans, errorMessage: decoded.errorMessage };
+}
+
+/**
+ * Decodes a request within the decode memory and stores its spans, all or nothing: the decoder
+ * throws before anything is stored, and the store's add is atomic (reserved first when in parts).
+ * Any other error is a bug, not bad input, and propagates.
+ */
+export async function ingest(
+  store: SpanStore,
+  memory: DecodeMemory,
+  stats: IngestStats,
+  decode: (budget: DecodeBudget) => DecodeResult | Promise<DecodeResult>,
+): Promise<ExportOutcome> {
+  const outcome = await ingestOnce(store, memory, decode);
+  const r = stats.requests;
+  if (outcome.kind === 'invalid') r.invalid++;
+  else if (outcome.kind === 'full') r.full++;
+  else if (outcome.kind === 'too-large') r.tooLarge++;
+  return outcome;
+
+  async function ingestOnce(store: SpanStore, memory: DecodeMemory, decode: (budget: DecodeBudget) => DecodeResult | Promise<DecodeResult>): Promise<ExportOutcome> {
+    const budget = memory.budget();
+    let decoded: DecodeResult;
+    try {
+      decoded = await decode(budget);
+    } catch (err) {
+      if (err instanceof OtlpDecodeError) return { kind: 'invalid', message: err.message };
+      if (err instanceof OtlpBudgetError) {
+        if (err.neededBytes > store.maxBytes) return tooLarge(err.neededBytes, store.maxBytes);
+        return { kind: 'full', message: `span store is full: the request needs more than the ${store.maxBytes - store.usedBytes} bytes free of ${store.maxBytes}; retry later` };
+      }
+      throw err;
+    } finally {
+      budget.release();
+    }
+    try {
+      await addAll(store, decoded.spans);
+    } catch (err) {
+      if (!(err instanceof StoreFullError)) throw err;
+      if (err.neededBytes > err.maxBytes) return tooLarge(err.neededBytes, err.maxBytes);
+      return { kind: 'full', message: err.message };
+    }
+    if (decoded.rejectedSpans > 0 || decoded.errorMessage !== '') stats.requests.partial++;
+    else stats.requests.accepted++;
+    stats.spans.accepted += decoded.spans.length;
+    stats.spans.rejected += decoded.rejectedSpans;
+    if (decoded.limited !== undefined) {
+      for (const k of Object.keys(stats.limited) as (keyof LimitCounts)[]) stats.limited[k] += decoded.limited[k];
+    }
+    return { kind: 'accepted', rejectedSpans: decoded.rejectedSpans, errorMessage: decoded.errorMessage };
+  }
+}
+
+function tooLarge(needed: number, max: number): ExportOutcome {
+  return {
+    kind: 'too-large',
+    message: `the request's spans need ${needed}${needed > max ? '' : '+'} bytes, more than the store's whole cap (${max}); send smaller batches`,
+  };
 }

@@ -45,6 +45,27 @@ export interface ReceiverLimits {
    * forgotten (and are then not re-verified).
    */
   readonly maxSettledPasses: number;
+  /**
+   * Attributes of one span, event, link, resource or scope; past it further ones are dropped and
+   * counted in the owner's `droppedAttributesCount` (OpenTelemetry's AttributeCountLimit is 128).
+   */
+  readonly maxAttributes: number;
+  /** Events of one span; past it they are dropped and counted in `droppedEventsCount`. */
+  readonly maxEvents: number;
+  /** Links of one span; past it they are dropped and counted in `droppedLinksCount`. */
+  readonly maxLinks: number;
+  /**
+   * Elements of one array value (entries of one kvlist value); an attribute whose value has more is
+   * dropped whole and counted, never decoded element by element.
+   */
+  readonly maxArrayElements: number;
+  /** UTF-8 bytes of one string or bytes value (names and keys too); longer ones are truncated. */
+  readonly maxValueBytes: number;
+  /**
+   * Longest stretch, in ms, that decoding one request runs before letting other requests, checks and
+   * `/healthz` run (it resumes after them).
+   */
+  readonly sliceMs: number;
 }
 
 const MiB = 1024 * 1024;
@@ -61,7 +82,18 @@ export const defaultLimits: ReceiverLimits = Object.freeze({
   retryAfterSeconds: 1,
   maxOpenSpans: 10_000,
   maxSettledPasses: 10_000,
+  maxAttributes: 1024,
+  maxEvents: 1024,
+  maxLinks: 1024,
+  maxArrayElements: 10_000,
+  maxValueBytes: MiB,
+  sliceMs: 10,
 });
+
+/** The decode limits of a receiver's limits (the names are the same). */
+export function decodeLimitsOf(l: ReceiverLimits): { maxAttributes: number; maxEvents: number; maxLinks: number; maxArrayElements: number; maxValueBytes: number } {
+  return { maxAttributes: l.maxAttributes, maxEvents: l.maxEvents, maxLinks: l.maxLinks, maxArrayElements: l.maxArrayElements, maxValueBytes: l.maxValueBytes };
+}
 
 /** Thrown by `startReceiver` for an option that cannot work (a negative limit, a bad port). */
 export class ReceiverOptionsError extends Error {

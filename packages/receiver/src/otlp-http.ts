@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SpanStore } from '@tracecheck/model';
 import {
-  decodeJsonRequest,
-  decodeProtobufRequest,
+  decodeJsonRequestSliced,
+  decodeProtobufRequestSliced,
   encodeProtobufResponse,
   encodeProtobufStatus,
   jsonResponse,
@@ -11,9 +11,8 @@ import {
 import { contentCoding, decompress, readBody } from './body.js';
 import { HttpError, RequestAbortedError } from './http-error.js';
 import type { InFlightBudget } from './in-flight.js';
-import { ingest } from './ingest.js';
-import type { ExportOutcome } from './ingest.js';
-import type { ReceiverLimits } from './limits.js';
+import { type DecodeMemory, type ExportOutcome, ingest, type IngestStats } from './ingest.js';
+import { decodeLimitsOf, type ReceiverLimits } from './limits.js';
 import { send } from './respond.js';
 
 /** The two OTLP/HTTP encodings; a response always uses the request's. */
@@ -65,6 +64,8 @@ export interface ExportContext {
   readonly store: SpanStore;
   readonly limits: ReceiverLimits;
   readonly inFlight: InFlightBudget;
+  readonly decodeMemory: DecodeMemory;
+  readonly stats: IngestStats;
 }
 
 /** `POST /v1/traces`: read, decompress, decode, store, answer in the request's encoding. */
@@ -83,7 +84,15 @@ export async function handleHttpExport(req: IncomingMessage, res: ServerResponse
     const raw = await readBody(req, ctx.limits.maxBodyBytes, ctx.inFlight);
     held = raw.length;
     const body = await decompress(raw, coding, ctx.limits.maxDecompressedBytes);
-    const outcome = ingest(ctx.store, () => (format === 'protobuf' ? decodeProtobufRequest(body) : decodeJsonRequest(body)));
+    if (body !== raw) {
+      // The decompressed copy is held too: it counts against the same in-flight budget (429 past it).
+      ctx.inFlight.reserve(body.length);
+      held += body.length;
+    }
+    const options = { limits: decodeLimitsOf(ctx.limits), sliceMs: ctx.limits.sliceMs };
+    const outcome = await ingest(ctx.store, ctx.decodeMemory, ctx.stats, (budget) =>
+      format === 'protobuf' ? decodeProtobufRequestSliced(body, { ...options, budget }) : decodeJsonRequestSliced(body, { ...options, budget }),
+    );
     sendOutcome(req, res, format, outcome, ctx.limits);
   } catch (err) {
     if (err instanceof RequestAbortedError) return; // the client is gone; nothing to answer

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type RunSummary, type SpanStore, spanToJson } from '@tracecheck/model';
+import type { IngestStats } from './ingest.js';
+import type { InFlightBudget } from './in-flight.js';
 import { sendJson } from './respond.js';
 
 /** One run as `GET /api/runs` lists it; times are receive times, ISO-8601. */
@@ -34,4 +36,17 @@ export function getRunSpans(req: IncomingMessage, res: ServerResponse, store: Sp
 /** `GET /healthz`. */
 export function health(req: IncomingMessage, res: ServerResponse): void {
   sendJson(req, res, 200, { status: 'ok' });
+}
+
+/**
+ * `GET /api/stats`: the store's use of its cap, and the export requests by outcome with what the
+ * decode limits dropped or truncated (counters since the receiver started).
+ */
+export function stats(req: IncomingMessage, res: ServerResponse, ctx: { store: SpanStore; stats: IngestStats; inFlight: InFlightBudget }): void {
+  const { store } = ctx;
+  sendJson(req, res, 200, {
+    store: { spans: store.spanCount, usedBytes: store.usedBytes, maxBytes: store.maxBytes },
+    inFlightBytes: ctx.inFlight.usedBytes,
+    ...ctx.stats,
+  });
 }

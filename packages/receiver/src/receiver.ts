@@ -2,6 +2,7 @@ import type { Overturn } from '@tracecheck/lang';
 import { OpenSpans, SpanStore } from '@tracecheck/model';
 import type { CheckRecord } from './check-api.js';
 import { InFlightBudget } from './in-flight.js';
+import { DecodeMemory, type IngestStats, newIngestStats } from './ingest.js';
 import { connectableHost, hostPort } from './address.js';
 import { startGrpcServer, stopGrpcServer } from './grpc-server.js';
 import { startHttpServer, stopHttpServer } from './http-server.js';
@@ -39,6 +40,8 @@ export interface Receiver {
   readonly grpcAddress: string | undefined;
   readonly store: SpanStore;
   readonly limits: ReceiverLimits;
+  /** Export requests by outcome and what the decode limits dropped (live counters; `GET /api/stats`). */
+  readonly stats: IngestStats;
   /** Ends a run as `POST /api/runs/{id}/close` does: waits for it to settle, re-verifies its settled passes. */
   closeRun(runId: string, options?: CloseOptions): Promise<CloseResult>;
   /** Ends every run with settled passes (`tracecheck run` calls it when its command exits). */
@@ -82,7 +85,19 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const store = options.store ?? new SpanStore({ maxBytes: limits.maxMemoryBytes, retentionMs: limits.retentionMs });
   const openSpans = new OpenSpans(limits.maxOpenSpans);
   const lifecycle = new RunLifecycle(store, openSpans, options.onOverturn, limits.maxSettledPasses);
-  const ctx = { store, openSpans, lifecycle, limits, token: options.token, onCheck: options.onCheck, onSnapshot: options.onSnapshot, inFlight: new InFlightBudget(limits.maxInFlightBytes, limits.retryAfterSeconds) };
+  const stats = newIngestStats();
+  const ctx = {
+    store,
+    openSpans,
+    lifecycle,
+    limits,
+    token: options.token,
+    onCheck: options.onCheck,
+    onSnapshot: options.onSnapshot,
+    inFlight: new InFlightBudget(limits.maxInFlightBytes, limits.retryAfterSeconds),
+    decodeMemory: new DecodeMemory(store),
+    stats,
+  };
 
   const http = await startHttpServer(host, httpPort, ctx).catch((err: unknown) => {
     throw new ReceiverStartError('http', hostPort(host, httpPort), err);
@@ -120,6 +135,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     grpcAddress: grpc && `${connectableHost(host)}:${grpc.port}`,
     store,
     limits,
+    stats,
     closeRun: (runId, closeOptions) => lifecycle.close(runId, closeOptions),
     closeAllRuns: (closeOptions) => lifecycle.closeAll(closeOptions),
     stop,
