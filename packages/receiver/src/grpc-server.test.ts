@@ -1,4 +1,5 @@
 import { connect } from 'node:http2';
+import { createConnection } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { createSpan } from '@tracecheck/model';
 import { encodeProtobufRequest } from '@tracecheck/otlp';
@@ -94,7 +95,7 @@ describe('OTLP/gRPC Export', () => {
   });
 
   it('answers RESOURCE_EXHAUSTED with RetryInfo while the store is full, and accepts after a DELETE', async () => {
-    const r = await testReceiver({ limits: { maxMemoryBytes: 20_000, retryAfterSeconds: 2 } });
+    const r = await testReceiver({ limits: { maxMemoryBytes: 20_000, retryAfterSeconds: 2, grpcFullWaitMs: 300 } });
     const send = grpcClient(r.grpcAddress!);
     let n = 0;
     while ((await send(encodeProtobufRequest(runSpans('filler', 1)))).ok) n++;
@@ -109,6 +110,34 @@ describe('OTLP/gRPC Export', () => {
     expect((await fetch(`${r.httpUrl}/api/runs/filler`, { method: 'DELETE' })).status).toBe(204);
     expect(await send(encodeProtobufRequest(runSpans('late', 5)))).toMatchObject({ ok: true });
     expect(await spanNames(r, 'late')).toHaveLength(5);
+  });
+
+  it('holds an export while the store is full and stores it once a DELETE makes room, within grpcFullWaitMs', async () => {
+    // The JS gRPC exporter retries no status: an export refused at once would be lost.
+    const r = await testReceiver({ limits: { maxMemoryBytes: 20_000, grpcFullWaitMs: 5_000 } });
+    const send = grpcClient(r.grpcAddress!);
+    while (r.store.usedBytes + 3_000 < r.store.maxBytes) expect(await send(encodeProtobufRequest(runSpans('filler', 1)))).toMatchObject({ ok: true });
+    const late = send(encodeProtobufRequest(runSpans('late', 5)));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await spanNames(r, 'late')).toEqual([]);
+    expect((await fetch(`${r.httpUrl}/api/runs/filler`, { method: 'DELETE' })).status).toBe(204);
+    expect(await late).toMatchObject({ ok: true });
+    expect(await spanNames(r, 'late')).toHaveLength(5);
+    expect(r.stats.requests.full).toBe(0);
+  });
+
+  it('closes a connection that stays idle, half-open or never speaks HTTP/2, after grpcIdleMs', async () => {
+    const r = await testReceiver({ limits: { grpcIdleMs: 500, grpcKeepaliveMs: 500 } });
+    const [host, port] = [r.grpcAddress!.slice(0, r.grpcAddress!.lastIndexOf(':')), Number(r.grpcAddress!.slice(r.grpcAddress!.lastIndexOf(':') + 1))];
+    const started = Date.now();
+    const closed = await new Promise<number>((resolve) => {
+      const socket = createConnection(port, host);
+      socket.on('error', () => {});
+      socket.on('data', () => {});
+      socket.on('close', () => resolve(Date.now() - started));
+      setTimeout(() => socket.destroy(), 10_000);
+    });
+    expect(closed).toBeLessThan(5_000);
   });
 
   it('answers RESOURCE_EXHAUSTED without RetryInfo to a batch larger than the whole store', async () => {

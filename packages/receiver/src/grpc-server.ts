@@ -3,11 +3,15 @@ import type { SpanStore } from '@tracecheck/model';
 import { decodeProtobufRequestSliced, encodeProtobufResponse, encodeProtobufStatus } from '@tracecheck/otlp';
 import { hostPort } from './address.js';
 import { bearerTokenMatches } from './auth.js';
-import { type DecodeMemory, ingest, type IngestStats } from './ingest.js';
+import type { InFlightBudget } from './in-flight.js';
+import { type DecodeMemory, type ExportOutcome, ingest, type IngestStats } from './ingest.js';
 import { decodeLimitsOf, type ReceiverLimits } from './limits.js';
 import { retryInfoDetailField } from './retry-info.js';
 
 const passthrough = (bytes: Buffer): Buffer => bytes;
+
+/** How long a keepalive ping may go unanswered before the connection is closed. */
+const KEEPALIVE_TIMEOUT_MS = 10_000;
 
 /**
  * OTLP/gRPC's trace service, defined by hand with raw-bytes (de)serializers: the handler decodes,
@@ -33,6 +37,8 @@ export interface GrpcContext {
   readonly token: string | undefined;
   readonly decodeMemory: DecodeMemory;
   readonly stats: IngestStats;
+  /** Shared with HTTP: a gRPC export waiting for room holds its message against it. */
+  readonly inFlight: InFlightBudget;
 }
 
 function fail(code: grpc.status, details: string, metadata?: grpc.Metadata): Partial<grpc.StatusObject> {
@@ -54,7 +60,11 @@ function exportHandler(ctx: GrpcContext): grpc.handleUnaryCall<Buffer, Buffer> {
       }
     }
     const options = { limits: decodeLimitsOf(ctx.limits), sliceMs: ctx.limits.sliceMs };
-    const outcome = await ingest(ctx.store, ctx.decodeMemory, ctx.stats, (budget) => decodeProtobufRequestSliced(call.request, { ...options, budget }));
+    const attempt = (countFull: boolean) => ingest(ctx.store, ctx.decodeMemory, ctx.stats, (budget) => decodeProtobufRequestSliced(call.request, { ...options, budget }), countFull);
+    let outcome = await attempt(false);
+    if (outcome.kind === 'full') outcome = await waitForRoom(call, ctx, () => attempt(false));
+    if (outcome.kind === 'full') ctx.stats.requests.full++;
+    if (call.cancelled) return;
     switch (outcome.kind) {
       case 'accepted':
         callback(null, Buffer.from(encodeProtobufResponse(outcome)));
@@ -81,6 +91,46 @@ function exportHandler(ctx: GrpcContext): grpc.handleUnaryCall<Buffer, Buffer> {
   }
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * With the store full, a gRPC export waits for room (a run deleted, retention) instead of being
+ * refused at once: the JS gRPC exporter retries no status, so an immediate RESOURCE_EXHAUSTED would
+ * lose its batch. It waits up to `grpcFullWaitMs`, never past the call's deadline less a second,
+ * with its message counted against `maxInFlightBytes` (no room there: no wait), and tries again each
+ * time the store's free room grows. Still full then: RESOURCE_EXHAUSTED with RetryInfo, which
+ * exporters following the OTLP spec retry.
+ */
+async function waitForRoom(call: grpc.ServerUnaryCall<Buffer, Buffer>, ctx: GrpcContext, again: () => Promise<ExportOutcome>): Promise<ExportOutcome> {
+  const deadline = call.getDeadline();
+  const callEnd = deadline instanceof Date ? deadline.getTime() : deadline;
+  const until = Math.min(Date.now() + ctx.limits.grpcFullWaitMs, callEnd - 1000);
+  const full: ExportOutcome = { kind: 'full', message: 'span store is full; retry later' };
+  try {
+    ctx.inFlight.reserve(call.request.length);
+  } catch {
+    return full;
+  }
+  try {
+    const free = (): number => ctx.store.maxBytes - ctx.store.usedBytes - ctx.store.reservedByteCount;
+    let lastFree = free();
+    let outcome: ExportOutcome = full;
+    while (Date.now() + FULL_POLL_MS < until && !call.cancelled) {
+      await sleep(FULL_POLL_MS);
+      if (free() <= lastFree) continue;
+      lastFree = free();
+      outcome = await again();
+      if (outcome.kind !== 'full') return outcome;
+    }
+    return outcome;
+  } finally {
+    ctx.inFlight.release(call.request.length);
+  }
+}
+
+/** How often a waiting gRPC export looks for room. */
+const FULL_POLL_MS = 100;
+
 /**
  * Starts the gRPC server. grpc-js applies `grpc.max_receive_message_length` both to the message as
  * received and to its decompressed size (`grpc-encoding: gzip`), so `maxDecompressedBytes` is the
@@ -89,6 +139,10 @@ function exportHandler(ctx: GrpcContext): grpc.handleUnaryCall<Buffer, Buffer> {
 export function startGrpcServer(host: string, port: number, ctx: GrpcContext): Promise<{ server: grpc.Server; port: number }> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': ctx.limits.maxDecompressedBytes,
+    // A vanished client leaves a half-open connection that would be kept forever: pings find it.
+    'grpc.keepalive_time_ms': ctx.limits.grpcKeepaliveMs,
+    'grpc.keepalive_timeout_ms': Math.min(KEEPALIVE_TIMEOUT_MS, ctx.limits.grpcKeepaliveMs),
+    'grpc.max_connection_idle_ms': ctx.limits.grpcIdleMs,
   });
   server.addService(traceServiceDefinition, { Export: exportHandler(ctx) });
   return new Promise((resolve, reject) => {

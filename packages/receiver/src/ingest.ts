@@ -103,11 +103,12 @@ export async function ingest(
   memory: DecodeMemory,
   stats: IngestStats,
   decode: (budget: DecodeBudget) => DecodeResult | Promise<DecodeResult>,
+  countFull = true,
 ): Promise<ExportOutcome> {
   const outcome = await ingestOnce(store, memory, decode);
   const r = stats.requests;
   if (outcome.kind === 'invalid') r.invalid++;
-  else if (outcome.kind === 'full') r.full++;
+  else if (outcome.kind === 'full' && countFull) r.full++;
   else if (outcome.kind === 'too-large') r.tooLarge++;
   return outcome;
 

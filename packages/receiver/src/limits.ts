@@ -66,6 +66,19 @@ export interface ReceiverLimits {
    * `/healthz` run (it resumes after them).
    */
   readonly sliceMs: number;
+  /**
+   * gRPC connections: how often the server pings a connection (HTTP/2 PING); one whose client does
+   * not answer within 10 s (a half-open connection: the client vanished) is closed.
+   */
+  readonly grpcKeepaliveMs: number;
+  /** gRPC connections with no call for this long are closed (GOAWAY); the client reconnects when it next exports. */
+  readonly grpcIdleMs: number;
+  /**
+   * How long a gRPC export may wait for room while the store is full, before the answer is
+   * RESOURCE_EXHAUSTED with RetryInfo (never past the call's deadline less a second). The JS gRPC
+   * exporter retries no status, so waiting is what loses least (packages/receiver/README.md).
+   */
+  readonly grpcFullWaitMs: number;
 }
 
 const MiB = 1024 * 1024;
@@ -88,6 +101,9 @@ export const defaultLimits: ReceiverLimits = Object.freeze({
   maxArrayElements: 10_000,
   maxValueBytes: MiB,
   sliceMs: 10,
+  grpcKeepaliveMs: 30_000,
+  grpcIdleMs: 120_000,
+  grpcFullWaitMs: 8_000,
 });
 
 /** The decode limits of a receiver's limits (the names are the same). */

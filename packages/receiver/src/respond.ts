@@ -1,9 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** True when the request says it has a body (a length over 0, or chunked). */
+function declaresBody(req: IncomingMessage): boolean {
+  if (req.headers['transfer-encoding'] !== undefined) return true;
+  const length = Number(req.headers['content-length'] ?? 0);
+  return !Number.isFinite(length) || length > 0;
+}
+
 /**
- * Writes a complete response. When the request body was not read to the end (refused early: 401,
+ * Writes a complete response. When a request body was not read to the end (refused early: 401,
  * 413, 415...), the connection is closed after the response, so the rest of an oversized upload
- * is never read; the client still sees the status first.
+ * is never read; the client still sees the status first. A request without a body (GET, DELETE)
+ * keeps its connection: node:http marks it complete only once read, so it is drained here, and
+ * pipelined requests behind it on the connection are answered in turn.
  */
 export function send(
   req: IncomingMessage,
@@ -17,7 +26,10 @@ export function send(
   const all: Record<string, string | number> = { ...headers };
   if (contentType !== undefined) all['content-type'] = contentType;
   if (body !== undefined) all['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-  if (!req.complete) all['connection'] = 'close';
+  if (!req.complete) {
+    if (declaresBody(req)) all['connection'] = 'close';
+    else req.resume();
+  }
   res.writeHead(status, all);
   res.end(body);
 }
