@@ -94,7 +94,7 @@ describe('tracecheck check', () => {
     );
     const command = await runCli(['chek', '--run', 'x', 'some "a"']);
     expect(command.code).toBe(2);
-    expect(command.stderr).toMatch(/^tracecheck: unknown command 'chek'; did you mean 'check'\?\nUsage: tracecheck receive\|check\|run \[options\]\n/);
+    expect(command.stderr).toMatch(/^tracecheck: unknown command 'chek'; did you mean 'check'\?\nUsage: tracecheck receive\|check\|run\|snapshot \[options\]\n/);
   });
 
   it('reads TRACECHECK_URL and TRACECHECK_TOKEN', async () => {
@@ -112,8 +112,13 @@ describe('tracecheck check', () => {
     const ok = await runCli(['check', '--file', file, '--run', 'file-run', 'one "email.send"', 'no "charge"']);
     expect(ok.stdout).toMatch(/2 of 2 checks passed/);
     expect(ok.code).toBe(0);
-    const bad = await runCli(['check', '--file', file, '--run', 'file-run', 'some "charge"']);
+    const bad = await runCli(['check', '--file', file, '--run', 'file-run', 'some "charge"'], { FORCE_COLOR: '0' });
     expect(bad.code).toBe(1);
+    expect(bad.stdout).not.toContain('\u001b[');
+    // The same verdict, styled for a terminal (FORCE_COLOR stands in for a TTY here).
+    const coloured = await runCli(['check', '--file', file, '--run', 'file-run', 'some "charge"'], { FORCE_COLOR: '1' });
+    expect(coloured.stdout).toContain('\u001b[31m✘ some "charge"\u001b[39m');
+    expect(coloured.stdout.replace(/\u001b\[\d+m/g, '')).toBe(bad.stdout);
     writeFileSync(join(dir, 'bad.jsonl'), '{"resourceSpans": 5}\n');
     const broken = await runCli(['check', '--file', join(dir, 'bad.jsonl'), 'some "a"']);
     expect(broken.code).toBe(2);

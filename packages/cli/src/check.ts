@@ -1,6 +1,17 @@
 import { parseArgs } from 'node:util';
 import { AssertionSyntaxError, ReceiverHttpError, TracecheckClient } from '@tracecheck/client';
-import { checkSpans, DEFAULT_IN_FLIGHT_CAPS, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, LangError, renderError, validateAssertion } from '@tracecheck/lang';
+import {
+  checkSpans,
+  DEFAULT_IN_FLIGHT_CAPS,
+  DEFAULT_SETTLE_MS,
+  DEFAULT_TIMEOUT_MS,
+  LangError,
+  renderError,
+  renderVerdictData,
+  validateAssertion,
+  type Verdict,
+  type VerdictStyle,
+} from '@tracecheck/lang';
 import { parseDuration } from './units.js';
 import { UsageError } from './usage-error.js';
 
@@ -33,9 +44,19 @@ Example:
 `;
 
 /** A verdict to print: its message and whether it passed. */
-interface Printed {
-  pass: boolean;
-  message: string;
+type Printed = Verdict;
+
+/**
+ * Colours for a terminal (the verdict text is the same; only styled): on when stdout is a TTY, off
+ * with NO_COLOR, forced with FORCE_COLOR.
+ */
+function terminalStyle(out: NodeJS.WritableStream): VerdictStyle | undefined {
+  const env = process.env;
+  const on = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' ? true : env.NO_COLOR === undefined && (out as { isTTY?: boolean }).isTTY === true;
+  if (!on) return undefined;
+  const sgr = (open: number, close: number) => (t: string): string => `\u001b[${open}m${t}\u001b[${close}m`;
+  const red = sgr(31, 39);
+  return { pass: sgr(32, 39), fail: red, label: sgr(1, 22), dim: sgr(2, 22), error: red, mark: sgr(33, 39) };
 }
 
 /** `tracecheck check`: returns the exit code. */
@@ -83,8 +104,7 @@ export async function check(argv: string[], out: NodeJS.WritableStream, err: Nod
     const spans = await readSpanFile(values.file);
     const run = values.run === undefined ? spans : spans.inRun(values.run);
     verdicts = positionals.map((text) => {
-      const r = checkSpans(run, text);
-      return { pass: r.decision.pass, message: r.message };
+      return checkSpans(run, text).json;
     });
   } else {
     if (values.run === undefined) throw new UsageError('--run is required with a receiver: which run should be checked?');
@@ -105,7 +125,8 @@ export async function check(argv: string[], out: NodeJS.WritableStream, err: Nod
       throw e;
     }
   }
-  for (const v of verdicts) out.write(`${v.message}\n\n`);
+  const style = terminalStyle(out);
+  for (const v of verdicts) out.write(`${style === undefined ? v.message : renderVerdictData(v, style)}\n\n`);
   const passed = verdicts.filter((v) => v.pass).length;
   out.write(`${passed} of ${verdicts.length} check${verdicts.length === 1 ? '' : 's'} passed\n`);
   return passed === verdicts.length ? 0 : 1;

@@ -52,7 +52,7 @@ describe('usage errors', () => {
   it('suggests the command a mistyped one was meant to be', async () => {
     const r = await cli('chek', '--file', 'x.jsonl');
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("tracecheck: unknown command 'chek'; did you mean 'check'?\nUsage: tracecheck receive|check|run [options]\nRun 'tracecheck --help' for the commands.\n");
+    expect(r.stderr).toBe("tracecheck: unknown command 'chek'; did you mean 'check'?\nUsage: tracecheck receive|check|run|snapshot [options]\nRun 'tracecheck --help' for the commands.\n");
     expect((await cli('frobnicate')).stderr).toMatch(/^tracecheck: unknown command 'frobnicate'\nUsage: /);
     expect((await cli('--verbose')).stderr).toMatch(/^tracecheck: unknown option --verbose\n/);
   });
