@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { defaultLimits, startReceiver } from '@tracecheck/receiver';
 import { parseDuration, parsePort, parseSize } from './units.js';
+import { UsageError } from './usage-error.js';
 
 export const receiveUsage = `Usage: tracecheck receive [options]
 
@@ -19,7 +20,25 @@ Options:
   --max-in-flight SIZE   request bodies buffered at once across connections (default ${defaultLimits.maxInFlightBytes / 1024 ** 2}MiB)
   --max-memory SIZE      span memory before exporters are told to retry (429) (default ${defaultLimits.maxMemoryBytes / 1024 ** 2}MiB)
   --retention DURATION   drop runs quiet for longer than this (default ${defaultLimits.retentionMs / 60_000}m)
+
+Limits on what one request may decode into (over a count: dropped and counted, as OpenTelemetry
+SDKs do; the exporter gets a partial-success warning):
+  --max-attributes N     attributes per span, event, link, resource or scope (default ${defaultLimits.maxAttributes})
+  --max-events N         events per span (default ${defaultLimits.maxEvents})
+  --max-links N          links per span (default ${defaultLimits.maxLinks})
+  --max-array-elements N elements of one array (entries of one kvlist) value; an attribute with
+                         more is dropped (default ${defaultLimits.maxArrayElements})
+  --max-value SIZE       one string or bytes value (and name, key); longer ones are truncated
+                         (default ${defaultLimits.maxValueBytes / 1024 ** 2}MiB)
+  --grpc-full-wait DURATION  how long a gRPC export waits for room while the store is full
+                         (default ${defaultLimits.grpcFullWaitMs / 1000}s; the JS gRPC exporter retries nothing)
 `;
+
+function parseCount(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || !Number.isSafeInteger(Number(text))) throw new UsageError(`${flag}: '${text}' is not a whole number >= 1`);
+  return Number(text);
+}
 
 /** `tracecheck receive`: resolves once the receiver has stopped after a signal. */
 export async function receive(argv: string[], out: NodeJS.WritableStream): Promise<number> {
@@ -36,6 +55,12 @@ export async function receive(argv: string[], out: NodeJS.WritableStream): Promi
       'max-in-flight': { type: 'string' },
       'max-memory': { type: 'string' },
       retention: { type: 'string' },
+      'max-attributes': { type: 'string' },
+      'max-events': { type: 'string' },
+      'max-links': { type: 'string' },
+      'max-array-elements': { type: 'string' },
+      'max-value': { type: 'string' },
+      'grpc-full-wait': { type: 'string' },
     },
   });
   const size = (flag: string, v: string | undefined) => (v === undefined ? undefined : parseSize(`--${flag}`, v));
@@ -50,6 +75,12 @@ export async function receive(argv: string[], out: NodeJS.WritableStream): Promi
       maxInFlightBytes: size('max-in-flight', values['max-in-flight']),
       maxMemoryBytes: size('max-memory', values['max-memory']),
       retentionMs: values.retention === undefined ? undefined : parseDuration('--retention', values.retention),
+      maxAttributes: parseCount('--max-attributes', values['max-attributes']),
+      maxEvents: parseCount('--max-events', values['max-events']),
+      maxLinks: parseCount('--max-links', values['max-links']),
+      maxArrayElements: parseCount('--max-array-elements', values['max-array-elements']),
+      maxValueBytes: size('max-value', values['max-value']),
+      grpcFullWaitMs: values['grpc-full-wait'] === undefined ? undefined : parseDuration('--grpc-full-wait', values['grpc-full-wait']),
     },
   });
   const stopped = new Promise<void>((resolve) => {

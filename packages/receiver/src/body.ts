@@ -1,11 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { promisify } from 'node:util';
-import { gunzip, inflate } from 'node:zlib';
+import { createGunzip, createInflate } from 'node:zlib';
 import { HttpError, RequestAbortedError } from './http-error.js';
 import type { InFlightBudget } from './in-flight.js';
 
-const gunzipAsync = promisify(gunzip);
-const inflateAsync = promisify(inflate);
 
 /**
  * Reads a request body of at most `maxBytes`. A declared `Content-Length` over the limit is refused
@@ -75,20 +72,56 @@ export function contentCoding(header: string | undefined): ContentCoding {
 }
 
 /**
- * Undoes the content coding, producing at most `maxBytes`: zlib stops there (maxOutputLength), so
- * a gzip bomb costs `maxBytes` of memory, not its expanded size. Over the limit is 413, the same
- * answer as an oversized plain body: the data may be well-formed, it is only too big. Corrupt
- * compressed data is 400.
+ * Undoes the content coding, producing at most `maxBytes`: decompression stops there, so a gzip
+ * bomb costs `maxBytes` of memory, not its expanded size. Over the limit is 413, the same answer as
+ * an oversized plain body: the data may be well-formed, it is only too big. Corrupt compressed data
+ * is 400. The output is written into one buffer sized from gzip's trailer (ISIZE) when it is within
+ * the limit, so a large body is never held twice (as chunks, then joined); with `budget`, that size
+ * (else what was produced) is reserved there first, and `held` says how much to release.
  */
-export async function decompress(body: Buffer, coding: ContentCoding, maxBytes: number): Promise<Buffer> {
-  if (coding === 'identity') return body;
+export async function decompress(body: Buffer, coding: ContentCoding, maxBytes: number, budget?: InFlightBudget): Promise<{ data: Buffer; held: number }> {
+  if (coding === 'identity') return { data: body, held: 0 };
+  let held = 0;
+  const declared = coding === 'gzip' && body.length >= 18 ? body.readUInt32LE(body.length - 4) : 0;
+  let out: Buffer | undefined;
+  if (declared > 0 && declared <= maxBytes) {
+    budget?.reserve(declared);
+    held = declared;
+    out = Buffer.allocUnsafe(declared);
+  }
   try {
-    const options = { maxOutputLength: maxBytes };
-    return coding === 'gzip' ? await gunzipAsync(body, options) : await inflateAsync(body, options);
-  } catch (err) {
-    if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new HttpError(413, 'DECOMPRESSED_TOO_LARGE', `decompressed request body exceeds maxDecompressedBytes (${maxBytes})`);
+    const data = await new Promise<Buffer>((resolve, reject) => {
+      const z = coding === 'gzip' ? createGunzip() : createInflate();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      z.on('data', (c: Buffer) => {
+        if (size + c.length > maxBytes) {
+          z.destroy();
+          reject(new HttpError(413, 'DECOMPRESSED_TOO_LARGE', `decompressed request body exceeds maxDecompressedBytes (${maxBytes})`));
+          return;
+        }
+        if (out !== undefined && size + c.length <= out.length) c.copy(out, size);
+        else {
+          // The trailer under-stated the size (or there was none): collect chunks instead.
+          if (out !== undefined) {
+            chunks.push(out.subarray(0, size));
+            out = undefined;
+          }
+          chunks.push(c);
+        }
+        size += c.length;
+      });
+      z.on('end', () => resolve(out !== undefined ? out.subarray(0, size) : Buffer.concat(chunks, size)));
+      z.on('error', (err) => reject(new HttpError(400, 'BAD_COMPRESSION', `request body is not valid ${coding} data: ${err.message}`)));
+      z.end(body);
+    });
+    if (data.length > held) {
+      budget?.reserve(data.length - held);
+      held = data.length;
     }
-    throw new HttpError(400, 'BAD_COMPRESSION', `request body is not valid ${coding} data: ${(err as Error).message}`);
+    return { data, held };
+  } catch (err) {
+    budget?.release(held);
+    throw err;
   }
 }

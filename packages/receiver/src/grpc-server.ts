@@ -59,11 +59,24 @@ function exportHandler(ctx: GrpcContext): grpc.handleUnaryCall<Buffer, Buffer> {
         return;
       }
     }
-    const options = { limits: decodeLimitsOf(ctx.limits), sliceMs: ctx.limits.sliceMs };
-    const attempt = (countFull: boolean) => ingest(ctx.store, ctx.decodeMemory, ctx.stats, (budget) => decodeProtobufRequestSliced(call.request, { ...options, budget }), countFull);
-    let outcome = await attempt(false);
-    if (outcome.kind === 'full') outcome = await waitForRoom(call, ctx, () => attempt(false));
-    if (outcome.kind === 'full') ctx.stats.requests.full++;
+    // The message (grpc-js has buffered it, up to maxDecompressedBytes) counts against the budget
+    // HTTP bodies share, so concurrent calls cannot pile up memory past it.
+    try {
+      ctx.inFlight.reserve(call.request.length);
+    } catch (err) {
+      callback(fail(grpc.status.RESOURCE_EXHAUSTED, (err as Error).message, retryMetadata(ctx, (err as Error).message)));
+      return;
+    }
+    let outcome: ExportOutcome;
+    try {
+      const options = { limits: decodeLimitsOf(ctx.limits), sliceMs: ctx.limits.sliceMs };
+      const attempt = () => ingest(ctx.store, ctx.decodeMemory, ctx.stats, (budget) => decodeProtobufRequestSliced(call.request, { ...options, budget }), false);
+      outcome = await attempt();
+      if (outcome.kind === 'full') outcome = await waitForRoom(call, ctx, attempt, outcome);
+      if (outcome.kind === 'full') ctx.stats.requests.full++;
+    } finally {
+      ctx.inFlight.release(call.request.length);
+    }
     if (call.cancelled) return;
     switch (outcome.kind) {
       case 'accepted':
@@ -72,17 +85,9 @@ function exportHandler(ctx: GrpcContext): grpc.handleUnaryCall<Buffer, Buffer> {
       case 'invalid':
         callback(fail(grpc.status.INVALID_ARGUMENT, outcome.message));
         return;
-      case 'full': {
-        const delay = ctx.limits.retryAfterSeconds;
-        const details = Buffer.concat([
-          encodeProtobufStatus({ code: grpc.status.RESOURCE_EXHAUSTED, message: outcome.message }),
-          retryInfoDetailField(delay),
-        ]);
-        const metadata = new grpc.Metadata();
-        metadata.set('grpc-status-details-bin', details);
-        callback(fail(grpc.status.RESOURCE_EXHAUSTED, outcome.message, metadata));
+      case 'full':
+        callback(fail(grpc.status.RESOURCE_EXHAUSTED, outcome.message, retryMetadata(ctx, outcome.message)));
         return;
-      }
       case 'too-large':
         // RESOURCE_EXHAUSTED without RetryInfo: not retryable (OTLP/gRPC spec), as retrying cannot fit it.
         callback(fail(grpc.status.RESOURCE_EXHAUSTED, outcome.message));
@@ -91,41 +96,39 @@ function exportHandler(ctx: GrpcContext): grpc.handleUnaryCall<Buffer, Buffer> {
   }
 }
 
+/** google.rpc.Status with RetryInfo: exporters following the OTLP spec retry RESOURCE_EXHAUSTED only with it. */
+function retryMetadata(ctx: GrpcContext, message: string): grpc.Metadata {
+  const details = Buffer.concat([encodeProtobufStatus({ code: grpc.status.RESOURCE_EXHAUSTED, message }), retryInfoDetailField(ctx.limits.retryAfterSeconds)]);
+  const metadata = new grpc.Metadata();
+  metadata.set('grpc-status-details-bin', details);
+  return metadata;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * With the store full, a gRPC export waits for room (a run deleted, retention) instead of being
  * refused at once: the JS gRPC exporter retries no status, so an immediate RESOURCE_EXHAUSTED would
  * lose its batch. It waits up to `grpcFullWaitMs`, never past the call's deadline less a second,
- * with its message counted against `maxInFlightBytes` (no room there: no wait), and tries again each
- * time the store's free room grows. Still full then: RESOURCE_EXHAUSTED with RetryInfo, which
+ * and tries again each time the store's free room grows (its message stays counted against
+ * `maxInFlightBytes` meanwhile). Still full then: RESOURCE_EXHAUSTED with RetryInfo, which
  * exporters following the OTLP spec retry.
  */
-async function waitForRoom(call: grpc.ServerUnaryCall<Buffer, Buffer>, ctx: GrpcContext, again: () => Promise<ExportOutcome>): Promise<ExportOutcome> {
+async function waitForRoom(call: grpc.ServerUnaryCall<Buffer, Buffer>, ctx: GrpcContext, again: () => Promise<ExportOutcome>, first: ExportOutcome): Promise<ExportOutcome> {
   const deadline = call.getDeadline();
   const callEnd = deadline instanceof Date ? deadline.getTime() : deadline;
   const until = Math.min(Date.now() + ctx.limits.grpcFullWaitMs, callEnd - 1000);
-  const full: ExportOutcome = { kind: 'full', message: 'span store is full; retry later' };
-  try {
-    ctx.inFlight.reserve(call.request.length);
-  } catch {
-    return full;
+  const free = (): number => ctx.store.maxBytes - ctx.store.usedBytes - ctx.store.reservedByteCount;
+  let lastFree = free();
+  let outcome = first;
+  while (Date.now() + FULL_POLL_MS < until && !call.cancelled) {
+    await sleep(FULL_POLL_MS);
+    if (free() <= lastFree) continue;
+    lastFree = free();
+    outcome = await again();
+    if (outcome.kind !== 'full') return outcome;
   }
-  try {
-    const free = (): number => ctx.store.maxBytes - ctx.store.usedBytes - ctx.store.reservedByteCount;
-    let lastFree = free();
-    let outcome: ExportOutcome = full;
-    while (Date.now() + FULL_POLL_MS < until && !call.cancelled) {
-      await sleep(FULL_POLL_MS);
-      if (free() <= lastFree) continue;
-      lastFree = free();
-      outcome = await again();
-      if (outcome.kind !== 'full') return outcome;
-    }
-    return outcome;
-  } finally {
-    ctx.inFlight.release(call.request.length);
-  }
+  return outcome;
 }
 
 /** How often a waiting gRPC export looks for room. */

@@ -23,6 +23,8 @@ export interface IngestStats {
   readonly spans: { accepted: number; rejected: number };
   /** What the decode limits dropped or truncated, summed over requests. */
   readonly limited: LimitCounts;
+  /** The receiver's event-loop delay histogram (ns), when it runs one: the longest stall is its max. */
+  eventLoop?: { readonly max: number; readonly count: number };
 }
 
 export function newIngestStats(): IngestStats {

@@ -83,12 +83,9 @@ export async function handleHttpExport(req: IncomingMessage, res: ServerResponse
     const coding = contentCoding(req.headers['content-encoding']);
     const raw = await readBody(req, ctx.limits.maxBodyBytes, ctx.inFlight);
     held = raw.length;
-    const body = await decompress(raw, coding, ctx.limits.maxDecompressedBytes);
-    if (body !== raw) {
-      // The decompressed copy is held too: it counts against the same in-flight budget (429 past it).
-      ctx.inFlight.reserve(body.length);
-      held += body.length;
-    }
+    // The decompressed copy is held too: it counts against the same in-flight budget (429 past it).
+    const { data: body, held: decompressed } = await decompress(raw, coding, ctx.limits.maxDecompressedBytes, ctx.inFlight);
+    held += decompressed;
     const options = { limits: decodeLimitsOf(ctx.limits), sliceMs: ctx.limits.sliceMs };
     const outcome = await ingest(ctx.store, ctx.decodeMemory, ctx.stats, (budget) =>
       format === 'protobuf' ? decodeProtobufRequestSliced(body, { ...options, budget }) : decodeJsonRequestSliced(body, { ...options, budget }),

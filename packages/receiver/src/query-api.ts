@@ -44,9 +44,12 @@ export function health(req: IncomingMessage, res: ServerResponse): void {
  */
 export function stats(req: IncomingMessage, res: ServerResponse, ctx: { store: SpanStore; stats: IngestStats; inFlight: InFlightBudget }): void {
   const { store } = ctx;
+  const { eventLoop, ...counters } = ctx.stats;
   sendJson(req, res, 200, {
     store: { spans: store.spanCount, usedBytes: store.usedBytes, maxBytes: store.maxBytes },
     inFlightBytes: ctx.inFlight.usedBytes,
-    ...ctx.stats,
+    ...counters,
+    // The longest the event loop was held since the receiver started (10 ms resolution).
+    ...(eventLoop === undefined || eventLoop.count === 0 ? {} : { maxEventLoopDelayMs: Math.round(eventLoop.max / 1e6) }),
   });
 }

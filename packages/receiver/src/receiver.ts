@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Overturn } from '@tracecheck/lang';
 import { OpenSpans, SpanStore } from '@tracecheck/model';
 import type { CheckRecord } from './check-api.js';
@@ -112,6 +113,11 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     }
   }
 
+  // The longest the event loop was held (by anything: a request, a check, a sweep), for /api/stats.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  stats.eventLoop = loopDelay;
+
   const sweeper = setInterval(() => {
     try {
       store.sweep();
@@ -125,6 +131,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
       clearInterval(sweeper);
+      loopDelay.disable();
       await Promise.all([stopHttpServer(http.server, STOP_GRACE_MS), grpc && stopGrpcServer(grpc.server, STOP_GRACE_MS)]);
     })();
     return stopped;
