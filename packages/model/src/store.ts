@@ -73,6 +73,8 @@ const NO_RUNS: ReadonlySet<string> = new Set();
 
 /** Bound on the span names remembered for typo hints (a service naming spans by id would be unbounded). */
 export const MAX_NAMES_SEEN = 10_000;
+/** Longest span name remembered for typo hints. */
+export const MAX_NAME_SEEN_LENGTH = 256;
 
 /**
  * The in-memory span store: spans indexed by trace, run and name, with run-id inheritance.
@@ -302,7 +304,9 @@ export class SpanStore {
     trace.spans.set(span.spanId, rec);
     trace.lastSeen = now;
     if (rec.tag !== undefined) trace.tagged.set(rec.tag, (trace.tagged.get(rec.tag) ?? 0) + 1);
-    if (this.namesSeen.size < MAX_NAMES_SEEN) this.namesSeen.add(span.name);
+    // Names are remembered past their spans, outside the memory cap: only short ones (a typo hint
+    // for a name of a megabyte helps nobody), so the set stays within MAX_NAMES_SEEN × 256 characters.
+    if (this.namesSeen.size < MAX_NAMES_SEEN && span.name.length <= MAX_NAME_SEEN_LENGTH) this.namesSeen.add(span.name);
     let named = this.byName.get(span.name);
     if (!named) this.byName.set(span.name, (named = new Set()));
     named.add(rec);

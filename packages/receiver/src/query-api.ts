@@ -49,6 +49,7 @@ export function stats(req: IncomingMessage, res: ServerResponse, ctx: { store: S
     store: { spans: store.spanCount, usedBytes: store.usedBytes, maxBytes: store.maxBytes },
     inFlightBytes: ctx.inFlight.usedBytes,
     ...counters,
+    process: process.memoryUsage(),
     // The longest the event loop was held since the receiver started (10 ms resolution).
     ...(eventLoop === undefined || eventLoop.count === 0 ? {} : { maxEventLoopDelayMs: Math.round(eventLoop.max / 1e6) }),
   });
