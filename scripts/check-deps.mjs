@@ -11,10 +11,12 @@ const allowed = {
   lang: ['model'],
   client: ['model', 'lang'],
   receiver: ['model', 'otlp', 'lang'],
+  // Tempo as a run source: decodes trace-by-id answers (otlp), decides with lang, answers like the client.
+  tempo: ['model', 'otlp', 'lang', 'client'],
   sdk: [],
   vitest: ['model', 'lang', 'client', 'receiver'],
   playwright: ['model', 'lang', 'client', 'receiver'],
-  cli: ['model', 'otlp', 'lang', 'client', 'receiver'],
+  cli: ['model', 'otlp', 'lang', 'client', 'receiver', 'tempo'],
 };
 
 const root = new URL('..', import.meta.url).pathname;
