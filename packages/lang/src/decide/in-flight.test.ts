@@ -110,6 +110,20 @@ describe('in-flight work', () => {
     expect(r.decision).toMatchObject({ pass: true, reason: 'settled', waitedFor: [] });
   });
 
+  it("the producer's own call to the broker (a CLIENT child) is not its consumer", async () => {
+    // A broker reached over HTTP (SQS, a REST queue): the publish request is a child of the producer.
+    const store = new SpanStore();
+    const producer = span('send billing-renewals', { kind: SpanKind.PRODUCER });
+    store.add([producer, span('POST', { parent: producer.spanId, kind: SpanKind.CLIENT })]);
+    const verdict = checkRun(storeRunSource(store, 'R'), 'no "payments.charge.create"', { settleMs: 100, timeoutMs: 5000 });
+    // The delayed message is consumed 500 ms later, in the producer's trace.
+    const consumeId = nextId();
+    later(500, () => store.add([span('process billing-renewals', { parent: producer.spanId, id: consumeId, kind: SpanKind.CONSUMER }), span('payments.charge.create', { parent: consumeId, kind: SpanKind.CLIENT })]));
+    const r = await verdict;
+    expect(r.decision).toMatchObject({ pass: false, reason: 'hopeless' });
+    expect(r.decision.outcome.count).toBe(1);
+  });
+
   it('a span the SDK reported open holds the check until it arrives', async () => {
     const store = new SpanStore();
     const open = new OpenSpans();

@@ -5,7 +5,9 @@
  *   waiting out a retry's backoff, a request still running): its end, and whatever it does before, is
  *   still to come.
  * - `consumer`: a PRODUCER span whose consumer (a child, or a span linking to it) has not arrived: the
- *   message sits in a queue that a worker has not polled yet.
+ *   message sits in a queue that a worker has not polled yet. A CLIENT or PRODUCER child is the
+ *   producer's own outbound call (the HTTP request that hands the message to a broker over HTTP, as
+ *   SQS's or a REST broker's client makes), not its consumer.
  * - `open`: a span that @tracecheck/sdk reported started and not yet ended (see `OpenSpanInfo`), seen
  *   before any of its children is exported.
  * Each reason has a cap, so an uninstrumented consumer or a root span that never ends cannot hold
@@ -88,7 +90,7 @@ export function findInFlight(graph: RunGraph, open: readonly OpenSpanInfo[], now
         const seen = missingParents.get(parentKey);
         if (seen === undefined || since < seen.sinceMs) missingParents.set(parentKey, { child: span, sinceMs: since });
       }
-      if (span.kind === SpanKind.PRODUCER && trace.children(span).length === 0 && !linked.has(key)) {
+      if (span.kind === SpanKind.PRODUCER && !trace.children(span).some(consumes) && !linked.has(key)) {
         items.push({ kind: 'consumer', key, description: `the consumer of ${describeSpanShort(span)}`, sinceMs: sinceOf(span.endTimeUnixNano, nowMs) });
       }
     }
@@ -105,6 +107,11 @@ export function findInFlight(graph: RunGraph, open: readonly OpenSpanInfo[], now
   }
   for (const [key, o] of openById) items.push({ kind: 'open', key, description: `the open span ${describeOpen(o)}`, sinceMs: Math.min(nowMs, o.startMs) });
   return items;
+}
+
+/** Whether a child of a producer can be its consumer: not the producer's own outbound call. */
+function consumes(child: Span): boolean {
+  return child.kind !== SpanKind.CLIENT && child.kind !== SpanKind.PRODUCER;
 }
 
 function describeOpen(o: OpenSpanInfo): string {
