@@ -1,0 +1,34 @@
+// Types of campaign.mjs, for the TypeScript tests that import it.
+export interface CampaignOptions {
+  seed?: number;
+  inputs?: number;
+  only?: number;
+  concurrency?: number;
+  maxSeconds?: number;
+  maxMemory?: string;
+  maxInFlight?: string;
+  overheadBytes?: number;
+  log?: (index: number, input: { kind: string; note: string }, code: string, rss: number | undefined) => void;
+}
+export interface CampaignResult {
+  seed: number;
+  tried: number;
+  seconds: number;
+  codes: Record<string, number>;
+  worstHealthMs: number;
+  healthChecks: number;
+  peakRssBytes: number | undefined;
+  boundBytes: number;
+  stats: { maxEventLoopDelayMs?: number; requests: Record<string, number>; limited: Record<string, number> } | undefined;
+  violations: { what: string; seed?: number; index?: number; kind?: string; note?: string }[];
+}
+export function runCampaign(options?: CampaignOptions): Promise<CampaignResult>;
+export function peakRss(pid: number): number | undefined;
+export function mb(bytes: number): string;
+export function startReceiverProcess(args?: string[]): {
+  child: import('node:child_process').ChildProcess;
+  ready: Promise<{ http: string; grpc: string }>;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  stderr(): string;
+};
+export function statedOverhead(capBytes: number, inFlightBytes: number): number;
