@@ -22,10 +22,10 @@ import { randomSpans } from './testing/random-spans.js';
 // counted, long values truncated, and the request's partial success says so. All four decoders
 // (protobuf and JSON, whole and sliced) agree.
 
-type Decode = (bytes: Uint8Array, options?: DecodeOptions) => Promise<DecodeResult>;
-const decoders: [string, (spans: Span[]) => Uint8Array, Decode][] = [
-  ['protobuf', encodeProtobufRequest, async (b, o) => decodeProtobufRequest(b, o)],
-  ['protobuf, sliced', encodeProtobufRequest, (b, o) => decodeProtobufRequestSliced(b, { ...o, sliceMs: 0 })],
+type Decode = (bytes: string | Uint8Array, options?: DecodeOptions) => Promise<DecodeResult>;
+const decoders: [string, (spans: Span[]) => string | Uint8Array, Decode][] = [
+  ['protobuf', encodeProtobufRequest, async (b, o) => decodeProtobufRequest(b as Uint8Array, o)],
+  ['protobuf, sliced', encodeProtobufRequest, (b, o) => decodeProtobufRequestSliced(b as Uint8Array, { ...o, sliceMs: 0 })],
   ['JSON', encodeJsonRequest, async (b, o) => decodeJsonRequest(b, o)],
   ['JSON, sliced', encodeJsonRequest, (b, o) => decodeJsonRequestSliced(b, { ...o, sliceMs: 0 })],
 ];
@@ -122,10 +122,11 @@ describe('the sliced decoders', () => {
 
   it('pause between slices, so other work runs while a large request decodes', async () => {
     const spans = Array.from({ length: 3000 }, () => span({ attributes: { k: 'v' } }));
-    for (const [bytes, decode] of [
-      [encodeProtobufRequest(spans), decodeProtobufRequestSliced],
+    const runs: [string | Uint8Array, typeof decodeJsonRequestSliced][] = [
+      [encodeProtobufRequest(spans), (b, o) => decodeProtobufRequestSliced(b as Uint8Array, o)],
       [encodeJsonRequest(spans), decodeJsonRequestSliced],
-    ] as const) {
+    ];
+    for (const [bytes, decode] of runs) {
       let pauses = 0;
       const r = await decode(bytes, { sliceMs: 0, pause: async () => void pauses++ });
       expect(r.spans).toHaveLength(3000);
