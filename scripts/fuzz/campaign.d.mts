@@ -1,4 +1,5 @@
 // Types of campaign.mjs, for the TypeScript tests that import it.
+import type { ChildProcess } from 'node:child_process';
 export interface CampaignOptions {
   seed?: number;
   inputs?: number;
@@ -26,7 +27,7 @@ export function runCampaign(options?: CampaignOptions): Promise<CampaignResult>;
 export function peakRss(pid: number): number | undefined;
 export function mb(bytes: number): string;
 export function startReceiverProcess(args?: string[]): {
-  child: import('node:child_process').ChildProcess;
+  child: ChildProcess;
   ready: Promise<{ http: string; grpc: string }>;
   exited: Promise<{ code: number | null; signal: string | null }>;
   stderr(): string;

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { OtlpDecodeError } from './errors.js';
-import { BudgetMeter, ESTIMATE } from './limits.js';
+import { type BudgetMeter, ESTIMATE } from './limits.js';
 
 /*
  * A JSON parser that runs in steps (so a 64 MiB body does not hold the event loop: JSON.parse

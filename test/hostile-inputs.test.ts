@@ -2,9 +2,9 @@ import { request as httpRequest } from 'node:http';
 import { createConnection } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { bigIntArrayRequest, chainRequest } from '../../../scripts/fuzz/protobuf.mjs';
-import { grpcClient, testReceiver } from '../test-support/fixtures.js';
-import { readPartialSuccess } from '../test-support/wire.js';
+import { bigIntArrayRequest, chainRequest } from '../scripts/fuzz/protobuf.mjs';
+import { grpcClient, testReceiver } from '../packages/receiver/test-support/fixtures.js';
+import { readPartialSuccess } from '../packages/receiver/test-support/wire.js';
 
 // The inputs of the hostile campaign that stopped the receiver, each answered now with a clear
 // status while the receiver keeps serving everyone else.
