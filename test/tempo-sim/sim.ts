@@ -83,7 +83,12 @@ export interface Fault {
   status: number;
   body?: string;
   retryAfterSec?: number;
-  times: number;
+  /** How many requests get it (default: all until `untilMs`). */
+  times?: number;
+  /** Until when (ms since the epoch) it lasts. */
+  untilMs?: number;
+  /** Answer trace by id v2 with 200 and an empty trace (as for an id Tempo does not hold) instead of `body`. */
+  emptyTrace?: boolean;
   /** Only requests this accepts (e.g. one trace id). */
   when?: (url: URL) => boolean;
 }
@@ -236,9 +241,11 @@ export class TempoSim {
 
     const route: Fault['route'] =
       url.pathname === '/api/search' ? 'search' : url.pathname.startsWith('/api/v2/traces/') ? 'trace-v2' : url.pathname.startsWith('/api/traces/') ? 'trace-v1' : url.pathname.includes('/search/tag') ? 'tags' : url.pathname === '/api/status/buildinfo' ? 'buildinfo' : 'any';
-    const fault = this.faults.find((f) => f.times > 0 && (f.route === 'any' || f.route === route) && (f.when === undefined || f.when(url)));
+    const live = (f: Fault): boolean => (f.times === undefined || f.times > 0) && (f.untilMs === undefined || Date.now() < f.untilMs);
+    const fault = this.faults.find((f) => live(f) && (f.route === 'any' || f.route === route) && (f.when === undefined || f.when(url)));
     if (fault) {
-      fault.times--;
+      if (fault.times !== undefined) fault.times--;
+      if (fault.emptyTrace) return send(200, traceByIdResponseProto([], false, '', 0), 'application/protobuf');
       return send(fault.status, fault.body ?? `injected ${fault.status}`, 'text/plain', fault.retryAfterSec === undefined ? {} : { 'retry-after': String(fault.retryAfterSec) });
     }
 

@@ -313,14 +313,17 @@ export class TempoSource implements RunSource {
     budget.left--;
     let hits;
     for (;;) {
+      const limit = this.limit;
       try {
-        hits = (await this.http.search(query, start, end, this.limit)).traces;
+        hits = (await this.http.search(query, start, end, limit)).traces;
         break;
       } catch (e) {
         // Tempo refuses a limit above its max_result_limit (modules/frontend/search_handlers.go `adjustLimit`): use its maximum.
-        if (e instanceof TempoRequestError && e.kind === 'limit' && e.maxLimit !== undefined && e.maxLimit > 0 && e.maxLimit < this.limit) {
-          this.note('limit', '', `Tempo's max_result_limit is ${e.maxLimit}; the search limit ${this.limit} was refused (400), so searches use ${e.maxLimit}`);
-          this.limit = e.maxLimit;
+        if (e instanceof TempoRequestError && e.kind === 'limit' && e.maxLimit !== undefined && e.maxLimit > 0 && e.maxLimit < limit) {
+          if (e.maxLimit < this.limit) {
+            this.note('limit', '', `Tempo's max_result_limit is ${e.maxLimit}; the search limit ${this.limit} was refused (400), so searches use ${e.maxLimit}`);
+            this.limit = e.maxLimit;
+          }
           continue;
         }
         throw e;
