@@ -3,11 +3,17 @@
  * them, and test/tempo-traceql-grammar.test.ts parses each with Grafana's own TraceQL grammar.
  */
 import { RUN_ID_ATTRIBUTE } from '@tracecheck/model';
+import { TempoOptionsError } from './options.js';
 
-/** A TraceQL string literal: double-quoted, with `\` and `"` escaped (and control characters spelled out). */
+/**
+ * A TraceQL string literal: double-quoted, `\\` and `"` escaped. Those are the only escapes both Tempo
+ * (pkg/traceql/lexer.go reads strings with Go's `strconv.Unquote`) and Grafana's grammar
+ * (@grafana/lezer-traceql) accept, so a value with control characters cannot be searched for.
+ */
 export function traceqlString(value: string): string {
-  const escaped = value.replace(/[\\"\n\r\t]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\${c}`));
-  return `"${escaped}"`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new TempoOptionsError(`${JSON.stringify(value)} has control characters, which a TraceQL string cannot hold for both Tempo and Grafana`);
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
 /**

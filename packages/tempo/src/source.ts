@@ -92,6 +92,7 @@ export class TempoSource implements RunSource {
   private polls = 0;
 
   constructor(runId: string, options: TempoOptions) {
+    runQueries(runId); // a run id no TraceQL string can hold is refused here, not at the first poll
     this.runId = runId;
     this.options = resolveTempoOptions(options);
     this.http = new TempoHttp(this.options);
