@@ -1,140 +1,34 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conditions, expectSuccess, installProject, killGroup, type Manifest, packInto, packsDir, readJson, root, run, specifiers, userEnv, walk, workspacePackages } from './support/packs.js';
 
 // What a user does before tracecheck is published (README.md, "Install before we publish"):
 // `npm run pack` in the repository, then `npm i /path/to/tracecheck/packs/*.tgz` in their own project
-// with plain npm. The project here is a fresh temporary directory outside the repository, and every
-// step runs as a real process there: nothing is resolved from the workspace (its node_modules/.bin is
+// with plain npm (here from a copy in the project's vendor/, as a project keeps them for `npm ci`).
+// The project is a fresh temporary directory outside the repository, and every step runs as a real
+// process there: nothing is resolved from the workspace (its node_modules/.bin is
 // taken off PATH, and imports resolve from the project's node_modules only). Network: npm fetches the
 // peers from the registry (npm's own cache helps); nothing else is cached outside the temp directory.
 //
 // New packages are picked up from packages/*/package.json: the first test fails until `npm run pack`
 // writes their tarball, every export of every package is imported (plain Node) and type-checked
 // (TypeScript), and non-optional peers are installed at the versions the workspace pins. Checks that
-// need more (a test runner for the Vitest or Playwright package) go in a describe block of their own.
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const packsDir = join(root, 'packs');
-
-interface Manifest {
-  name: string;
-  version: string;
-  private?: boolean;
-  license?: string;
-  repository?: unknown;
-  engines?: Record<string, string>;
-  exports?: unknown;
-  bin?: string | Record<string, string>;
-  dependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
-}
-
-const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
-
-/** The packages a user installs: every packages/<dir> whose package.json is not private. */
-const workspacePackages: Manifest[] = readdirSync(join(root, 'packages'))
-  .filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')))
-  .map((dir) => readJson<Manifest>(join(root, 'packages', dir, 'package.json')))
-  .filter((m) => m.private !== true)
-  .sort((a, b) => a.name.localeCompare(b.name));
+// need more (a test runner for the Vitest or Playwright package) go in test/packs-vitest.test.ts.
+// Helpers: test/support/packs.ts.
 
 /**
- * Exports whose import does something (the SDK's register hook starts tracing): not imported in the
- * plain import test; each has a test of its own below.
+ * Exports whose import does something (the SDK's register hook starts tracing), or that only Vitest
+ * can load (`@tracecheck/vitest` extends Vitest's test with its fixture when imported, which needs a
+ * running Vitest; `./setup` only registers the matchers): not imported in the plain import test;
+ * test/packs-vitest.test.ts loads the Vitest ones in a real Vitest run, and the register hook has a test
+ * of its own below.
  */
-const importedOnlyByTheirTest = new Set(['@tracecheck/sdk/register']);
-
-/** The version a peer is installed at: as examples/sdk-services pins it, else the workspace's devDependencies. */
-function peerVersion(peer: string, of: Manifest): string {
-  const pins = [
-    readJson<Manifest>(join(root, 'examples', 'sdk-services', 'package.json')).dependencies,
-    workspacePackages.find((m) => m.name === of.name)?.devDependencies,
-    readJson<Manifest>(join(root, 'package.json')).devDependencies,
-  ];
-  for (const pin of pins) if (pin?.[peer] && !pin[peer].startsWith('workspace:')) return pin[peer];
-  throw new Error(`${of.name}: no version of its peer ${peer} pinned in examples/sdk-services or its devDependencies`);
-}
-
-/** Every subpath an `exports` map offers (`.`, `./json`, ...), as import specifiers of the package. */
-function specifiers(m: Manifest): string[] {
-  const exp = m.exports;
-  if (typeof exp === 'string' || Array.isArray(exp) || exp === undefined) return [m.name];
-  const keys = Object.keys(exp as object);
-  if (!keys.some((k) => k.startsWith('.'))) return [m.name];
-  return keys.filter((k) => !k.includes('*')).map((k) => (k === '.' ? m.name : `${m.name}/${k.slice(2)}`));
-}
-
-/** The conditions named anywhere in an `exports` value. */
-function conditions(value: unknown): string[] {
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => [...(k.startsWith('.') ? [] : [k]), ...conditions(v)]);
-}
-
-/** The environment of a user's shell: no workspace bins on PATH, no npm/pnpm script or test-runner state. */
-function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const keepNpm = new Set(['npm_config_registry', 'npm_config_cache', 'npm_config_userconfig', 'npm_config_proxy', 'npm_config_https_proxy', 'npm_config_noproxy', 'npm_config_cafile', 'npm_config_strict_ssl']);
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^(npm_|pnpm_|otel_|tracecheck_|vitest)/i.test(k) && !keepNpm.has(k.toLowerCase())) continue;
-    if (k === 'NODE_OPTIONS' || k === 'INIT_CWD') continue;
-    env[k] = v;
-  }
-  const path = (process.env.PATH ?? '').split(delimiter).filter((p) => p !== '' && !`${p}${sep}`.startsWith(root));
-  env.PATH = [dirname(process.execPath), ...path].join(delimiter);
-  return { ...env, ...extra };
-}
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to its end (cwd: the user's project unless told), with the user's environment. */
-function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: userEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function expectSuccess(r: Result, what: string): void {
-  if (r.code !== 0) throw new Error(`${what} exited with ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
-}
-
-/**
- * npx runs the bin in a child shell and does not pass signals on (it exits, the receiver stays), so
- * long-running commands are started in a process group of their own and stopped as a group.
- */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-/** Every file of an installed package, relative to it, with / separators (not its own node_modules: npm nests dependencies there). */
-function walk(dir: string, prefix = ''): string[] {
-  return readdirSync(dir)
-    .filter((name) => !(prefix === '' && name === 'node_modules'))
-    .flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name), `${prefix}${name}/`) : [`${prefix}${name}`]));
-}
+const importedOnlyByTheirTest = new Set(['@tracecheck/sdk/register', '@tracecheck/vitest', '@tracecheck/vitest/setup']);
 
 describe('the packed tarballs, installed with npm in a project outside the repository', () => {
   let project = '';
@@ -143,34 +37,23 @@ describe('the packed tarballs, installed with npm in a project outside the repos
   const started: ChildProcess[] = [];
 
   beforeAll(async () => {
-    const pack = await run('npm', ['run', 'pack'], { cwd: root, timeoutMs: 180_000 });
-    expectSuccess(pack, 'npm run pack');
-    tarballs = readdirSync(packsDir).filter((f) => f.endsWith('.tgz')).map((f) => join(packsDir, f));
-    // The list `npm run pack` prints is the tarballs written.
-    for (const t of tarballs) expect(pack.stdout).toContain(relative(root, t));
-
     project = realpathSync(mkdtempSync(join(tmpdir(), 'tracecheck-packs-')));
-    writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'tracecheck-packs-user', private: true, type: 'module' }, null, 2)}\n`);
+    const packed = await packInto(join(project, 'vendor'));
+    tarballs = packed.tarballs;
+    // The list `npm run pack` prints is the tarballs written.
+    for (const t of tarballs) expect(packed.stdout).toContain(relative(root, join(packsDir, t)));
     // The SDK's OpenTelemetry peers (and any other non-optional peer) at the versions the workspace runs.
-    const peers = new Map<string, string>();
-    for (const m of workspacePackages) {
-      for (const peer of Object.keys(m.peerDependencies ?? {})) {
-        if (!m.peerDependenciesMeta?.[peer]?.optional && !peers.has(peer)) peers.set(peer, peerVersion(peer, m));
-      }
-    }
-    const install = await run('npm', ['i', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...[...peers].map(([name, version]) => `${name}@${version}`)], { cwd: project, timeoutMs: 240_000 });
-    expectSuccess(install, 'npm i packs/*.tgz');
+    await installProject(project);
     installed = workspacePackages.map((m) => readJson<Manifest>(join(project, 'node_modules', m.name, 'package.json')));
   }, 300_000);
 
-  afterAll(() => {
+  afterAll(async () => {
     for (const child of started) killGroup(child, 'SIGKILL');
-    if (project) rmSync(project, { recursive: true, force: true });
-  });
+    if (project) await rm(project, { recursive: true, force: true });
+  }, 120_000);
 
   it('packs/ holds one tarball per public package of the workspace, all at one version', () => {
-    const packed = tarballs.map((t) => t.slice(packsDir.length + 1)).sort();
-    expect(packed).toEqual(workspacePackages.map((m) => `${m.name.replace(/^@/, '').replace('/', '-')}-${m.version}.tgz`).sort());
+    expect([...tarballs].sort()).toEqual(workspacePackages.map((m) => `${m.name.replace(/^@/, '').replace('/', '-')}-${m.version}.tgz`).sort());
     expect(new Set(workspacePackages.map((m) => m.version)).size).toBe(1);
   });
 
@@ -254,8 +137,9 @@ describe('the packed tarballs, installed with npm in a project outside the repos
         `const require = createRequire(import.meta.url);`,
         `const out = {};`,
         `for (const spec of ${JSON.stringify(specs)}) {`,
-        // Node 20.19+ (the packages' engines) loads ES modules with require() too.
-        `  out[spec] = { keys: Object.keys(await import(spec)).length, at: import.meta.resolve(spec), required: Object.keys(require(spec)).length };`,
+        // Node 20.19+ (the packages' engines) loads ES modules with require() too; it adds __esModule
+        // to the namespace of a module with a default export (the Vitest plugin's).
+        `  out[spec] = { keys: Object.keys(await import(spec)).length, at: import.meta.resolve(spec), required: Object.keys(require(spec)).filter((k) => k !== '__esModule').length };`,
         `}`,
         `console.log(JSON.stringify(out));`,
         '',
