@@ -148,7 +148,7 @@ describe.concurrent('trace-by-id answers', () => {
     const key = (s: TempoSource) => s.spans().map((x) => [x.traceId, x.spanId, x.parentSpanId, x.name, x.links.map((l) => l.traceId + l.spanId)]);
     expect(key(v2)).toEqual(key(reference));
     expect(key(v1)).toEqual(key(reference));
-    const v1Body = await (await fetch(`${sim.url}/api/traces/${t}`, { headers: { accept: 'application/json' } })).json();
+    const v1Body = (await (await fetch(`${sim.url}/api/traces/${t}`, { headers: { accept: 'application/json' } })).json()) as object;
     expect(Object.keys(v1Body)).toEqual(['batches']);
   });
 

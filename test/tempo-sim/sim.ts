@@ -323,7 +323,7 @@ export class TempoSim {
       traces.push({
         traceID: b.leftPadTraceIds ? traceId : traceId.replace(/^0+/, ''),
         // modules/frontend/combiner/search.go `addRootSpanNotReceivedText`
-        rootServiceName: root === undefined ? '<root span not yet received>' : String(root.resource.attributes.get('service.name')?.value ?? ''),
+        rootServiceName: root === undefined ? '<root span not yet received>' : serviceName(root),
         ...(root === undefined ? {} : { rootTraceName: root.name }),
         startTimeUnixNano: tStart.toString(),
         durationMs: Number((tEnd - tStart) / 1_000_000n),
@@ -394,6 +394,11 @@ function prefilter(q: string): (s: Span) => boolean {
     const v = (scope === 'resource' ? s.resource.attributes : s.attributes).get('test.run.id');
     return v?.type === 'string' && v.value === value;
   };
+}
+
+function serviceName(span: Span): string {
+  const v = span.resource.attributes.get('service.name');
+  return v?.type === 'string' ? v.value : '';
 }
 
 function tenantOf(req: IncomingMessage): string | undefined {

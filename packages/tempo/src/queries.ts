@@ -11,7 +11,6 @@ import { TempoOptionsError } from './options.js';
  * (@grafana/lezer-traceql) accept, so a value with control characters cannot be searched for.
  */
 export function traceqlString(value: string): string {
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) throw new TempoOptionsError(`${JSON.stringify(value)} has control characters, which a TraceQL string cannot hold for both Tempo and Grafana`);
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
