@@ -23,13 +23,20 @@ passes as soon as no later span can make it false, or once the run has settled, 
 timeout with the evidence. Against a file (--file) the file is the whole run, settled; it may be
 OTLP JSON lines (the OpenTelemetry Collector's file exporter format), a run file that
 tracecheck run --report wrote (runs/<id>.json), or a saved GET /api/runs/{id}/spans body.
+With --tempo URL instead of --url, the run is read from Grafana Tempo (TraceQL search, trace by
+id); checks that need a quiet run also wait out Tempo's visibility lag (docs/scale-out.md).
 
 Options:
   --url URL            receiver HTTP URL (default: $TRACECHECK_URL)
   --token TOKEN        bearer token (default: $TRACECHECK_TOKEN)
   --run ID             the run id (test.run.id); with --file, optional: without it, every span counts
   --file FILE          check a file offline instead of a receiver (format told from its content)
-  --timeout DURATION   how long to wait for a verdict (default ${DEFAULT_TIMEOUT_MS / 1000}s)
+  --tempo URL          check a run stored in Grafana Tempo (its HTTP API, e.g. http://tempo:3200)
+  --tempo-header 'K: V'  a header for every Tempo request (repeatable), e.g. 'X-Scope-OrgID: team-a'
+  --tempo-lag DURATION   how long after a span is written Tempo's search is certain to find it
+                         (default: 35s for Tempo 3.x, 20s for 2.x, told from Tempo's build info)
+  --tempo-poll DURATION  time between polls of Tempo (default 1s; kept within 10ms and 30s)
+  --timeout DURATION   how long to wait for a verdict (default ${DEFAULT_TIMEOUT_MS / 1000}s; with --tempo, that plus twice the lag and the poll grace)
   --settle DURATION    quiet time before a settling check passes (default ${DEFAULT_SETTLE_MS}ms)
   --parent-cap DURATION    most time to wait for a parent span that has not arrived (an open
                            operation) before a settling check passes (default ${DEFAULT_IN_FLIGHT_CAPS.parentMs / 1000}s; 0: never)
@@ -75,10 +82,20 @@ export async function check(argv: string[], out: NodeJS.WritableStream, err: Nod
       'parent-cap': { type: 'string' },
       'consumer-cap': { type: 'string' },
       'open-cap': { type: 'string' },
+      tempo: { type: 'string' },
+      'tempo-header': { type: 'string', multiple: true },
+      'tempo-lag': { type: 'string' },
+      'tempo-poll': { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new UsageError('give at least one assertion, e.g. \'some "refund.requested"\'');
   if (values.file !== undefined && values.url !== undefined) throw new UsageError('--url and --file are exclusive: check a live receiver or a file');
+  if (values.tempo !== undefined && (values.url !== undefined || values.file !== undefined)) throw new UsageError('--tempo, --url and --file are exclusive: check Tempo, a live receiver or a file');
+  if (values.tempo === undefined && (values['tempo-header'] !== undefined || values['tempo-lag'] !== undefined || values['tempo-poll'] !== undefined)) {
+    throw new UsageError('--tempo-header, --tempo-lag and --tempo-poll go with --tempo URL');
+  }
+  const tempoLagMs = values['tempo-lag'] === undefined ? undefined : parseDuration('--tempo-lag', values['tempo-lag']);
+  const tempoPollMs = values['tempo-poll'] === undefined ? undefined : parseDuration('--tempo-poll', values['tempo-poll']);
   const timeoutMs = values.timeout === undefined ? undefined : parseDuration('--timeout', values.timeout);
   const settleMs = values.settle === undefined ? undefined : parseDuration('--settle', values.settle);
   const cap = (flag: 'parent-cap' | 'consumer-cap' | 'open-cap'): number | undefined => (values[flag] === undefined ? undefined : parseDuration(`--${flag}`, values[flag]));
@@ -98,7 +115,36 @@ export async function check(argv: string[], out: NodeJS.WritableStream, err: Nod
   if (invalid) return 2;
 
   let verdicts: Printed[];
-  if (values.file !== undefined) {
+  if (values.tempo !== undefined) {
+    if (values.run === undefined) throw new UsageError('--run is required with --tempo: which run should be checked?');
+    // Loaded here: only --tempo needs it.
+    const { parseHeader, TempoChecker, TempoOptionsError } = await import('@tracecheck/tempo');
+    let headers: Record<string, string>;
+    try {
+      headers = Object.fromEntries((values['tempo-header'] ?? []).map((h) => parseHeader(h)));
+    } catch (e) {
+      if (e instanceof TempoOptionsError) throw new UsageError(`--tempo-header: ${e.message}`);
+      throw e;
+    }
+    let checker;
+    try {
+      checker = new TempoChecker({
+        url: values.tempo,
+        headers,
+        ...(tempoLagMs === undefined ? {} : { visibilityLagMs: tempoLagMs }),
+        ...(tempoPollMs === undefined ? {} : { pollIntervalMs: tempoPollMs }),
+      });
+    } catch (e) {
+      if (e instanceof TempoOptionsError) throw new UsageError(`--tempo: ${e.message}`);
+      throw e;
+    }
+    const runId = values.run;
+    try {
+      verdicts = await Promise.all(positionals.map((text) => checker.check(runId, text, { timeoutMs, settleMs, ...caps })));
+    } finally {
+      checker.close();
+    }
+  } else if (values.file !== undefined) {
     // Loaded here: only a file needs the OTLP decoder, and every process start pays for imports.
     const { readSpanFile } = await import('./span-file.js');
     const spans = await readSpanFile(values.file);

@@ -6,7 +6,7 @@
 import { CheckFailedError, type CheckOptions, type CheckVerdict, type CloseRunOptions, type CloseRunResult, type WaitedFor } from '@tracecheck/client';
 import { capOf, type Checkable, checkRun, DEFAULT_IN_FLIGHT_CAPS, DEFAULT_SETTLE_MS, DEFAULT_TIMEOUT_MS, findInFlight, formatWait, type InFlightCaps, PassLedger, renderVerdictData, type Verdict } from '@tracecheck/lang';
 import type { Span } from '@tracecheck/model';
-import type { TempoOptions } from './options.js';
+import { resolveTempoOptions, type TempoOptions } from './options.js';
 import { TempoSource } from './source.js';
 
 /** What a Tempo check takes: the client's check options (timeout, settle window, caps, signal). */
@@ -64,7 +64,10 @@ export class TempoChecker {
   private readonly sources = new Map<string, TempoSource>();
   private readonly ledger = new PassLedger();
 
-  constructor(readonly options: TempoOptions) {}
+  /** Throws TempoOptionsError for options that cannot work (a URL that is not http(s), a negative lag). */
+  constructor(readonly options: TempoOptions) {
+    resolveTempoOptions(options);
+  }
 
   /** The run's source (created on first use). */
   source(runId: string): TempoSource {
