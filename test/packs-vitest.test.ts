@@ -191,6 +191,7 @@ describe.each(lines)('Vitest $name in a fresh project that installed the tarball
     // Four workers, so that parallel-a and parallel-b run at the same time (each waits for the other at SHOP_BARRIER_DIR).
     const args = ['vitest', 'run', '--maxWorkers=4', '--reporter=default', '--reporter=json', `--outputFile.json=${join(out, 'report.json')}`, '--reporter=junit', `--outputFile.junit=${join(out, 'junit.xml')}`];
     result = await run('npx', ['--no', '--', ...args], { cwd: project, env: { ...(await shopPorts()), SHOP_BARRIER_DIR: barrier }, timeoutMs: 150_000 });
+    if (!existsSync(join(out, 'report.json'))) throw new Error(`vitest run wrote no report (exit ${result.code})\n${output(result)}`);
     report = readJson<JsonReport>(join(out, 'report.json'));
     junit = readFileSync(join(out, 'junit.xml'), 'utf8');
   }, 180_000);
