@@ -23,5 +23,6 @@ export const SERVICES: ProcessName[];
 export function ports(env?: NodeJS.ProcessEnv): Record<ProcessName, number>;
 export function urls(env?: NodeJS.ProcessEnv): Record<ProcessName, string>;
 export function processes(env?: NodeJS.ProcessEnv): ShopProcess[];
+export function freePortsEnv(names?: ProcessName[]): Promise<Record<string, string>>;
 export function receiverEnv(url: string): Record<string, string>;
 export function startStack(options?: { names?: ProcessName[]; env?: Record<string, string>; timeoutMs?: number; log?: (name: string, text: string) => void }): Promise<RunningStack>;

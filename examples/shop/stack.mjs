@@ -5,6 +5,7 @@
 // Ports: SHOP_<NAME>_PORT (SHOP_WEB_PORT, SHOP_PAYMENTS_PORT...), else the defaults below.
 import { spawn } from 'node:child_process';
 import { get } from 'node:http';
+import { createServer } from 'node:net';
 
 const here = new URL('.', import.meta.url);
 export const SHOP_DIR = decodeURIComponent(here.pathname);
@@ -37,6 +38,35 @@ export function processes(env = process.env) {
     service('web', { API_URL: u.api }),
   ];
   return list.map((s) => ({ ...s, command: `node ${s.argv.join(' ')}`, health: `${u[s.name]}/health` }));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const handedOut = new Set();
+
+/**
+ * `SHOP_<NAME>_PORT` variables giving each of `names` (default: every process) a free port, never one
+ * this process handed out before (a port closed after the probe may be offered again).
+ */
+export async function freePortsEnv(names = Object.keys(DEFAULT_PORTS)) {
+  const env = {};
+  for (const name of names) {
+    let port;
+    do port = await freePort();
+    while (handedOut.has(port));
+    handedOut.add(port);
+    env[`SHOP_${name.toUpperCase()}_PORT`] = String(port);
+  }
+  return env;
 }
 
 /** The variables that point a process at a tracecheck receiver, as `tracecheck run` sets them. */

@@ -13,10 +13,9 @@
 // message), then `N of 8 faults caught`. Exits 0 only when all 8 are caught, every ordinary test
 // passed, and the suite without faults passed.
 //   node scripts/drill.mjs [--jobs N] [--only fault,fault] [--verbose]
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { FAULTS } from '../faults.mjs';
-import { receiverEnv, SANDBOXES, startStack } from '../stack.mjs';
+import { freePortsEnv, receiverEnv, SANDBOXES, startStack } from '../stack.mjs';
 import { startReceiver } from './receiver.mjs';
 import { runTests } from './run-tests.mjs';
 
@@ -26,34 +25,17 @@ const faults = values.only ? FAULTS.filter((f) => values.only.split(',').include
 const started = Date.now();
 const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function portsEnv(names) {
-  const env = {};
-  for (const name of names) env[`SHOP_${name.toUpperCase()}_PORT`] = String(await freePort());
-  return env;
-}
-
 const COPY = ['queue', 'api', 'worker', 'web'];
 const THIRD_PARTIES = SANDBOXES.filter((n) => !COPY.includes(n));
 
 const receiver = await startReceiver();
-const base = { ...receiverEnv(receiver.url), ...(await portsEnv(THIRD_PARTIES)) };
+const base = { ...receiverEnv(receiver.url), ...(await freePortsEnv(THIRD_PARTIES)) };
 const sandboxes = await startStack({ names: THIRD_PARTIES, env: base });
 console.log(`drill: receiver ${receiver.url}; ${THIRD_PARTIES.length} third-party sandboxes up; ${faults.length} faults and the suite without faults, ${jobs} at a time\n`);
 
 /** Starts a copy of the shop with `fault`, runs `fn(env)` against it, stops it. */
 async function withCopy(fault, fn) {
-  const env = { ...base, ...(await portsEnv(COPY)), SHOP_FAULT: fault };
+  const env = { ...base, ...(await freePortsEnv(COPY)), SHOP_FAULT: fault };
   const copy = await startStack({ names: COPY, env });
   try {
     return await fn(env, copy);
