@@ -40,6 +40,10 @@ console.log(`seed ${result.seed}: ${result.tried} inputs in ${result.seconds.toF
 console.log('answers:');
 for (const [k, n] of Object.entries(result.codes).sort()) console.log(`  ${k.padEnd(32)} ${n}`);
 console.log(`worst /healthz latency: ${result.worstHealthMs.toFixed(0)} ms over ${result.healthChecks} polls`);
+if (result.worstStall.index !== undefined) {
+  const w = result.worstStall;
+  console.log(`longest event-loop stall in the receiver: ${w.ms} ms, with input #${w.index} (${w.kind}, ${w.note}) in flight`);
+}
 console.log(`peak RSS: ${result.peakRssBytes === undefined ? 'unknown' : mb(result.peakRssBytes)} (bound ${mb(result.boundBytes)})`);
 if (result.stats) console.log(`receiver stats: ${JSON.stringify(result.stats)}`);
 if (result.violations.length === 0) console.log('no violation');

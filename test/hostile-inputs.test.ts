@@ -88,6 +88,22 @@ describe('hostile inputs', () => {
     expect(verdict.nearMisses[0]!.actual).toMatch(/… \(10000\d characters\)$/);
   });
 
+  it('writes a large run in parts, serving /healthz between them', async () => {
+    const r = await testReceiver();
+    const spans = Array.from({ length: 4000 }, (_, i) => ({
+      traceId: (Math.floor(i / 100) + 1).toString(16).padStart(32, '0'), spanId: (i + 1).toString(16).padStart(16, '0'), name: `op-${i}`,
+      attributes: [{ key: 'test.run.id', value: { stringValue: 'big-run' } }, { key: 'payload', value: { stringValue: 'p'.repeat(2000) } }],
+    }));
+    expect((await post(`${r.httpUrl}/v1/traces`, JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }), { 'content-type': 'application/json' })).status).toBe(200);
+    const [list, health] = await Promise.all([fetch(`${r.httpUrl}/api/runs/big-run/spans`), fetch(`${r.httpUrl}/healthz`)]);
+    expect(health.status).toBe(200);
+    expect(list.headers.get('transfer-encoding')).toBe('chunked');
+    const body = (await list.json()) as { run: string; spans: { name: string }[] };
+    expect(body.run).toBe('big-run');
+    expect(body.spans.map((s) => s.name)).toEqual(spans.map((s) => s.name));
+    expect(((await (await fetch(`${r.httpUrl}/api/runs`)).json()) as { id: string; spans: number }[]).find((x) => x.id === 'big-run')?.spans).toBe(4000);
+  });
+
   it('answers pipelined GET and DELETE requests on one keep-alive connection', async () => {
     const r = await testReceiver();
     const { hostname, port } = new URL(r.httpUrl);

@@ -18,6 +18,7 @@ export interface CampaignResult {
   codes: Record<string, number>;
   worstHealthMs: number;
   healthChecks: number;
+  worstStall: { ms: number; index?: number; kind?: string; note?: string };
   peakRssBytes: number | undefined;
   boundBytes: number;
   stats: { maxEventLoopDelayMs?: number; requests: Record<string, number>; limited: Record<string, number> } | undefined;

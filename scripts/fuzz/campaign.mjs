@@ -126,7 +126,8 @@ async function readSentinel(base) {
  * `concurrency` in flight. Stops early after `maxSeconds`. Returns the figures and the violations.
  */
 export async function runCampaign({ seed = 1, inputs = 1000, only, concurrency = 4, maxSeconds = Infinity, maxMemory = '64MiB', maxInFlight = '64MiB', overheadBytes, log = () => {} } = {}) {
-  const receiver = startReceiverProcess(['--max-memory', maxMemory, '--max-in-flight', maxInFlight, '--retention', '10m', '--grpc-full-wait', '200ms']);
+  // Retention longer than any campaign: the sentinel run must not age out while it runs.
+  const receiver = startReceiverProcess(['--max-memory', maxMemory, '--max-in-flight', maxInFlight, '--retention', '24h', '--grpc-full-wait', '200ms']);
   const { http, grpc } = await receiver.ready;
   const pid = receiver.child.pid;
   const violations = [];
@@ -146,6 +147,7 @@ export async function runCampaign({ seed = 1, inputs = 1000, only, concurrency =
   const indexes = only === undefined ? Array.from({ length: inputs }, (_, i) => i) : [only];
   let next = 0;
   let tried = 0;
+  let worstStall = { ms: 0 };
   const worker = async () => {
     while (next < indexes.length && died === undefined && performance.now() - started < maxSeconds * 1000) {
       const index = indexes[next++];
@@ -157,6 +159,14 @@ export async function runCampaign({ seed = 1, inputs = 1000, only, concurrency =
         code = `network:${err.cause?.code ?? err.name}`;
       }
       tried++;
+      // Which input the receiver's longest event-loop stall so far came with (with concurrency,
+      // one of the inputs in flight then).
+      try {
+        const delay = (await (await fetch(`${http}/api/stats`, { signal: AbortSignal.timeout(5000) })).json()).maxEventLoopDelayMs ?? 0;
+        if (delay > worstStall.ms) worstStall = { ms: delay, index, kind: input.kind, note: input.note };
+      } catch {
+        // the receiver is gone: reported below
+      }
       const key = `${input.kind} ${code}`;
       codes[key] = (codes[key] ?? 0) + 1;
       const bad = /^5/.test(code) || code === 'grpc-2' || (code === 'grpc-13' && input.encoding === undefined);
@@ -181,7 +191,7 @@ export async function runCampaign({ seed = 1, inputs = 1000, only, concurrency =
   const stats = died === undefined ? await (await fetch(`${http}/api/stats`)).json() : undefined;
   receiver.child.kill('SIGTERM');
   await receiver.exited;
-  return { seed, tried, seconds, codes, worstHealthMs, healthChecks, peakRssBytes: rss, boundBytes: bound, stats, violations };
+  return { seed, tried, seconds, codes, worstHealthMs, healthChecks, worstStall, peakRssBytes: rss, boundBytes: bound, stats, violations };
 }
 
 /**

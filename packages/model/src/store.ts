@@ -189,7 +189,12 @@ export class SpanStore {
   run(runId: string): RunSummary | undefined {
     const entry = this.runIndex.get(runId);
     if (!entry) return undefined;
-    return { id: runId, spans: this.runSpans(runId).length, traces: entry.traces.size, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen };
+    // Counted, not listed: listing sorts the run's spans, which GET /api/runs would do for every run.
+    let spans = 0;
+    for (const traceId of entry.traces) {
+      for (const rec of this.traces.get(traceId)?.spans.values() ?? []) if (rec.tag === undefined || rec.tag === runId) spans++;
+    }
+    return { id: runId, spans, traces: entry.traces.size, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen };
   }
 
   /** Receive time of the run's latest span (ms since the epoch), or undefined for an unknown run. */

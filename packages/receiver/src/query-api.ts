@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type RunSummary, type SpanStore, spanToJson } from '@tracecheck/model';
 import type { IngestStats } from './ingest.js';
 import type { InFlightBudget } from './in-flight.js';
-import { sendJson } from './respond.js';
+import { sendJson, startStream } from './respond.js';
 
 /** One run as `GET /api/runs` lists it; times are receive times, ISO-8601. */
 export interface RunSummaryJson {
@@ -28,9 +28,31 @@ export function listRuns(req: IncomingMessage, res: ServerResponse, store: SpanS
   sendJson(req, res, 200, store.runs().map(runToJson));
 }
 
-/** `GET /api/runs/{id}/spans`: the run's spans, tagged and inherited; none for an unknown run. */
-export function getRunSpans(req: IncomingMessage, res: ServerResponse, store: SpanStore, runId: string): void {
-  sendJson(req, res, 200, { run: runId, spans: store.runSpans(runId).map(spanToJson) });
+/** Bytes of JSON written before the next part waits for its turn (and for the client to take it). */
+const PART_BYTES = 256 * 1024;
+
+const immediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * `GET /api/runs/{id}/spans`: the run's spans, tagged and inherited; none for an unknown run. A run
+ * can hold hundreds of megabytes of spans: the answer is written in parts of about 256 KiB, with
+ * other requests served between them and the client's pace respected, never built as one string.
+ */
+export async function getRunSpans(req: IncomingMessage, res: ServerResponse, store: SpanStore, runId: string): Promise<void> {
+  const spans = store.runSpans(runId);
+  startStream(req, res, 200, 'application/json; charset=utf-8');
+  let part = `{"run":${JSON.stringify(runId)},"spans":[`;
+  for (let i = 0; i < spans.length; i++) {
+    part += (i === 0 ? '' : ',') + JSON.stringify(spanToJson(spans[i]!));
+    if (part.length >= PART_BYTES) {
+      if (res.destroyed) return;
+      const drained = res.write(part);
+      part = '';
+      if (!drained) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+      else await immediate();
+    }
+  }
+  res.end(`${part}]}`);
 }
 
 /** `GET /healthz`. */

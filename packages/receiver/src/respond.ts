@@ -56,3 +56,16 @@ export function sendJsonError(
 ): void {
   sendJson(req, res, status, { error: { code, message } }, headers);
 }
+
+/**
+ * Starts a response whose body is written in parts (`res.write`), chunked: for bodies too large to
+ * build as one string at once. The same connection rule as `send`.
+ */
+export function startStream(req: IncomingMessage, res: ServerResponse, status: number, contentType: string): void {
+  const headers: Record<string, string> = { 'content-type': contentType };
+  if (!req.complete) {
+    if (declaresBody(req)) headers['connection'] = 'close';
+    else req.resume();
+  }
+  res.writeHead(status, headers);
+}
