@@ -126,14 +126,14 @@ class ReaderDecoder extends WireReader {
   private resource(resource: Mutable<Resource>): void {
     const r = this.r;
     this.dropped = 0;
-    let droppedAttributesCount = 0;
+    // Merged like any singular message seen twice: a count not repeated keeps its earlier value.
+    let droppedAttributesCount = resource.droppedAttributesCount;
     while (r.pos < r.len) {
       const tag = r.tag();
       if (tag === 0x0a) resource.attributes = this.keyValue(resource.attributes, 1);
       else if (tag === 0x10) droppedAttributesCount = r.uint32();
       else this.skip(tag);
     }
-    // A resource merged from several fields keeps the last count, as protobufjs would, plus the drops.
     resource.droppedAttributesCount = droppedAttributesCount + this.dropped;
     this.spend(1);
   }
@@ -167,7 +167,7 @@ class ReaderDecoder extends WireReader {
   private scope(scope: Mutable<InstrumentationScope>): void {
     const r = this.r;
     this.dropped = 0;
-    let droppedAttributesCount = 0;
+    let droppedAttributesCount = scope.droppedAttributesCount;
     while (r.pos < r.len) {
       const tag = r.tag();
       if (tag === 0x0a) scope.name = this.str();
