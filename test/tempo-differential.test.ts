@@ -170,6 +170,13 @@ const scenarios: Scenario[] = [
     expected: { pass: true, reason: 'settled', count: 0 },
   },
   {
+    name: 'in flight at the timeout: a consumer still awaited (within its cap) when the time is up',
+    assertion: () => 'no "email.send"',
+    options: { consumerCapMs: 20_000, timeoutMs: 3500 },
+    plan: (run) => ({ before: () => [span({ name: 'send email-jobs', traceId: trace(), run, kind: SpanKind.PRODUCER })] }),
+    expected: { pass: false, reason: 'in-flight', count: 0 },
+  },
+  {
     name: 'links across traces: an untagged consumer trace joins the run through its link',
     assertion: () => 'some "worker.process"',
     plan: (run) => {
@@ -293,6 +300,37 @@ describe('the embedded receiver and TempoSource on the Tempo simulator decide al
     expect(summary(v.receiver), v.receiver.message).toMatchObject(s.expected);
     const pick = (v: CheckVerdict) => (s.verdictOnly ? { pass: v.pass, reason: v.reason } : summary(v));
     expect(pick(v.tempo), v.tempo.message).toEqual(pick(v.receiver));
+  });
+
+  it('an aborted check rejects with the signal’s reason on both', async () => {
+    const run = `diff-abort-${hex(3)}`;
+    await exportTo([receiver.httpUrl, sim.url], [span({ name: 'POST /x', traceId: trace(), run })]);
+    const reason = new Error('the test gave up');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 300);
+    const options = { ...BASE, settleMs: 5000, signal: controller.signal };
+    const results = await Promise.allSettled([client.check(run, 'no "charge"', options), tempo.check(run, 'no "charge"', options)]);
+    expect(results.map((r) => (r.status === 'rejected' ? r.reason : r.value))).toEqual([reason, reason]);
+  });
+
+  it('re-verification: a settled pass that a later span contradicts is overturned when the run is closed, on both', async () => {
+    const run = `diff-close-${hex(3)}`;
+    const t = trace();
+    const both = [receiver.httpUrl, sim.url];
+    await exportTo(both, [span({ name: 'warehouse.webhook', traceId: t, run })]);
+    const options = { ...BASE, parentCapMs: 0, consumerCapMs: 0 };
+    const passes = await Promise.all([client.check(run, 'exactly 1 "warehouse.webhook"', options), tempo.check(run, 'exactly 1 "warehouse.webhook"', options)]);
+    expect(passes.map((v) => [v.pass, v.reason])).toEqual([
+      [true, 'settled'],
+      [true, 'settled'],
+    ]);
+    await exportTo(both, [span({ name: 'warehouse.webhook', traceId: t, run })]);
+    const closed = await Promise.all([client.closeRun(run, { settleMs: 150 }), tempo.closeRun(run, { settleMs: 150 })]);
+    expect(closed.map((c) => [c.settled, c.checks, c.overturned.length])).toEqual([
+      [true, 1, 1],
+      [true, 1, 1],
+    ]);
+    expect(closed[1]!.overturned[0]!.by?.spanId).toBe(closed[0]!.overturned[0]!.by?.spanId);
   });
 
   it('concurrent runs with the same span names stay apart', async () => {

@@ -79,10 +79,11 @@ export class TempoChecker {
   /**
    * Decides an assertion on a run in Tempo; resolves with the verdict, pass or fail (the receiver's
    * verdict shape, with Tempo's problems and lag among its warnings). Rejects with a TempoRequestError
-   * when Tempo cannot be reached or refuses the requests, and with the language's ParseError /
-   * CheckError for a bad assertion.
+   * when Tempo cannot be reached or refuses the requests, with the language's ParseError /
+   * CheckError for a bad assertion, and (as the client does) with the signal's reason when aborted.
    */
   async check(runId: string, assertion: Checkable, options: TempoCheckOptions = {}): Promise<CheckVerdict> {
+    if (options.signal?.aborted) throw options.signal.reason;
     const source = this.source(runId);
     await source.start();
     const behind = source.lagMs + source.graceMs;
@@ -96,6 +97,8 @@ export class TempoChecker {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.maxMatches === undefined ? {} : { maxMatches: options.maxMatches }),
     });
+    // As the client's check: a caller that gives up gets the signal's reason, not a verdict.
+    if (options.signal?.aborted) throw options.signal.reason;
     // The verdict names the caps the caller set, not their horizon counterparts.
     const waitedFor: WaitedFor[] = result.decision.waitedFor.map((w) => ({ ...w, capMs: w.capMs > 0 ? w.capMs - behind : w.capMs }));
     const decision = { ...result.decision, waitedFor };

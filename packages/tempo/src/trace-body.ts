@@ -9,8 +9,8 @@
  * - `/api/traces/{id}` (v1) with protobuf: the `Trace` itself (modules/frontend/combiner/trace_by_id.go,
  *   `proto.Marshal(traceResult)`).
  * - JSON, when a gateway answers JSON whatever was asked: v2 is `{"trace": {"resourceSpans": [...]},
- *   "status": "PARTIAL", ...}`; v1 is `{"batches": [...]}` (`tempopb.MarshalToJSONV1` renames
- *   resourceSpans to batches). Tempo writes JSON with gogo's jsonpb, which spells ids in base64, not the
+ *   "status": "PARTIAL", ...}`; v1 is `{"batches": [...]}` (pkg/tempopb/trace_utils.go `MarshalToJSONV1`
+ *   writes the old field name `batches` for resourceSpans, as Tempo's Trace message once called it). Tempo writes JSON with gogo's jsonpb, which spells ids in base64, not the
  *   hex of OTLP/JSON; older answers say `instrumentationLibrarySpans` for `scopeSpans`.
  */
 import type { Span } from '@tracecheck/model';
