@@ -302,7 +302,7 @@ describe('the embedded receiver and TempoSource on the Tempo simulator decide al
     expect(pick(v.tempo), v.tempo.message).toEqual(pick(v.receiver));
   });
 
-  it('an aborted check rejects with the signal’s reason on both', async () => {
+  it.concurrent('an aborted check rejects with the signal’s reason on both', async () => {
     const run = `diff-abort-${hex(3)}`;
     await exportTo([receiver.httpUrl, sim.url], [span({ name: 'POST /x', traceId: trace(), run })]);
     const reason = new Error('the test gave up');
@@ -313,7 +313,7 @@ describe('the embedded receiver and TempoSource on the Tempo simulator decide al
     expect(results.map((r) => (r.status === 'rejected' ? r.reason : r.value))).toEqual([reason, reason]);
   });
 
-  it('re-verification: a settled pass that a later span contradicts is overturned when the run is closed, on both', async () => {
+  it.concurrent('re-verification: a settled pass that a later span contradicts is overturned when the run is closed, on both', async () => {
     const run = `diff-close-${hex(3)}`;
     const t = trace();
     const both = [receiver.httpUrl, sim.url];
@@ -333,7 +333,7 @@ describe('the embedded receiver and TempoSource on the Tempo simulator decide al
     expect(closed[1]!.overturned[0]!.by?.spanId).toBe(closed[0]!.overturned[0]!.by?.spanId);
   });
 
-  it('concurrent runs with the same span names stay apart', async () => {
+  it.concurrent('concurrent runs with the same span names stay apart', async () => {
     const a = `diff-a-${hex(3)}`;
     const b = `diff-b-${hex(3)}`;
     const both = [receiver.httpUrl, sim.url];
