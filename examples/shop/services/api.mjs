@@ -184,9 +184,11 @@ async function refund({ params: [orderId], body }) {
   });
   const created = await payments.createRefund({ charge: order.charge, amount: refundAmount(row), reason: row.reason, idempotencyKey: `refund-${row.id}` });
   Object.assign(row, { provider_refund: created.id, status: 'refunded' });
+  // The answer is the refund as it stands now: the worker may reconcile it before publish() returns.
+  const answer = { id: row.id, order: order.id, amount_cents: row.amount_cents, status: row.status };
   // Finance reconciles every refund against the provider's payout report.
   await queue.publish('reconciliation', { refund: row.id, provider_refund: created.id, charge: order.charge, amount_cents: row.amount_cents });
-  return { status: 201, json: { id: row.id, order: order.id, amount_cents: row.amount_cents, status: row.status } };
+  return { status: 201, json: answer };
 }
 
 function reconciled({ params: [refundId] }) {
