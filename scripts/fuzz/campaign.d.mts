@@ -9,6 +9,8 @@ export interface CampaignOptions {
   maxMemory?: string;
   maxInFlight?: string;
   overheadBytes?: number;
+  /** How long /healthz may take (default 1000 ms). */
+  healthMs?: number;
   log?: (index: number, input: { kind: string; note: string }, code: string, rss: number | undefined) => void;
 }
 export interface CampaignResult {

@@ -26,11 +26,11 @@ parentPort.once('message', () => (polling = false));
   while (polling) {
     const t = performance.now();
     try {
-      const res = await fetch(workerData.url, { signal: AbortSignal.timeout(1000) });
+      const res = await fetch(workerData.url, { signal: AbortSignal.timeout(workerData.healthMs) });
       await res.arrayBuffer();
       if (res.status !== 200) failures.push('/healthz answered ' + res.status);
     } catch (err) {
-      if (polling) failures.push('/healthz did not answer within 1 s: ' + err.message);
+      if (polling) failures.push('/healthz did not answer within ' + workerData.healthMs + ' ms: ' + err.message);
     }
     const ms = performance.now() - t;
     healthChecks++;
@@ -43,7 +43,7 @@ parentPort.once('message', () => (polling = false));
 
 /** Starts `tracecheck receive` on free ports; resolves with its endpoints. */
 export function startReceiverProcess(args = []) {
-  const child = spawn(process.execPath, [cli, 'receive', '--http-port', '0', '--grpc-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env.FUZZ_NODE_ARGS ?? '').split(' ').filter(Boolean), cli, 'receive', '--http-port', '0', '--grpc-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -125,7 +125,7 @@ async function readSentinel(base) {
  * Runs `inputs` inputs of campaign `seed` against a fresh receiver (or `only` that one input) with
  * `concurrency` in flight. Stops early after `maxSeconds`. Returns the figures and the violations.
  */
-export async function runCampaign({ seed = 1, inputs = 1000, only, concurrency = 4, maxSeconds = Infinity, maxMemory = '64MiB', maxInFlight = '64MiB', overheadBytes, log = () => {} } = {}) {
+export async function runCampaign({ seed = 1, inputs = 1000, only, concurrency = 4, maxSeconds = Infinity, maxMemory = '64MiB', maxInFlight = '64MiB', overheadBytes, healthMs = 1000, log = () => {} } = {}) {
   // Retention longer than any campaign: the sentinel run must not age out while it runs.
   const receiver = startReceiverProcess(['--max-memory', maxMemory, '--max-in-flight', maxInFlight, '--retention', '24h', '--grpc-full-wait', '200ms']);
   const { http, grpc } = await receiver.ready;
@@ -140,7 +140,7 @@ export async function runCampaign({ seed = 1, inputs = 1000, only, concurrency =
 
   // /healthz every 100 ms, each within 1 s, from a worker thread: the fuzzer's own work (building
   // and compressing inputs) must not count as the receiver's latency.
-  const poller = new Worker(POLLER, { eval: true, workerData: { url: `${http}/healthz` } });
+  const poller = new Worker(POLLER, { eval: true, workerData: { url: `${http}/healthz`, healthMs } });
   const health = new Promise((resolve) => poller.once('message', resolve));
 
   const started = performance.now();
@@ -200,7 +200,7 @@ export async function runCampaign({ seed = 1, inputs = 1000, only, concurrency =
  * buffers in flight twice (body and its decompressed copy), and the process itself.
  */
 export function statedOverhead(capBytes, inFlightBytes) {
-  return capBytes + 2 * inFlightBytes + 192 * MiB;
+  return capBytes + 2 * inFlightBytes + 320 * MiB;
 }
 
 function parseSize(text) {

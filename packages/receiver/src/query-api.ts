@@ -33,6 +33,19 @@ const PART_BYTES = 256 * 1024;
 
 const immediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Resolves when the response can take more, or is gone. */
+function drainOf(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /**
  * `GET /api/runs/{id}/spans`: the run's spans, tagged and inherited; none for an unknown run. A run
  * can hold hundreds of megabytes of spans: the answer is written in parts of about 256 KiB, with
@@ -48,7 +61,7 @@ export async function getRunSpans(req: IncomingMessage, res: ServerResponse, sto
       if (res.destroyed) return;
       const drained = res.write(part);
       part = '';
-      if (!drained) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (!drained) await drainOf(res);
       else await immediate();
     }
   }
