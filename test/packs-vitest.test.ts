@@ -296,12 +296,14 @@ describe.each(lines)('Vitest $name in a fresh project that installed the tarball
     expect(refund.failure?.type).toBe('tracecheck.overturned');
     expect(refund.failure?.message).toMatch(/^OVERTURNED: passed at \+[\d.]+s, overturned by `payment\.refund`/);
     expect(refund.failure!['#text']).toMatch(new RegExp(`^${escapeRegExp(file)}:${refundLine}:\\d+\\n✘ OVERTURNED at the end of run a-cancelled-order-is-refunded-once-[0-9a-f]{8}`));
+
+    // A payload schema runs in the test process (a schema is code); the client reports how it ended
+    // the check, so junit.xml shows the failure the test saw, named by the payload's field path.
+    const webhook = byName('exactly 1 { name = "warehouse.webhook" }');
+    expect(webhook.failure?.type).toBe('tracecheck.failed');
+    expect(webhook.failure!['#text']).toContain('effect.payload.order_id');
   }, 150_000);
 
-  // The payload schema runs in the test process (a schema is code); the receiver decided the
-  // structural part, `exactly 1 { name = "warehouse.webhook" }`, which held. The test failed (and
-  // with it the command), but junit.xml of `tracecheck run` lists that check as passed (docs/ci.md says so).
-  it.todo('under `tracecheck run`, a payload-schema failure is a failed check in junit.xml, not a passed structural one');
 
   it.runIf(line.name !== '4')('`npx tracecheck run --report DIR -- npx vitest run` on the passing tests: exit 0, every check passed in report.json, junit.xml and index.html', async () => {
     // (Vitest 4's project runs the same through docs/ci.md's workflow, below.)

@@ -169,3 +169,25 @@ describe('TestRun', () => {
     expect(await run.close()).toMatchObject({ run: run.id, checks: 0, overturned: [] });
   });
 });
+
+describe('payload schemas and the receiver\'s record of a check', () => {
+  it('a check the payload schema failed is reported back, so the receiver\'s record shows the failure', async () => {
+    const amendments: { id: number; pass: boolean; message: string }[] = [];
+    const checks: { id: number; pass: boolean }[] = [];
+    const receiver = await startReceiver({ httpPort: 0, grpcPort: false, onCheck: (c) => checks.push(c), onCheckAmend: (a) => amendments.push(a) });
+    try {
+      const client = new TracecheckClient({ url: receiver.httpUrl });
+      receiver.store.add([span('amend', 'webhook', { 'effect.payload': JSON.stringify({ orderId: 1 }) })]);
+      const v = await client.check('amend', exactly(1, spanSel('webhook').payload(z.object({ order_id: z.number() }))), { settleMs: 20 });
+      expect(v.pass).toBe(false);
+      expect(checks).toEqual([expect.objectContaining({ pass: true })]);
+      expect(amendments).toEqual([expect.objectContaining({ id: checks[0]!.id, pass: false, message: expect.stringContaining('effect.payload.order_id') })]);
+      // Nothing to report when the schemas agree with the structure.
+      receiver.store.add([span('amend-ok', 'webhook', { 'effect.payload': JSON.stringify({ order_id: 1 }) })]);
+      expect((await client.check('amend-ok', exactly(1, spanSel('webhook').payload(z.object({ order_id: z.number() }))), { settleMs: 20 })).pass).toBe(true);
+      expect(amendments).toHaveLength(1);
+    } finally {
+      await receiver.stop();
+    }
+  });
+});

@@ -127,7 +127,13 @@ export class TracecheckClient {
       if (error !== undefined && Array.isArray(error.expected)) throw new AssertionSyntaxError(text, error);
       throw err;
     }
-    return payloads ? applyPayloadSchemas(verdict, assertion as BuiltAssertion) : verdict;
+    if (!payloads) return verdict;
+    const final = applyPayloadSchemas(verdict, assertion as BuiltAssertion);
+    // The receiver decided the structure only; tell it how the schemas ended it, for its reports.
+    if (verdict.checkId !== undefined && (final.pass !== verdict.pass || final.payloadFailures.length > 0)) {
+      await this.request('POST', `/api/checks/${verdict.checkId}/payload`, { pass: final.pass, message: final.message, payloadFailures: final.payloadFailures }).catch(() => undefined);
+    }
+    return final;
   }
 
   /** Like `check`, but rejects with a CheckFailedError carrying the verdict when the check fails. */

@@ -107,8 +107,9 @@ export async function handleCheck(req: IncomingMessage, res: ServerResponse, ctx
   try {
     const result = await checkRun(storeRunSource(ctx.store, body.run, ctx.openSpans), body.assertion, { ...decideOptions(body), signal: aborted.signal, ...(body.maxMatches === undefined ? {} : { maxMatches: body.maxMatches }) });
     const id = nextCheckId++;
+    rememberAmendable(id);
     ctx.lifecycle.recordCheck(body.run, result, body.settleMs ?? DEFAULT_SETTLE_MS, id);
-    sendJson(req, res, 200, result.json);
+    sendJson(req, res, 200, { ...result.json, checkId: id });
     const { pass, reason, waitedMs, message, waitedFor, warnings } = result.json;
     try {
       ctx.onCheck?.({ id, run: body.run, assertion: result.assertion, pass, reason, waitedMs, message, decidedAt: Date.now(), waitedFor, warnings, verdict: result.json, ...(body.caller === undefined ? {} : { caller: body.caller }) });
@@ -124,4 +125,41 @@ export async function handleCheck(req: IncomingMessage, res: ServerResponse, ctx
   } finally {
     res.off('close', onClose);
   }
+}
+
+/** A check whose verdict the client changed: payload schemas it ran on the matches failed. */
+export interface CheckAmendment {
+  id: number;
+  pass: boolean;
+  message: string;
+  payloadFailures: unknown[];
+}
+
+/** Checks whose verdicts the receiver gave, by id, so an amendment can name one (bounded). */
+const MAX_AMENDABLE = 10_000;
+const amendable = new Set<number>();
+
+export function rememberAmendable(id: number): void {
+  amendable.add(id);
+  if (amendable.size > MAX_AMENDABLE) amendable.delete(amendable.values().next().value as number);
+}
+
+/**
+ * `POST /api/checks/{id}/payload` with `{pass, message, payloadFailures}`: a client that checked
+ * payload schemas on a check's matches (schemas cannot travel to the receiver) reports the final
+ * verdict, so `tracecheck run`'s report shows the check as the test saw it.
+ */
+export async function handleAmend(req: IncomingMessage, res: ServerResponse, ctx: { onCheckAmend?: ((a: CheckAmendment) => void) | undefined }, idText: string): Promise<void> {
+  const id = Number(idText);
+  if (!Number.isSafeInteger(id) || !amendable.has(id)) throw new HttpError(404, 'NOT_FOUND', `no check ${idText} to amend`);
+  const b = parseJsonObject(await readBody(req, MAX_CHECK_BODY_BYTES), '{pass, message, payloadFailures}');
+  if (typeof b.pass !== 'boolean' || typeof b.message !== 'string' || !Array.isArray(b.payloadFailures)) {
+    throw new HttpError(400, 'BAD_REQUEST', 'expected {pass: boolean, message: string, payloadFailures: [...]}');
+  }
+  try {
+    ctx.onCheckAmend?.({ id, pass: b.pass, message: b.message, payloadFailures: b.payloadFailures });
+  } catch {
+    // The listener's failure is its own.
+  }
+  sendJson(req, res, 200, { id, pass: b.pass });
 }

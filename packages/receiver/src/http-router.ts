@@ -6,7 +6,7 @@ import type { InFlightBudget } from './in-flight.js';
 import type { DecodeMemory, IngestStats } from './ingest.js';
 import type { ReceiverLimits } from './limits.js';
 import { handleHttpExport, otlpFormat, sendOtlpError } from './otlp-http.js';
-import { type CheckRecord, handleCheck } from './check-api.js';
+import { type CheckAmendment, type CheckRecord, handleAmend, handleCheck } from './check-api.js';
 import { handleDiscard } from './otlp-discard.js';
 import { getRunSpans, health, listRuns, stats } from './query-api.js';
 import type { RunLifecycle } from './run-end.js';
@@ -22,6 +22,7 @@ export interface HttpContext {
   readonly token: string | undefined;
   readonly onCheck?: ((record: CheckRecord) => void) | undefined;
   readonly onSnapshot?: ((record: SnapshotRecord) => void) | undefined;
+  readonly onCheckAmend?: ((amendment: CheckAmendment) => void) | undefined;
   /** Request bytes buffered across connections (limits.maxInFlightBytes). */
   readonly inFlight: InFlightBudget;
   /** Memory held by requests being decoded, drawn from the store's free capacity. */
@@ -52,6 +53,7 @@ const routes: readonly Route[] = [
   { path: ['api', 'open-spans'], methods: { POST: (req, res, ctx) => handleOpenSpans(req, res, ctx) } },
   { path: ['api', 'runs', ':', 'spans'], methods: { GET: (req, res, ctx, [id]) => getRunSpans(req, res, ctx.store, id!) } },
   { path: ['api', 'check'], methods: { POST: (req, res, ctx) => handleCheck(req, res, ctx) } },
+  { path: ['api', 'checks', ':', 'payload'], methods: { POST: (req, res, ctx, [id]) => handleAmend(req, res, ctx, id!) } },
 ];
 
 /**

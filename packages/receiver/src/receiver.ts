@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Overturn } from '@tracecheck/lang';
 import { OpenSpans, SpanStore } from '@tracecheck/model';
-import type { CheckRecord } from './check-api.js';
+import type { CheckAmendment, CheckRecord } from './check-api.js';
 import { InFlightBudget } from './in-flight.js';
 import { DecodeMemory, type IngestStats, newIngestStats } from './ingest.js';
 import { connectableHost, hostPort } from './address.js';
@@ -27,6 +27,8 @@ export interface ReceiverOptions {
   store?: SpanStore;
   /** Called with every verdict `POST /api/check` gives (e.g. `tracecheck run` collects them for its report). */
   onCheck?: (record: CheckRecord) => void;
+  /** Called when a client reports a check's final verdict after running its payload schemas. */
+  onCheckAmend?: (amendment: CheckAmendment) => void;
   /** Called when a test records an effect snapshot of a run (`POST /api/runs/{id}/snapshot`). */
   onSnapshot?: (record: SnapshotRecord) => void;
   /** Called with every settled pass that the end of its run overturned (close, delete, `closeAllRuns`). */
@@ -95,6 +97,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     token: options.token,
     onCheck: options.onCheck,
     onSnapshot: options.onSnapshot,
+    onCheckAmend: options.onCheckAmend,
     inFlight: new InFlightBudget(limits.maxInFlightBytes, limits.retryAfterSeconds),
     decodeMemory: new DecodeMemory(store),
     stats,

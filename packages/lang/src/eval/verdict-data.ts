@@ -86,6 +86,8 @@ export interface Verdict {
   readonly shownAttributes: readonly string[];
   /** The run's trace tree, for a failed check (a pass needs no more evidence than its matches). */
   readonly tree?: TraceTree;
+  /** The receiver's number for this check (its reports name the check by it). */
+  readonly checkId?: number;
 }
 
 export const MAX_MATCHES_IN_VERDICT = 100;
