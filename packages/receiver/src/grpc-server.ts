@@ -3,6 +3,7 @@ import type { SpanStore } from '@tracecheck/model';
 import { decodeProtobufRequestSliced, encodeProtobufResponse, encodeProtobufStatus } from '@tracecheck/otlp';
 import { hostPort } from './address.js';
 import { bearerTokenMatches } from './auth.js';
+import { HttpError } from './http-error.js';
 import type { InFlightBudget } from './in-flight.js';
 import { type DecodeMemory, type ExportOutcome, ingest, type IngestStats } from './ingest.js';
 import { decodeLimitsOf, type ReceiverLimits } from './limits.js';
@@ -64,7 +65,10 @@ function exportHandler(ctx: GrpcContext): grpc.handleUnaryCall<Buffer, Buffer> {
     try {
       ctx.inFlight.reserve(call.request.length);
     } catch (err) {
-      callback(fail(grpc.status.RESOURCE_EXHAUSTED, (err as Error).message, retryMetadata(ctx, (err as Error).message)));
+      // RetryInfo only when retrying can help (others hold the budget), not for a message larger than all of it.
+      const message = (err as Error).message;
+      const retryable = !(err instanceof HttpError && err.status === 413);
+      callback(fail(grpc.status.RESOURCE_EXHAUSTED, message, retryable ? retryMetadata(ctx, message) : undefined));
       return;
     }
     let outcome: ExportOutcome;

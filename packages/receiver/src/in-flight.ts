@@ -18,8 +18,14 @@ export class InFlightBudget {
     return this.used;
   }
 
-  /** Takes `n` bytes of the budget, or throws a 429 HttpError and takes nothing. */
+  /**
+   * Takes `n` bytes of the budget, or throws and takes nothing: a 429 while others hold it, a 413
+   * when `n` alone is more than the whole budget (retrying could never help).
+   */
   reserve(n: number): void {
+    if (n > this.maxBytes) {
+      throw new HttpError(413, 'REQUEST_TOO_LARGE', `the request needs ${n} bytes held at once, more than maxInFlightBytes (${this.maxBytes})`);
+    }
     if (this.used + n > this.maxBytes) {
       throw new HttpError(429, 'RECEIVER_BUSY', `request bodies in flight would exceed maxInFlightBytes (${this.maxBytes}); retry later`, {
         'retry-after': String(this.retryAfterSeconds),
