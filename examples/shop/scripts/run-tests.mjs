@@ -25,7 +25,7 @@ export function runTests(runner, { files = [], env = {}, onOutput, reporter } = 
       : [playwrightBin, 'test', ...files, `--reporter=${reporter ?? (process.env.CI ? 'line' : 'list')},json`, '--output', join(dir, 'test-results')];
   const child = spawn(process.execPath, args, {
     cwd: SHOP_DIR,
-    env: { ...process.env, SHOP_STACK: 'running', PLAYWRIGHT_JSON_OUTPUT_FILE: json, ...env },
+    env: { ...process.env, ...colours(), SHOP_STACK: 'running', PLAYWRIGHT_JSON_OUTPUT_FILE: json, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Vitest says where its JSON report went: a temporary file, not worth a line of the output.
@@ -48,6 +48,12 @@ export function runTests(runner, { files = [], env = {}, onOutput, reporter } = 
       resolve({ code: code ?? 128, signal, tests });
     });
   });
+}
+
+/** The runners write to a pipe: colours when ours is a terminal, none in a log (unless the caller says). */
+function colours() {
+  if (process.env.FORCE_COLOR !== undefined || process.env.NO_COLOR !== undefined) return {};
+  return process.stdout.isTTY ? { FORCE_COLOR: '1' } : { NO_COLOR: '1' };
 }
 
 const plain = (text) => String(text ?? '').replace(/\u001b\[[0-9;]*m/g, '');
