@@ -66,6 +66,13 @@ describe('hostile inputs', () => {
     if (call.ok) expect(readPartialSuccess(call.response).errorMessage).toMatch(/maxArrayElements/);
   });
 
+  it('answers 413, not a 429 retried forever, to a gzip body whose decompressed copy alone is over maxInFlightBytes', async () => {
+    const r = await testReceiver({ limits: { maxBodyBytes: 1024 * 1024, maxInFlightBytes: 1024 * 1024 } });
+    const res = await post(`${r.httpUrl}/v1/traces`, gzipSync(bigIntArrayRequest(1_000_000)), { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
+    expect(res.status).toBe(413);
+    expect((await fetch(`${r.httpUrl}/healthz`)).status).toBe(200);
+  });
+
   it('stores 8,000 traces linked in a chain (a 520 KB request) with the run inherited by all', async () => {
     const r = await testReceiver();
     const res = await post(`${r.httpUrl}/v1/traces`, chainRequest(8000, 'chain'), { 'content-type': 'application/x-protobuf' });
