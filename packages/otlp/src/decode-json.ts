@@ -127,7 +127,10 @@ class JsonDecoder {
     if (!isJsonObject(parsed)) throw j.fail(undefined, 'a JSON object', parsed);
     const list = j.array(parsed, 'resourceSpans');
     j.push('resourceSpans');
-    for (let i = 0; i < list.length; i++) yield* this.resourceSpans(j.element(list[i], i), i);
+    for (let i = 0; i < list.length; i++) {
+      yield* this.resourceSpans(j.element(list[i], i), i);
+      yield;
+    }
     j.pop();
   }
 
@@ -147,7 +150,10 @@ class JsonDecoder {
     }
     const list = j.array(o, 'scopeSpans');
     j.push('scopeSpans');
-    for (let i = 0; i < list.length; i++) yield* this.scopeSpans(j.element(list[i], i), resource, rsIndex, i);
+    for (let i = 0; i < list.length; i++) {
+      yield* this.scopeSpans(j.element(list[i], i), resource, rsIndex, i);
+      yield;
+    }
     j.pop();
     j.pop();
   }

@@ -100,6 +100,7 @@ class ReaderDecoder extends WireReader {
         const outer = this.enter();
         yield* this.resourceSpans(index++);
         this.leave(outer);
+        yield; // also between empty ones: 64 MiB of them is 30 million
       } else this.skip(tag);
     }
   }
@@ -118,6 +119,7 @@ class ReaderDecoder extends WireReader {
         const outer = this.enter();
         yield* this.scopeSpans(resource, rsIndex, ssIndex++);
         this.leave(outer);
+        yield;
       } else if (tag === 0x1a) resource.schemaUrl = this.str();
       else this.skip(tag);
     }
