@@ -95,11 +95,12 @@ class ReaderDecoder extends WireReader {
     const r = this.r;
     let index = 0;
     while (r.pos < r.len) {
-      const tag = r.tag();
+      const tag = this.nextTag();
       if (tag === 0x0a) {
         const outer = this.enter();
         yield* this.resourceSpans(index++);
         this.leave(outer);
+        this.fieldsSincePause = 0;
         yield; // also between empty ones: 64 MiB of them is 30 million
       } else this.skip(tag);
     }
@@ -110,7 +111,7 @@ class ReaderDecoder extends WireReader {
     const resource: Mutable<Resource> = { attributes: emptyAttributes, droppedAttributesCount: 0, schemaUrl: '' };
     let ssIndex = 0;
     while (r.pos < r.len) {
-      const tag = r.tag();
+      const tag = this.nextTag();
       if (tag === 0x0a) {
         const outer = this.enter();
         this.resource(resource);
@@ -119,6 +120,7 @@ class ReaderDecoder extends WireReader {
         const outer = this.enter();
         yield* this.scopeSpans(resource, rsIndex, ssIndex++);
         this.leave(outer);
+        this.fieldsSincePause = 0;
         yield;
       } else if (tag === 0x1a) resource.schemaUrl = this.str();
       else this.skip(tag);
@@ -131,7 +133,7 @@ class ReaderDecoder extends WireReader {
     // Merged like any singular message seen twice: a count not repeated keeps its earlier value.
     let droppedAttributesCount = resource.droppedAttributesCount;
     while (r.pos < r.len) {
-      const tag = r.tag();
+      const tag = this.nextTag();
       if (tag === 0x0a) resource.attributes = this.keyValue(resource.attributes, 1);
       else if (tag === 0x10) droppedAttributesCount = r.uint32();
       else this.skip(tag);
@@ -151,7 +153,7 @@ class ReaderDecoder extends WireReader {
     };
     let spanIndex = 0;
     while (r.pos < r.len) {
-      const tag = r.tag();
+      const tag = this.nextTag();
       if (tag === 0x0a) {
         const outer = this.enter();
         this.scope(scope);
@@ -160,6 +162,7 @@ class ReaderDecoder extends WireReader {
         const outer = this.enter();
         this.span(resource, scope, rsIndex, ssIndex, spanIndex++);
         this.leave(outer);
+        this.fieldsSincePause = 0;
         yield;
       } else if (tag === 0x1a) scope.schemaUrl = this.str();
       else this.skip(tag);
@@ -171,7 +174,7 @@ class ReaderDecoder extends WireReader {
     this.dropped = 0;
     let droppedAttributesCount = scope.droppedAttributesCount;
     while (r.pos < r.len) {
-      const tag = r.tag();
+      const tag = this.nextTag();
       if (tag === 0x0a) scope.name = this.str();
       else if (tag === 0x12) scope.version = this.str();
       else if (tag === 0x1a) scope.attributes = this.keyValue(scope.attributes, 1);
@@ -208,7 +211,7 @@ class ReaderDecoder extends WireReader {
     let extraDroppedLinks = 0;
     const { maxEvents, maxLinks } = this.limits;
     while (r.pos < r.len) {
-      const tag = r.tag();
+      const tag = this.nextTag();
       switch (tag) {
         case 0x0a: traceId = this.hex(); continue;
         case 0x12: spanId = this.hex(); continue;
@@ -246,7 +249,7 @@ class ReaderDecoder extends WireReader {
         case 0x7a: {
           const outer = this.enter();
           while (r.pos < r.len) {
-            const t = r.tag();
+            const t = this.nextTag();
             if (t === 0x12) statusMessage = this.str();
             else if (t === 0x18) statusCode = r.int32();
             else this.skip(t);
@@ -295,7 +298,7 @@ class ReaderDecoder extends WireReader {
     let droppedAttributesCount = 0;
     this.dropped = 0;
     while (r.pos < r.len) {
-      const tag = r.tag();
+      const tag = this.nextTag();
       if (tag === 0x09) timeUnixNano = this.fixed64();
       else if (tag === 0x12) name = this.str();
       else if (tag === 0x1a) attributes = this.keyValue(attributes, 1);
@@ -318,7 +321,7 @@ class ReaderDecoder extends WireReader {
     let flags = 0;
     this.dropped = 0;
     while (r.pos < r.len) {
-      const tag = r.tag();
+      const tag = this.nextTag();
       if (tag === 0x0a) traceId = this.hex();
       else if (tag === 0x12) spanId = this.hex();
       else if (tag === 0x1a) traceState = this.str();
@@ -347,7 +350,7 @@ class ReaderDecoder extends WireReader {
     let key = '';
     let value: AnyValue | undefined;
     while (r.pos < r.len) {
-      const tag = r.tag();
+      const tag = this.nextTag();
       if (tag === 0x0a) {
         key = this.key();
         if (full && !map.has(key)) {
@@ -384,7 +387,7 @@ class ReaderDecoder extends WireReader {
     const r = this.r;
     let v = prev;
     while (r.pos < r.len) {
-      const tag = r.tag();
+      const tag = this.nextTag();
       switch (tag) {
         case 0x0a: v = { type: 'string', value: this.str() }; continue;
         case 0x10: v = { type: 'bool', value: r.bool() }; continue;
@@ -395,7 +398,7 @@ class ReaderDecoder extends WireReader {
           const outer = this.enter();
           let over = false;
           while (r.pos < r.len) {
-            const t = r.tag();
+            const t = this.nextTag();
             if (t === 0x0a) {
               // Past maxArrayElements (or with an element over a limit) the value is dropped: the
               // rest of the array is stepped over by its length, never decoded.
@@ -422,7 +425,7 @@ class ReaderDecoder extends WireReader {
           const outerOverflowed = this.overflowed;
           this.overflowed = false;
           while (r.pos < r.len) {
-            const t = r.tag();
+            const t = this.nextTag();
             if (t === 0x0a) {
               map = this.keyValue(map, level + 1);
               if (this.overflowed) this.skipRest();

@@ -144,6 +144,36 @@ describe('the sliced decoders', () => {
   });
 });
 
+describe('work between pauses', () => {
+  it('refuses a span of millions of fields (a scalar repeated), which would hold the decoder in one piece', () => {
+    const head = Buffer.from([0x0a, 16, ...Array(16).fill(1), 0x12, 8, ...Array(8).fill(1)]);
+    const flags = Buffer.alloc(6 * 2_100_000);
+    flags.fill(Buffer.from([0x85, 0x01, 1, 0, 0, 0])); // field 16 (flags), fixed32, again and again
+    const ld = (field: number, b: Buffer): Buffer => {
+      const len: number[] = [];
+      for (let n = b.length; ; n = Math.floor(n / 128)) {
+        if (n < 128) {
+          len.push(n);
+          break;
+        }
+        len.push((n % 128) | 0x80);
+      }
+      return Buffer.concat([Buffer.from([(field << 3) | 2, ...len]), b]);
+    };
+    const request = ld(1, ld(2, ld(2, Buffer.concat([head, flags]))));
+    expect(() => decodeProtobufRequest(request)).toThrow(/more than 2000000 fields in one span, resource or scope/);
+  });
+
+  it('pauses between empty resourceSpans too', async () => {
+    const empties = Buffer.alloc(2 * 200_000);
+    empties.fill(Buffer.from([0x0a, 0x00]));
+    let pauses = 0;
+    const r = await decodeProtobufRequestSliced(empties, { sliceMs: 0, pause: async () => void pauses++ });
+    expect(r.spans).toEqual([]);
+    expect(pauses).toBeGreaterThan(100);
+  });
+});
+
 describe('the incremental JSON parser', () => {
   const parse = (text: string, maxElements = Infinity): unknown => {
     const p = new IncrementalJson(Buffer.from(text), { maxElements, uncappedKeys: new Set(), maxDepth: 1000, meter: new BudgetMeter(undefined) });

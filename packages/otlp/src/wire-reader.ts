@@ -1,4 +1,5 @@
 import type protobuf from 'protobufjs';
+import { OtlpDecodeError } from './errors.js';
 import { longToBigInt, truncatedAt } from './proto-reader.js';
 
 /*
@@ -10,6 +11,12 @@ import { longToBigInt, truncatedAt } from './proto-reader.js';
 
 /** Like protobufjs's stringVerify: fatal on invalid UTF-8, a BOM kept as a character. */
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Fields one span, resource or scope may have (everything in it: attributes, events, links, their
+ * values). Real spans have hundreds; the decode limits keep at most about a million values in one.
+ */
+export const MAX_FIELDS_PER_MESSAGE = 2_000_000;
 
 export class WireReader {
   private readonly view: DataView;
@@ -29,6 +36,21 @@ export class WireReader {
   constructor(protected readonly r: protobuf.Reader) {
     this.view = new DataView(r.buf.buffer, r.buf.byteOffset, r.buf.byteLength);
     this.buf = r.buf as Buffer;
+  }
+
+  /** Fields read since the decoder last could pause (see `nextTag`). */
+  protected fieldsSincePause = 0;
+
+  /**
+   * Reads a field's tag. Decoding pauses only between spans, so one span (or resource, or scope)
+   * of millions of fields (a scalar repeated, unknown fields) would hold the caller for as long as
+   * it takes: past MAX_FIELDS_PER_MESSAGE the request is refused instead.
+   */
+  protected nextTag(): number {
+    if (++this.fieldsSincePause > MAX_FIELDS_PER_MESSAGE) {
+      throw new OtlpDecodeError(`more than ${MAX_FIELDS_PER_MESSAGE} fields in one span, resource or scope`, { offset: this.r.pos });
+    }
+    return this.r.tag();
   }
 
   /** Enters a length-delimited field: narrows reader.len to its end, returns the outer len. */
