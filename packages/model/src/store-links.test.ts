@@ -64,3 +64,22 @@ describe('run inheritance along a chain of linked traces', () => {
     expect(store.runs()).toEqual([]);
   });
 });
+
+describe('a retention sweep in steps', () => {
+  it('stops starting on another run once maxSpans were dropped, and finishes over later calls', () => {
+    let now = 0;
+    const store = new SpanStore({ retentionMs: 1000, now: () => now });
+    for (let r = 0; r < 10; r++) {
+      store.add(Array.from({ length: 100 }, (_, i) => createSpan({ traceId: tid(r), spanId: sid(i), name: 'op', attributes: { 'test.run.id': `run-${r}` } })));
+    }
+    now = 5000;
+    const steps: number[] = [];
+    for (let n = store.sweep(250); ; n = store.sweep(250)) {
+      steps.push(n);
+      if (n < 250) break;
+    }
+    expect(steps).toEqual([300, 300, 300, 100]);
+    expect(store.spanCount).toBe(0);
+    expect(store.runs()).toEqual([]);
+  });
+});

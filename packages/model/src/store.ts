@@ -283,15 +283,21 @@ export class SpanStore {
 
   /**
    * Applies retention: drops runs with no new span for longer than `retentionMs`, and traces that
-   * belong to no run and have been quiet as long. Returns the number of spans dropped.
+   * belong to no run and have been quiet as long. Returns the number of spans dropped. With
+   * `maxSpans`, stops starting on another run or trace once that many were dropped, so a caller
+   * can spread a large sweep over several turns of its event loop (call again while it returns
+   * at least `maxSpans`).
    */
-  sweep(): number {
+  sweep(maxSpans = Infinity): number {
     const before = this.count;
     const cutoff = this.now() - this.retentionMs;
     for (const id of this.runIndex.ids()) {
-      if (this.runIndex.get(id)!.lastSeen < cutoff) this.deleteRun(id);
+      if (before - this.count >= maxSpans) return before - this.count;
+      const run = this.runIndex.get(id);
+      if (run !== undefined && run.lastSeen < cutoff) this.deleteRun(id);
     }
     for (const trace of [...this.traces.values()]) {
+      if (before - this.count >= maxSpans) return before - this.count;
       if (trace.lastSeen < cutoff && trace.runs.size === 0 && trace.tagged.size === 0) {
         for (const rec of [...trace.spans.values()]) this.remove(trace, rec);
       }

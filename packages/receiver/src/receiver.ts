@@ -68,6 +68,9 @@ export class ReceiverStartError extends Error {
   }
 }
 
+/** Spans the retention sweep drops before it lets other work run. */
+const SWEEP_SPANS = 20_000;
+
 /** How long in-flight requests may run on after `stop()` before their connections are cut. */
 const STOP_GRACE_MS = 2000;
 
@@ -121,12 +124,21 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   loopDelay.enable();
   stats.eventLoop = loopDelay;
 
+  // A sweep drops at most SWEEP_SPANS spans per turn of the event loop: a hundred expired runs
+  // at once must not hold the receiver while they are freed.
+  let sweeping = false;
   const sweeper = setInterval(() => {
-    try {
-      store.sweep();
-    } catch {
-      // A failed sweep only delays retention; it must not take the receiver down with it.
-    }
+    if (sweeping) return;
+    sweeping = true;
+    void (async () => {
+      try {
+        while (store.sweep(SWEEP_SPANS) >= SWEEP_SPANS) await new Promise((resolve) => setImmediate(resolve));
+      } catch {
+        // A failed sweep only delays retention; it must not take the receiver down with it.
+      } finally {
+        sweeping = false;
+      }
+    })();
   }, limits.sweepIntervalMs);
   sweeper.unref();
 
