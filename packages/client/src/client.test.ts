@@ -157,7 +157,8 @@ describe('TestRun', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as { port: number };
-    await run.fetch(`http://127.0.0.1:${port}/x`, { headers: { baggage: 'other=1' } });
+    const { fetch: unbound } = run; // passed on as a callback, it keeps its run
+    await unbound(`http://127.0.0.1:${port}/x`, { headers: { baggage: 'other=1' } });
     server.close();
     expect(seen.baggage).toBe(`other=1,test.run.id=${run.id}`);
     expect(seen.tracestate).toBe(`tracecheck=${seen.traceparent!.split('-')[2]}`);

@@ -23,7 +23,15 @@ export class TestRun {
   constructor(
     readonly client: TracecheckClient,
     readonly id: string = newRunId(),
-  ) {}
+  ) {
+    // Passed on as callbacks (`fetcher: run.fetch`), the methods keep their run.
+    this.headers = this.headers.bind(this);
+    this.fetch = this.fetch.bind(this);
+    this.spans = this.spans.bind(this);
+    this.tree = this.tree.bind(this);
+    this.check = this.check.bind(this);
+    this.close = this.close.bind(this);
+  }
 
   /**
    * Headers that tag a request with this run: `baggage` with the run id, a `traceparent` in the

@@ -4,7 +4,9 @@
  * - a span of @tracecheck/sdk's `effect()` or `produce()` (CLIENT or PRODUCER kind, the SDK's
  *   instrumentation scope), or any span carrying `effect.payload`;
  * - an outbound CLIENT or PRODUCER span of an auto-instrumented call (HTTP, a database, a broker)
- *   that is not inside an effect already (the fetch an `effect()` wraps is that effect's call).
+ *   that is not inside an effect already (the fetch an `effect()` wraps is that effect's call), is
+ *   not received by one of our own instrumented services (a SERVER or CONSUMER span under it: a
+ *   call inside the system under test), and is not a read (GET, HEAD, OPTIONS, TRACE).
  * Each instance is described without anything volatile: no ids, times, durations or ports, and a path
  * with its ids replaced (`/orders/:id`).
  */
@@ -124,13 +126,26 @@ function payloadOf(span: Span): { has: boolean; value: unknown } {
   }
 }
 
+/** Methods that read: a call with one changes nothing outside (RFC 9110's safe methods). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/**
+ * An auto-instrumented call that is not an effect on the outside world: one our own instrumented
+ * service received (a SERVER span under it: web → API inside the system under test), or a read.
+ */
+function internalOrRead(span: Span, trace: TraceGraph): boolean {
+  if (trace.children(span).some((c) => c.kind === SpanKind.SERVER || c.kind === SpanKind.CONSUMER)) return true;
+  const method = text(span, 'http.request.method', 'http.method');
+  return method !== undefined && SAFE_METHODS.has(method.toUpperCase());
+}
+
 /** The effect instances of a run, with the attributes asked for. */
 export function findEffects(graph: RunGraph, attributeKeys: readonly string[]): EffectInstance[] {
   const out: EffectInstance[] = [];
   for (const trace of graph.traces) {
     for (const span of trace.spans) {
       const declared = isDeclaredEffect(span);
-      if (!declared && !(outbound(span) && !insideEffect(span, trace))) continue;
+      if (!declared && !(outbound(span) && !insideEffect(span, trace) && !internalOrRead(span, trace))) continue;
       const http = httpRequest(span);
       const bareHttp = !declared && http !== undefined;
       const payload = payloadOf(span);

@@ -105,6 +105,18 @@ describe('effectSnapshot', () => {
   });
 });
 
+describe('what is an effect', () => {
+  it('a call our own instrumented service received, and a read, are not effects on the outside world', () => {
+    const page = sp('GET /checkout', { kind: SpanKind.SERVER, at: 0, ms: 50, svc: worker });
+    const toApi = sp('POST', { parent: page.spanId, kind: SpanKind.CLIENT, at: 1, ms: 20, svc: worker, attrs: { 'http.request.method': 'POST', 'url.full': 'http://127.0.0.1:3001/orders' } });
+    const apiServer = sp('POST /orders', { parent: toApi.spanId, kind: SpanKind.SERVER, at: 2, ms: 15, attrs: { 'http.request.method': 'POST', 'http.route': '/orders' } });
+    const flags = sp('GET', { parent: apiServer.spanId, kind: SpanKind.CLIENT, at: 3, ms: 2, attrs: { 'http.request.method': 'GET', 'url.full': 'http://127.0.0.1:3009/flags' } });
+    const crm = sp('POST', { parent: apiServer.spanId, kind: SpanKind.CLIENT, at: 6, ms: 5, attrs: { 'http.request.method': 'POST', 'url.full': 'http://127.0.0.1:3010/leads', 'http.response.status_code': 201 } });
+    const text = effectSnapshot([page, toApi, apiServer, flags, crm]);
+    expect(text).toBe('# tracecheck effect snapshot\nPOST 127.0.0.1/leads (svc api) ×1\n  call: → 201\n');
+  });
+});
+
 describe('diffSnapshots', () => {
   const base = effectSnapshot(flow(), { pin: ['currency'] });
 
