@@ -7,6 +7,7 @@
 import { type Span, SpanKind } from '@tracecheck/model';
 import { parentIsExternal } from './external-parent.js';
 import type { RunGraph, TraceGraph } from './graph.js';
+import { attributeText as text, requestUrl } from './span-text.js';
 import { formatNanos, serviceName, truncate } from './summary.js';
 
 export interface TreeOptions {
@@ -24,26 +25,6 @@ const byStart = (a: Span, b: Span): number => (a.startTimeUnixNano < b.startTime
 // which, so such names are replaced by what the attributes say, in current or older conventions.
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
 const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443' };
-
-function text(span: Span, ...keys: string[]): string | undefined {
-  for (const key of keys) {
-    const v = span.attributes.get(key);
-    if (v?.type === 'string' && v.value !== '') return v.value;
-    if (v?.type === 'int' || v?.type === 'double') return String(v.value);
-  }
-  return undefined;
-}
-
-/** The full URL of the request (`url.full`, formerly `http.url`), if it parses. */
-function requestUrl(span: Span): URL | undefined {
-  const full = text(span, 'url.full', 'http.url');
-  if (full === undefined) return undefined;
-  try {
-    return new URL(full);
-  } catch {
-    return undefined;
-  }
-}
 
 /** A request target without its query and fragment: those carry ids, tokens and noise. */
 function pathOf(target: string | undefined): string | undefined {

@@ -13,6 +13,7 @@
 import { type Span, SpanKind } from '@tracecheck/model';
 import type { RunGraph, TraceGraph } from '../eval/graph.js';
 import { serviceName } from '../eval/summary.js';
+import { attributeText as text, requestUrl } from '../eval/span-text.js';
 import { attributeValue } from '../eval/value.js';
 
 /** The SDK's instrumentation scope name (its tracer). */
@@ -37,15 +38,6 @@ export interface EffectInstance {
   readonly attributes: ReadonlyMap<string, string>;
 }
 
-function text(span: Span, ...keys: string[]): string | undefined {
-  for (const key of keys) {
-    const v = attributeValue(span.attributes.get(key));
-    if (v?.type === 'string' && v.value !== '') return v.value;
-    if (v?.type === 'int' || v?.type === 'double') return String(v.value);
-  }
-  return undefined;
-}
-
 /** A path without query, fragment, or the segments that are ids (numbers, uuids, long hex, tokens). */
 export function normalizePath(path: string): string {
   const clean = path.split(/[?#]/, 1)[0] ?? '';
@@ -55,21 +47,11 @@ export function normalizePath(path: string): string {
     .join('/');
 }
 
-function urlOf(span: Span): URL | undefined {
-  const full = text(span, 'url.full', 'http.url');
-  if (full === undefined) return undefined;
-  try {
-    return new URL(full);
-  } catch {
-    return undefined;
-  }
-}
-
 /** An HTTP call: `POST 127.0.0.1/hooks/:id` (no port: ports change run to run) and its status. */
 export function httpRequest(span: Span): { request: string; status: string | undefined } | undefined {
   const method = text(span, 'http.request.method', 'http.method');
   if (method === undefined) return undefined;
-  const url = urlOf(span);
+  const url = requestUrl(span);
   const host = text(span, 'server.address', 'net.peer.name') ?? url?.hostname ?? '';
   const route = text(span, 'http.route') ?? (url === undefined ? text(span, 'url.path', 'http.target') : url.pathname);
   return { request: `${method} ${host}${route === undefined ? '' : normalizePath(route)}`, status: text(span, 'http.response.status_code', 'http.status_code') };
