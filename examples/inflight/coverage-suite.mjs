@@ -1,22 +1,9 @@
 // A suite in miniature for effect coverage, run under `tracecheck run --report`: two checkouts (CRM,
 // analytics, the fulfillment webhook, a queued email). The first is guarded by two checks, the
 // second by an effect snapshot that leaves analytics out; analytics is then asserted nowhere.
-import { spawn } from 'node:child_process';
 import { TestRun, TracecheckClient } from '@tracecheck/client';
 import { effectSnapshot, parseSnapshot } from '@tracecheck/lang';
-
-function start(script, env, register = true) {
-  const child = spawn(process.execPath, [...(register ? ['--import', '@tracecheck/sdk/register'] : []), script], { cwd: import.meta.dirname, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /^ready (\d+)$/m.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
+import { start } from './start.mjs';
 
 const client = new TracecheckClient();
 const sink = await start('sink.mjs', {}, false);

@@ -3,21 +3,8 @@
 // checks `exactly 1` (which passes once the run is quiet: nothing in the run shows the timer), then
 // goes on with "other tests" for a while and exits 0. The duplicate arrives meanwhile; tracecheck
 // run re-verifies the pass at the end and fails the build.
-import { spawn } from 'node:child_process';
 import { TracecheckClient } from '@tracecheck/client';
-
-function start(script, env, register = true) {
-  const child = spawn(process.execPath, [...(register ? ['--import', '@tracecheck/sdk/register'] : []), script], { cwd: import.meta.dirname, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /^ready (\d+)$/m.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
+import { start } from './start.mjs';
 
 const runId = process.env.RUN_ID ?? 'late-1';
 const sink = await start('sink.mjs', {}, false);
