@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkspace, cliPath } from './support/build.js';
+import { freePort } from './support/ports.js';
 
 // @tracecheck/playwright in a real Playwright run: examples/playwright-shop (a checkout page served by
 // an instrumented web front end, posting to an instrumented API on another origin, an uninstrumented
@@ -45,16 +45,6 @@ function specsOf(suites: JsonSuite[]): JsonSpec[] {
   return suites.flatMap((s) => [...s.specs, ...specsOf(s.suites ?? [])]);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The environment of a run: free ports, no receiver of the caller's, output in `dir`. */
 async function shopEnv(dir: string, extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildWorkspace, cliPath } from './support/build.js';
+import { freePort } from './support/ports.js';
 
 // @tracecheck/vitest in a real project: examples/vitest-shop (an API and a queue worker on
 // @tracecheck/sdk, an uninstrumented provider), whose vitest.config.ts uses the plugin with its
@@ -29,16 +29,6 @@ interface Result {
   output: string;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The environment of a child run: ours, without what the Vitest running us set or a `tracecheck run` around us. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
