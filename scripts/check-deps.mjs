@@ -13,7 +13,8 @@ const allowed = {
   receiver: ['model', 'otlp', 'lang'],
   // Tempo as a run source: decodes trace-by-id answers (otlp), decides with lang, answers like the client.
   tempo: ['model', 'otlp', 'lang', 'client'],
-  sdk: [],
+  // The SDK reads only the wire names (`@tracecheck/model/wire`), so it loads nothing else of ours.
+  sdk: ['model'],
   vitest: ['model', 'lang', 'client', 'receiver'],
   playwright: ['model', 'lang', 'client', 'receiver'],
   cli: ['model', 'otlp', 'lang', 'client', 'receiver', 'tempo'],

@@ -6,7 +6,7 @@
  * leave unguarded.
  */
 import { buildRunGraph, findEffects, namesCompared, parseAssertion } from '@tracecheck/lang';
-import type { SpanStore } from '@tracecheck/model';
+import type { SpanSource } from '@tracecheck/model';
 import type { CheckRecord, SnapshotRecord } from '@tracecheck/receiver';
 
 /** One effect (by name and service) and how the suite covered it. */
@@ -40,7 +40,7 @@ function namesOf(assertion: string): Set<string> {
 
 const order = (a: CoverageEntry, b: CoverageEntry): number => Number(b.unguarded > 0) - Number(a.unguarded > 0) || a.effect.localeCompare(b.effect);
 
-export function effectCoverage(store: SpanStore, checks: readonly CheckRecord[], snapshots: readonly SnapshotRecord[]): Coverage {
+export function effectCoverage(store: SpanSource, checks: readonly CheckRecord[], snapshots: readonly SnapshotRecord[]): Coverage {
   const suite = new Map<string, CoverageEntry>();
   const runs: Coverage['runs'] = [];
   for (const { id } of store.runs()) {

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type SpanStore, spanToJson } from '@tracecheck/model';
+import { runSummaryToJson, type SpanSource, spanToJson } from '@tracecheck/model';
 import type { Overturn } from '@tracecheck/lang';
 import type { CheckRecord, SnapshotRecord } from '@tracecheck/receiver';
 import { effectCoverage } from './report-coverage.js';
@@ -15,7 +15,7 @@ export interface ReportInput {
   commandExitCode: number;
   startedAt: number;
   endedAt: number;
-  store: SpanStore;
+  store: SpanSource;
   checks: readonly CheckRecord[];
   overturns: readonly Overturn[];
   /** Effect snapshots the tests recorded (their effects count as guarded). */
@@ -67,7 +67,7 @@ export async function writeReport(dir: string, input: ReportInput): Promise<stri
     commandExitCode: input.commandExitCode,
     startedAt: new Date(input.startedAt).toISOString(),
     durationMs: input.endedAt - input.startedAt,
-    runs: runs.map((r) => ({ id: r.id, spans: r.spans, traces: r.traces, firstSeen: new Date(r.firstSeen).toISOString(), lastSeen: new Date(r.lastSeen).toISOString(), file: `runs/${fileName(r.id)}` })),
+    runs: runs.map((r) => ({ ...runSummaryToJson(r), file: `runs/${fileName(r.id)}` })),
     checks: { total: input.checks.length, failed, overturned: input.overturns.length, list },
     warnings,
     coverage: effectCoverage(input.store, input.checks, input.snapshots),

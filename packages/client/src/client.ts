@@ -1,5 +1,5 @@
 import { applyPayloadSchemas, BuiltAssertion, type Overturn, type Verdict, type WaitRecord } from '@tracecheck/lang';
-import { type JsonSpan, type Span, spansFromJson } from '@tracecheck/model';
+import { type JsonSpan, type RunSummaryJson, type Span, spansFromJson } from '@tracecheck/model';
 import { type AssertionErrorBody, AssertionSyntaxError } from './assertion-error.js';
 import { MissingUrlError, ReceiverHttpError, ReceiverUnreachableError } from './errors.js';
 
@@ -11,13 +11,7 @@ export interface ClientOptions {
 }
 
 /** A run as `GET /api/runs` lists it. */
-export interface RunInfo {
-  id: string;
-  spans: number;
-  traces: number;
-  firstSeen: string;
-  lastSeen: string;
-}
+export type RunInfo = RunSummaryJson;
 
 export interface CheckOptions {
   /** How long the receiver may wait for the check to be decided (default: the receiver's, 10 s). */

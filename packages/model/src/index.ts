@@ -1,12 +1,15 @@
 export type { AnyValue, Attributes } from './attributes.js';
 export { anyValueEquals, attributesEqual, emptyAttributes, toAnyValue, toAttributes } from './attributes.js';
 export type { InstrumentationScope, Resource, Span, SpanEvent, SpanLink, SpanStatus } from './span.js';
-export { RUN_ID_ATTRIBUTE, SpanKind, StatusCode, taggedRunId } from './span.js';
+export { SpanKind, StatusCode, taggedRunId } from './span.js';
+export { PAYLOAD_ATTRIBUTE, RUN_ID_ATTRIBUTE, runSummaryToJson } from './wire.js';
+export type { RunSummaryJson } from './wire.js';
 export type { JsonAnyValue, JsonKeyValue, JsonSpan } from './json.js';
 export { anyValueToJson, attributesToJson, spanToJson } from './json.js';
 export type { RunSummary, RunUpdate } from './run-index.js';
 export { estimateSpanBytes } from './span-size.js';
-export type { AddResult, SpanStoreOptions, StoreReservation } from './store.js';
+export type { SpanStoreOptions } from './store.js';
+export type { AddResult, SpanSink, SpanSource, SpanStoreLike, StoreReservation } from './span-source.js';
 export { DEFAULT_MAX_BYTES, DEFAULT_RETENTION_MS, MAX_NAMES_SEEN, SpanStore, StoreFullError } from './store.js';
 export type { SpanInit } from './create-span.js';
 export { createResource, createSpan } from './create-span.js';

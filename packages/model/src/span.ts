@@ -1,3 +1,4 @@
+import { RUN_ID_ATTRIBUTE } from './wire.js';
 import type { Attributes } from './attributes.js';
 
 /** OTLP span kinds, numbered as in the protocol. */
@@ -15,8 +16,6 @@ export type SpanKind = (typeof SpanKind)[keyof typeof SpanKind];
 export const StatusCode = { UNSET: 0, OK: 1, ERROR: 2 } as const;
 export type StatusCode = (typeof StatusCode)[keyof typeof StatusCode];
 
-/** The attribute that ties a span to a test run (docs/language.md, "Runs"). */
-export const RUN_ID_ATTRIBUTE = 'test.run.id';
 
 /** Shared by every span of one ResourceSpans: stored once, referenced by each span. */
 export interface Resource {

@@ -1,6 +1,7 @@
 import { estimateSpanBytes } from './span-size.js';
 import { type Span, type SpanLink, taggedRunId } from './span.js';
 import { RunIndex, type RunSummary, type RunUpdate } from './run-index.js';
+import type { AddResult, SpanSource, SpanSink, StoreReservation } from './span-source.js';
 
 /** Limits of a store; every one has a default sized for one CI job. */
 export interface SpanStoreOptions {
@@ -28,24 +29,9 @@ export class StoreFullError extends Error {
   }
 }
 
-/** Part of the cap set aside for a batch added in parts (`SpanStore.reserve`). */
-export interface StoreReservation {
-  /** Bytes still set aside. */
-  readonly remaining: number;
-  /** Gives back what was not used; idempotent. */
-  release(): void;
-}
-
 interface MutableReservation {
   remaining: number;
   release(): void;
-}
-
-export interface AddResult {
-  /** Spans newly stored. */
-  accepted: number;
-  /** Spans ignored because a span with the same trace and span id was already stored. */
-  duplicates: number;
 }
 
 /** One stored span and what the store knows of it. */
@@ -84,7 +70,7 @@ export const MAX_NAME_SEEN_LENGTH = 256;
  * transitively. Spans arrive in any order, so membership is recomputed for every trace a batch can
  * affect, and subscribers hear about every span that joins their run.
  */
-export class SpanStore {
+export class SpanStore implements SpanSource, SpanSink {
   readonly maxBytes: number;
   readonly retentionMs: number;
   private readonly now: () => number;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type CheckJson, checkRun, LangError, storeRunSource, type WaitRecord } from '@tracecheck/lang';
-import type { OpenSpans, SpanStore } from '@tracecheck/model';
+import type { OpenSpans, SpanSource } from '@tracecheck/model';
 import { DEFAULT_SETTLE_MS } from '@tracecheck/lang';
 import { readBody } from './body.js';
 import { type DecideTimes, decideOptions, parseDecideTimes, parseJsonObject } from './decide-times.js';
@@ -11,7 +11,7 @@ import type { RunLifecycle } from './run-end.js';
 
 /** What the check endpoint needs from its receiver. */
 export interface CheckContext {
-  readonly store: SpanStore;
+  readonly store: SpanSource;
   readonly openSpans: OpenSpans;
   readonly lifecycle: RunLifecycle;
   readonly limits: ReceiverLimits;

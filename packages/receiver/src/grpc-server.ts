@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { SpanStore } from '@tracecheck/model';
+import type { SpanStoreLike } from '@tracecheck/model';
 import { decodeProtobufRequestSliced, encodeProtobufResponse, encodeProtobufStatus } from '@tracecheck/otlp';
 import { hostPort } from './address.js';
 import { bearerTokenMatches } from './auth.js';
@@ -33,7 +33,7 @@ export const traceServiceDefinition: grpc.ServiceDefinition = {
 
 /** What the gRPC handler needs from its receiver. */
 export interface GrpcContext {
-  readonly store: SpanStore;
+  readonly store: SpanStoreLike;
   readonly limits: ReceiverLimits;
   readonly token: string | undefined;
   readonly decodeMemory: DecodeMemory;

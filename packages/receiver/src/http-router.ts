@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { OpenSpans, SpanStore } from '@tracecheck/model';
+import type { OpenSpans, SpanStoreLike } from '@tracecheck/model';
 import { bearerTokenMatches } from './auth.js';
 import { HttpError } from './http-error.js';
 import type { InFlightBudget } from './in-flight.js';
@@ -15,7 +15,7 @@ import { sendJsonError } from './respond.js';
 
 /** What every HTTP handler may use. */
 export interface HttpContext {
-  readonly store: SpanStore;
+  readonly store: SpanStoreLike;
   readonly openSpans: OpenSpans;
   readonly lifecycle: RunLifecycle;
   readonly limits: ReceiverLimits;

@@ -1,7 +1,7 @@
 export { traceServiceDefinition } from './grpc-server.js';
 export type { ReceiverLimits } from './limits.js';
 export { defaultLimits, ReceiverOptionsError, resolveLimits } from './limits.js';
-export type { RunSummaryJson } from './query-api.js';
+export type { RunSummaryJson } from '@tracecheck/model';
 export type { Receiver, ReceiverOptions } from './receiver.js';
 export { ReceiverStartError, startReceiver } from './receiver.js';
 export type { CheckAmendment, CheckCaller, CheckRecord } from './check-api.js';

@@ -1,4 +1,4 @@
-import { estimateSpanBytes, type Span, type SpanStore, StoreFullError } from '@tracecheck/model';
+import { estimateSpanBytes, type Span, type SpanStoreLike, StoreFullError } from '@tracecheck/model';
 import { type DecodeBudget, type DecodeResult, type LimitCounts, OtlpBudgetError, OtlpDecodeError } from '@tracecheck/otlp';
 
 /**
@@ -44,7 +44,7 @@ export function newIngestStats(): IngestStats {
 export class DecodeMemory {
   private held = 0;
 
-  constructor(private readonly store: SpanStore) {}
+  constructor(private readonly store: SpanStoreLike) {}
 
   /** A budget for one decode; `release()` gives back what it took. */
   budget(): DecodeBudget & { readonly taken: number; release(): void } {
@@ -77,7 +77,7 @@ const immediate = (): Promise<void> => new Promise((resolve) => setImmediate(res
  * first reserves its estimated size (so the all-or-nothing answer is given before anything is
  * stored), then is added in parts with a pause between them.
  */
-async function addAll(store: SpanStore, spans: readonly Span[]): Promise<void> {
+async function addAll(store: SpanStoreLike, spans: readonly Span[]): Promise<void> {
   if (spans.length <= ADD_CHUNK_SPANS) {
     store.add(spans);
     return;
@@ -101,7 +101,7 @@ async function addAll(store: SpanStore, spans: readonly Span[]): Promise<void> {
  * Any other error is a bug, not bad input, and propagates.
  */
 export async function ingest(
-  store: SpanStore,
+  store: SpanStoreLike,
   memory: DecodeMemory,
   stats: IngestStats,
   decode: (budget: DecodeBudget) => DecodeResult | Promise<DecodeResult>,
@@ -114,7 +114,7 @@ export async function ingest(
   else if (outcome.kind === 'too-large') r.tooLarge++;
   return outcome;
 
-  async function ingestOnce(store: SpanStore, memory: DecodeMemory, decode: (budget: DecodeBudget) => DecodeResult | Promise<DecodeResult>): Promise<ExportOutcome> {
+  async function ingestOnce(store: SpanStoreLike, memory: DecodeMemory, decode: (budget: DecodeBudget) => DecodeResult | Promise<DecodeResult>): Promise<ExportOutcome> {
     const budget = memory.budget();
     let decoded: DecodeResult;
     try {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SpanStore } from '@tracecheck/model';
+import type { SpanStoreLike } from '@tracecheck/model';
 import {
   decodeJsonRequestSliced,
   decodeProtobufRequestSliced,
@@ -61,7 +61,7 @@ export function sendOtlpError(
 
 /** Context the export handler needs from its receiver. */
 export interface ExportContext {
-  readonly store: SpanStore;
+  readonly store: SpanStoreLike;
   readonly limits: ReceiverLimits;
   readonly inFlight: InFlightBudget;
   readonly decodeMemory: DecodeMemory;

@@ -1,31 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type RunSummary, type SpanStore, spanToJson } from '@tracecheck/model';
+import { runSummaryToJson, type SpanStoreLike, spanToJson } from '@tracecheck/model';
 import type { IngestStats } from './ingest.js';
 import type { InFlightBudget } from './in-flight.js';
 import { sendJson, startStream } from './respond.js';
 
-/** One run as `GET /api/runs` lists it; times are receive times, ISO-8601. */
-export interface RunSummaryJson {
-  id: string;
-  spans: number;
-  traces: number;
-  firstSeen: string;
-  lastSeen: string;
-}
-
-function runToJson(run: RunSummary): RunSummaryJson {
-  return {
-    id: run.id,
-    spans: run.spans,
-    traces: run.traces,
-    firstSeen: new Date(run.firstSeen).toISOString(),
-    lastSeen: new Date(run.lastSeen).toISOString(),
-  };
-}
-
 /** `GET /api/runs`: every run holding at least one span. */
-export function listRuns(req: IncomingMessage, res: ServerResponse, store: SpanStore): void {
-  sendJson(req, res, 200, store.runs().map(runToJson));
+export function listRuns(req: IncomingMessage, res: ServerResponse, store: SpanStoreLike): void {
+  sendJson(req, res, 200, store.runs().map(runSummaryToJson));
 }
 
 /** Bytes of JSON written before the next part waits for its turn (and for the client to take it). */
@@ -51,7 +32,7 @@ function drainOf(res: ServerResponse): Promise<void> {
  * can hold hundreds of megabytes of spans: the answer is written in parts of about 256 KiB, with
  * other requests served between them and the client's pace respected, never built as one string.
  */
-export async function getRunSpans(req: IncomingMessage, res: ServerResponse, store: SpanStore, runId: string): Promise<void> {
+export async function getRunSpans(req: IncomingMessage, res: ServerResponse, store: SpanStoreLike, runId: string): Promise<void> {
   const spans = store.runSpans(runId);
   startStream(req, res, 200, 'application/json; charset=utf-8');
   let part = `{"run":${JSON.stringify(runId)},"spans":[`;
@@ -77,7 +58,7 @@ export function health(req: IncomingMessage, res: ServerResponse): void {
  * `GET /api/stats`: the store's use of its cap, and the export requests by outcome with what the
  * decode limits dropped or truncated (counters since the receiver started).
  */
-export function stats(req: IncomingMessage, res: ServerResponse, ctx: { store: SpanStore; stats: IngestStats; inFlight: InFlightBudget }): void {
+export function stats(req: IncomingMessage, res: ServerResponse, ctx: { store: SpanStoreLike; stats: IngestStats; inFlight: InFlightBudget }): void {
   const { store } = ctx;
   const { eventLoop, ...counters } = ctx.stats;
   sendJson(req, res, 200, {

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Overturn } from '@tracecheck/lang';
-import { OpenSpans, SpanStore } from '@tracecheck/model';
+import { OpenSpans, SpanStore, type SpanStoreLike } from '@tracecheck/model';
 import type { CheckAmendment, CheckRecord } from './check-api.js';
 import { InFlightBudget } from './in-flight.js';
 import { DecodeMemory, type IngestStats, newIngestStats } from './ingest.js';
@@ -24,7 +24,7 @@ export interface ReceiverOptions {
   /** Overrides of `defaultLimits`. */
   limits?: Partial<ReceiverLimits>;
   /** The store to fill; by default a new one sized by `limits.maxMemoryBytes` and `limits.retentionMs`. */
-  store?: SpanStore;
+  store?: SpanStoreLike;
   /** Called with every verdict `POST /api/check` gives (e.g. `tracecheck run` collects them for its report). */
   onCheck?: (record: CheckRecord) => void;
   /** Called when a client reports a check's final verdict after running its payload schemas. */
@@ -41,7 +41,7 @@ export interface Receiver {
   readonly httpUrl: string;
   /** gRPC target `host:port`, e.g. `127.0.0.1:4317`; undefined when gRPC is disabled. */
   readonly grpcAddress: string | undefined;
-  readonly store: SpanStore;
+  readonly store: SpanStoreLike;
   readonly limits: ReceiverLimits;
   /** Export requests by outcome and what the decode limits dropped (live counters; `GET /api/stats`). */
   readonly stats: IngestStats;

@@ -5,7 +5,7 @@
  * flips is reported as overturned, with the late span and the setting that would have waited for it.
  */
 import { type CheckResult, decide, DEFAULT_SETTLE_MS, type InFlightCaps, type Overturn, PassLedger, storeRunSource, type WaitRecord } from '@tracecheck/lang';
-import type { OpenSpans, SpanStore } from '@tracecheck/model';
+import type { OpenSpans, SpanSource } from '@tracecheck/model';
 
 /** How long closing a run waits for it to settle before re-verifying. */
 export interface CloseOptions {
@@ -37,7 +37,7 @@ export class RunLifecycle {
   private readonly ledger: PassLedger;
 
   constructor(
-    private readonly store: SpanStore,
+    private readonly store: SpanSource,
     private readonly openSpans: OpenSpans,
     private readonly onOverturn: ((o: Overturn) => void) | undefined,
     maxLedgerEntries?: number,

@@ -1,8 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
+import { PAYLOAD_ATTRIBUTE } from '@tracecheck/model/wire';
 import type { Redactor } from './redaction/redactor.js';
 
-/** The attribute holding an effect's payload as JSON text. */
-export const PAYLOAD_ATTRIBUTE = 'effect.payload';
+export { PAYLOAD_ATTRIBUTE };
 
 /**
  * The attributes recording `payload`: `effect.payload` (redacted JSON text, at most `limit` UTF-8

@@ -1,8 +1,9 @@
 import { type Context, context, propagation } from '@opentelemetry/api';
+import { RUN_ID_ATTRIBUTE } from '@tracecheck/model/wire';
 import type { EndedSpan, SpanProcessorLike, StartedSpan } from './span-types.js';
 
 /** The baggage entry, and the span attribute, that carry a test's run id (docs/language.md, "Runs"). */
-export const RUN_ID_KEY = 'test.run.id';
+export const RUN_ID_KEY = RUN_ID_ATTRIBUTE;
 
 /** The run id in a context's baggage, if any. */
 export function runIdOf(ctx: Context = context.active()): string | undefined {

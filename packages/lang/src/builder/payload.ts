@@ -5,7 +5,7 @@
  * is reported with the schema's issues (path and message), so a failure can say which field drifted. `compileBuilt` wraps the evaluator's compiled
  * assertion and is a `Decidable` like it, so the same deciding loop runs built assertions.
  */
-import type { Attributes, Span } from '@tracecheck/model';
+import { type Attributes, PAYLOAD_ATTRIBUTE, type Span } from '@tracecheck/model';
 import type { Decidable } from '../decide/decide.js';
 import { compileAssertion } from '../eval/index.js';
 import type { CompiledAssertion, Outcome, RunGraph } from '../eval/index.js';
@@ -14,8 +14,7 @@ import { BuilderError } from './errors.js';
 import type { PayloadSchema } from './selection.js';
 import { pathKey } from './standard-schema.js';
 
-/** The attribute the SDK's `effect()` records the sent body in, as JSON text. */
-export const PAYLOAD_ATTRIBUTE = 'effect.payload';
+export { PAYLOAD_ATTRIBUTE };
 
 /** One problem zod found, with the path into the payload. */
 export interface PayloadIssue {

@@ -1,4 +1,4 @@
-import type { OpenSpans, SpanStore } from '@tracecheck/model';
+import type { OpenSpans, SpanSource } from '@tracecheck/model';
 import { RunGraphBuilder } from '../eval/graph.js';
 import type { RunSource } from './decide.js';
 
@@ -9,7 +9,7 @@ import type { RunSource } from './decide.js';
  * test integrations do after their checks, not during one. With `openSpans`, the spans the SDK
  * reported open count as work in flight.
  */
-export function storeRunSource(store: SpanStore, runId: string, openSpans?: OpenSpans): RunSource {
+export function storeRunSource(store: SpanSource, runId: string, openSpans?: OpenSpans): RunSource {
   let builder: RunGraphBuilder | undefined;
   return {
     spans: () => store.runSpans(runId),

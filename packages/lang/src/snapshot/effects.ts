@@ -10,7 +10,7 @@
  * Each instance is described without anything volatile: no ids, times, durations or ports, and a path
  * with its ids replaced (`/orders/:id`).
  */
-import { type Span, SpanKind } from '@tracecheck/model';
+import { PAYLOAD_ATTRIBUTE, type Span, SpanKind } from '@tracecheck/model';
 import type { RunGraph, TraceGraph } from '../eval/graph.js';
 import { serviceName } from '../eval/summary.js';
 import { attributeText as text, requestUrl } from '../eval/span-text.js';
@@ -18,7 +18,6 @@ import { attributeValue } from '../eval/value.js';
 
 /** The SDK's instrumentation scope name (its tracer). */
 export const SDK_SCOPE = '@tracecheck/sdk';
-const PAYLOAD = 'effect.payload';
 
 /** One effect span and what a snapshot records of it. */
 export interface EffectInstance {
@@ -67,7 +66,7 @@ const outbound = (s: Span): boolean => s.kind === SpanKind.CLIENT || s.kind === 
 
 /** An effect span of the SDK (or any span carrying a payload). */
 function isDeclaredEffect(s: Span): boolean {
-  return s.attributes.has(PAYLOAD) || (outbound(s) && s.scope.name === SDK_SCOPE);
+  return s.attributes.has(PAYLOAD_ATTRIBUTE) || (outbound(s) && s.scope.name === SDK_SCOPE);
 }
 
 /** True when a proper ancestor of the span in its trace is a declared effect. */
@@ -98,7 +97,7 @@ function callUnder(span: Span, trace: TraceGraph): string | undefined {
 }
 
 function payloadOf(span: Span): { has: boolean; value: unknown } {
-  const v = attributeValue(span.attributes.get(PAYLOAD));
+  const v = attributeValue(span.attributes.get(PAYLOAD_ATTRIBUTE));
   if (v === undefined) return { has: false, value: undefined };
   if (v.type !== 'string') return { has: true, value: undefined };
   try {
