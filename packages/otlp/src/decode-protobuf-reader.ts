@@ -58,13 +58,19 @@ export async function decodeProtobufRequestSliced(bytes: Uint8Array, options: Sl
   return decoder.result();
 }
 
-/** The OTLP message structure; wire-level reading is WireReader's. */
-class ReaderDecoder extends WireReader {
+/** Message nesting depth inside a Span message: request 0, ResourceSpans 1, ScopeSpans 2, Span 3. */
+const SPAN_DEPTH = 3;
+
+/**
+ * The OTLP message structure; wire-level reading is WireReader's. The skim (skim/) extends it: it
+ * walks requests with the same code and replaces `span` with a pass that keeps only index fields.
+ */
+export class ReaderDecoder extends WireReader {
   private readonly spans: Span[] = [];
-  private readonly rejections = new Rejections();
-  private readonly limits: DecodeLimits;
-  private readonly meter: BudgetMeter;
-  private readonly counts = noLimitCounts();
+  protected readonly rejections = new Rejections();
+  protected readonly limits: DecodeLimits;
+  protected readonly meter: BudgetMeter;
+  protected readonly counts = noLimitCounts();
   /** Attributes dropped by the limits since the owner (span, event, link, resource, scope) began. */
   private dropped = 0;
   /** valueBytes already spent against the budget. */
@@ -84,7 +90,7 @@ class ReaderDecoder extends WireReader {
   }
 
   /** Spends the estimate of what was built since the last call. */
-  private spend(objects: number): void {
+  protected spend(objects: number): void {
     const strings = this.valueBytes - this.spentValueBytes;
     this.spentValueBytes = this.valueBytes;
     this.meter.spend(objects * ESTIMATE.value + Math.ceil((strings * 2) / 3));
@@ -185,7 +191,35 @@ class ReaderDecoder extends WireReader {
     this.spend(1);
   }
 
-  private span(resource: Resource, scope: InstrumentationScope, rsIndex: number, ssIndex: number, spanIndex: number): void {
+  /** One Span message (the reader narrowed to it): kept, or rejected for its ids. */
+  protected span(resource: Resource, scope: InstrumentationScope, rsIndex: number, ssIndex: number, spanIndex: number): void {
+    const span = this.readSpan(resource, scope);
+    // The normalized parent id ('' for 8 zero bytes) is valid exactly when the one sent is.
+    const reason = invalidIdReason(span.traceId, span.spanId, span.parentSpanId);
+    if (reason !== undefined) {
+      this.rejections.reject(spanPath(rsIndex, ssIndex, spanIndex), reason);
+      return;
+    }
+    this.spans.push(span);
+    this.meter.spend(ESTIMATE.span);
+    this.spend(0);
+  }
+
+  /**
+   * The Span message at bytes [start, end) of the request, as the request's decode reads it (same
+   * nesting depth for skipped groups); its ids are not checked. For spans of a request already read
+   * without an error.
+   */
+  spanAt(start: number, end: number, resource: Resource, scope: InstrumentationScope): Span {
+    const r = this.r;
+    r.pos = start;
+    r.len = end;
+    this.depth = SPAN_DEPTH;
+    return withDecodeErrors(r, () => this.readSpan(resource, scope));
+  }
+
+  /** Decodes the Span message the reader is narrowed to, within the limits, ids as sent. */
+  protected readSpan(resource: Resource, scope: InstrumentationScope): Span {
     const r = this.r;
     let traceId = '';
     let spanId = '';
@@ -260,12 +294,7 @@ class ReaderDecoder extends WireReader {
       }
       this.skip(tag);
     }
-    const reason = invalidIdReason(traceId, spanId, parentSpanId);
-    if (reason !== undefined) {
-      this.rejections.reject(spanPath(rsIndex, ssIndex, spanIndex), reason);
-      return;
-    }
-    this.spans.push({
+    return {
       traceId,
       spanId,
       parentSpanId: normalizeParentId(parentSpanId),
@@ -284,9 +313,7 @@ class ReaderDecoder extends WireReader {
       status: { code: statusCodeOf(statusCode), message: statusMessage },
       resource,
       scope,
-    });
-    this.meter.spend(ESTIMATE.span);
-    this.spend(0);
+    };
   }
 
   private event(): SpanEvent {
@@ -339,7 +366,7 @@ class ReaderDecoder extends WireReader {
    * Reads one KeyValue into `into` (a fresh map replaces the shared empty one), last key wins.
    * `level` is the nesting level of its value: 1 for a span's own attributes.
    */
-  private keyValue(into: Attributes, level: number): Map<string, AnyValue> {
+  protected keyValue(into: Attributes, level: number): Map<string, AnyValue> {
     const r = this.r;
     const map = into === emptyAttributes ? new Map<string, AnyValue>() : (into as Map<string, AnyValue>);
     // Over the count limit (for a span's own attributes maxAttributes; inside a kvlist value,

@@ -19,8 +19,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export const MAX_FIELDS_PER_MESSAGE = 2_000_000;
 
 export class WireReader {
-  private readonly view: DataView;
-  private readonly buf: Buffer;
+  protected readonly view: DataView;
+  protected readonly buf: Buffer;
   /** Longest string or bytes value kept, in bytes (DecodeLimits.maxValueBytes). */
   protected maxValueBytes = Infinity;
   /** Strings and bytes values cut to maxValueBytes so far. */
@@ -30,7 +30,7 @@ export class WireReader {
   /** ASCII attribute keys seen in this request, by a cheap slot number (keys repeat span after span). */
   private readonly keys = new Map<number, string>();
   /** Message nesting depth, as protobufjs counts it (the request is 0), for skipping groups. */
-  private depth = 0;
+  protected depth = 0;
 
   /** `r` must read a Buffer, as createReader's readers do. */
   constructor(protected readonly r: protobuf.Reader) {
@@ -76,7 +76,7 @@ export class WireReader {
   }
 
   /** Reads a length prefix and steps over the bytes it covers; returns their start. */
-  private lengthDelimited(): number {
+  protected lengthDelimited(): number {
     const r = this.r;
     const size = r.size();
     const start = r.pos;
@@ -105,7 +105,8 @@ export class WireReader {
     return at;
   }
 
-  private decodeString(start: number, end: number): string {
+  /** Decodes bytes already known to be within limits; throws on invalid UTF-8 like protobufjs. */
+  protected decodeString(start: number, end: number): string {
     const buf = this.buf;
     for (let i = start; i < end; i++) {
       if (buf[i]! >= 0x80) return strictUtf8.decode(buf.subarray(start, end));
