@@ -4,11 +4,12 @@ import { Rejections, spanPath } from './decode-result.js';
 import type { DecodeResult } from './decode-result.js';
 import { MAX_VALUE_DEPTH, SPAN_KIND_NAMES, STATUS_CODE_NAMES, spanKindOf, statusCodeOf } from './enums.js';
 import { OtlpDecodeError } from './errors.js';
-import { invalidIdReason, normalizeHexId, normalizeParentId } from './ids.js';
+import { jsonIdRejection, normalizeHexId, normalizeParentId } from './ids.js';
 import { JsonReader, isJsonObject } from './json-reader.js';
 import type { JsonObject } from './json-reader.js';
-import { IncrementalJson } from './json-incremental.js';
-import { BudgetMeter, DEFAULT_DECODE_LIMITS, type DecodeLimits, ESTIMATE, noLimitCounts } from './limits.js';
+import type { IncrementalJson } from './json-incremental.js';
+import { parseJsonBody, parseJsonBodySliced } from './json-body.js';
+import { BudgetMeter, DEFAULT_DECODE_LIMITS, type DecodeLimits, ESTIMATE, noLimitCounts, truncateText } from './limits.js';
 import { type DecodeOptions, runSliced, type SlicedDecodeOptions } from './slicing.js';
 
 /*
@@ -23,53 +24,30 @@ const EMPTY_VALUE: AnyValue = Object.freeze({ type: 'empty' });
 /** A value over a limit, dropped with the attribute holding it; never stored. */
 const DROPPED: AnyValue = Object.freeze({ type: 'empty' });
 const DROPPED_MAP = new Map<string, AnyValue>();
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes an OTLP/JSON ExportTraceServiceRequest body. Throws OtlpDecodeError when malformed. */
 export function decodeJsonRequest(body: string | Uint8Array, options: DecodeOptions = {}): DecodeResult {
-  let text: string;
-  if (typeof body === 'string') text = body;
-  else {
-    try {
-      text = utf8.decode(body);
-    } catch {
-      throw new OtlpDecodeError('request body is not valid UTF-8');
-    }
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new OtlpDecodeError(`invalid JSON: ${(e as Error).message}`);
-  }
-  const decoder = new JsonDecoder(options, new BudgetMeter(options.budget));
+  return decodeParsedJson(parseJsonBody(body), options);
+}
+
+/**
+ * Decodes a request JSON.parse (or `parser`) already parsed. The transcoder also calls it for a
+ * request it found malformed, so the error (message and path) is rendered here only.
+ */
+export function decodeParsedJson(parsed: unknown, options: DecodeOptions, parser?: IncrementalJson): DecodeResult {
+  const decoder = new JsonDecoder(options, new BudgetMeter(options.budget), parser);
   const steps = decoder.request(parsed);
   while (!steps.next().done);
   return decoder.result();
 }
 
-/** Arrays the incremental parser keeps whole: the request's own lists, bounded by the memory budget. */
-const UNCAPPED = new Set(['resourceSpans', 'scopeSpans', 'spans']);
-/** Deepest JSON nesting accepted: attribute values nested MAX_VALUE_DEPTH levels need about 3 per level. */
-const MAX_JSON_DEPTH = 16 + 3 * MAX_VALUE_DEPTH;
-
 /**
- * `decodeJsonRequest` in slices, for a receiver: the body is parsed by an incremental parser (JSON.parse
- * cannot pause) that builds no more of an over-long array than the limits keep and charges what it
- * builds to the budget, then converted span by span, pausing every `sliceMs`.
+ * `decodeJsonRequest` in slices, for a receiver: the body is parsed by an incremental parser
+ * (parseJsonBodySliced), then converted span by span, pausing every `sliceMs`.
  */
 export async function decodeJsonRequestSliced(body: string | Uint8Array, options: SlicedDecodeOptions = {}): Promise<DecodeResult> {
-  const limits = { ...DEFAULT_DECODE_LIMITS, ...options.limits };
   const meter = new BudgetMeter(options.budget);
-  const buf = typeof body === 'string' ? Buffer.from(body) : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const parser = new IncrementalJson(buf, {
-    // One more than any limit keeps, so the decoder still sees (and counts) what is over it.
-    maxElements: Math.max(limits.maxAttributes, limits.maxEvents, limits.maxLinks, limits.maxArrayElements) + 1,
-    uncappedKeys: UNCAPPED,
-    maxDepth: MAX_JSON_DEPTH,
-    meter,
-  });
-  await runSliced(() => parser.step(256), { ...options, checkEvery: 1 });
+  const parser = await parseJsonBodySliced(body, options, meter);
   const decoder = new JsonDecoder(options, meter, parser);
   const steps = decoder.request(parser.value);
   await runSliced(() => steps.next().done === true, options);
@@ -107,14 +85,9 @@ class JsonDecoder {
   private cut(s: string): string {
     // Without the incremental parser (which charges what it builds), strings are charged here.
     if (this.parser === undefined) this.meter.spend(Math.ceil((s.length * 2) / 3));
-    const max = this.limits.maxValueBytes;
-    if (s.length * 3 <= max) return s;
-    const bytes = Buffer.from(s);
-    if (bytes.length <= max) return s;
-    this.counts.truncatedValues++;
-    let at = max;
-    while (at > 0 && (bytes[at]! & 0xc0) === 0x80) at--;
-    return bytes.toString('utf8', 0, at);
+    const cut = truncateText(s, this.limits.maxValueBytes);
+    if (cut !== s) this.counts.truncatedValues++;
+    return cut;
   }
 
   private str(o: JsonObject, key: string): string {
@@ -220,24 +193,17 @@ class JsonDecoder {
       j.pop();
     }
 
-    const traceId = normalizeHexId(rawTraceId);
-    const spanId = normalizeHexId(rawSpanId);
-    const parentSpanId = normalizeHexId(rawParent);
-    if (traceId === undefined || spanId === undefined || parentSpanId === undefined || links === undefined) {
-      const field = traceId === undefined ? 'traceId' : spanId === undefined ? 'spanId' : parentSpanId === undefined ? 'parentSpanId' : 'a link id';
-      this.rejections.reject(path, `${field} is not hex`);
-      return;
-    }
-    const reason = invalidIdReason(traceId, spanId, parentSpanId);
-    if (reason !== undefined) {
-      this.rejections.reject(path, reason);
+    const reason = jsonIdRejection(rawTraceId, rawSpanId, rawParent, links !== undefined);
+    // Links are undefined only when one has an id that is not hex, which is a reason.
+    if (reason !== undefined || links === undefined) {
+      this.rejections.reject(path, reason!);
       return;
     }
     this.meter.spend(ESTIMATE.span);
     this.spans.push({
-      traceId,
-      spanId,
-      parentSpanId: normalizeParentId(parentSpanId),
+      traceId: rawTraceId.toLowerCase(),
+      spanId: rawSpanId.toLowerCase(),
+      parentSpanId: normalizeParentId(rawParent.toLowerCase()),
       traceState,
       flags,
       name,

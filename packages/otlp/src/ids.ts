@@ -10,9 +10,14 @@ export function hexOf(bytes: Uint8Array): string {
 
 const HEX_TEXT = /^(?:[0-9a-fA-F]{2})*$/;
 
+/** Whether an OTLP/JSON id is hex bytes (an even number of hex digits, either case). */
+export function isHexId(text: string): boolean {
+  return HEX_TEXT.test(text);
+}
+
 /** Normalizes an OTLP/JSON id (hex, either case); undefined when the text is not hex bytes. */
 export function normalizeHexId(text: string): string | undefined {
-  return HEX_TEXT.test(text) ? text.toLowerCase() : undefined;
+  return isHexId(text) ? text.toLowerCase() : undefined;
 }
 
 const ZERO_TRACE_ID = '0'.repeat(32);
@@ -32,6 +37,17 @@ export function invalidIdReason(traceId: string, spanId: string, parentSpanId: s
     return `parentSpanId must be 8 bytes when present, got ${parentSpanId.length / 2}`;
   }
   return undefined;
+}
+
+/**
+ * Why a span of an OTLP/JSON request is rejected for its ids (hex text, either case; `linkIdsHex`:
+ * whether every link id of the span is hex), or undefined when they are fine.
+ */
+export function jsonIdRejection(traceId: string, spanId: string, parentSpanId: string, linkIdsHex: boolean): string | undefined {
+  const notHex = !isHexId(traceId) ? 'traceId' : !isHexId(spanId) ? 'spanId' : !isHexId(parentSpanId) ? 'parentSpanId' : linkIdsHex ? undefined : 'a link id';
+  if (notHex !== undefined) return `${notHex} is not hex`;
+  // Length and all-zero checks read the same in either case of hex.
+  return invalidIdReason(traceId, spanId, parentSpanId);
 }
 
 /** The model's parent id: '' for no parent, which OTel also spells as 8 zero bytes. */

@@ -80,6 +80,24 @@ export function describeLimited(c: LimitCounts, limits: DecodeLimits): string {
   return parts.join('; ');
 }
 
+/**
+ * Where UTF-8 `bytes` from `start` end when cut to at most `max` bytes without splitting a character
+ * (backing off continuation bytes, 10xxxxxx); `max` must be less than what follows `start`.
+ */
+export function utf8CutEnd(bytes: Uint8Array, start: number, max: number): number {
+  let at = start + max;
+  while (at > start && (bytes[at]! & 0xc0) === 0x80) at--;
+  return at;
+}
+
+/** `s` cut to at most `max` UTF-8 bytes at a character boundary; `s` itself when it fits. */
+export function truncateText(s: string, max: number): string {
+  if (s.length * 3 <= max) return s;
+  const bytes = Buffer.from(s);
+  if (bytes.length <= max) return s;
+  return bytes.toString('utf8', 0, utf8CutEnd(bytes, 0, max));
+}
+
 /** Spends estimated bytes against a budget in steps, so `take` is not called per value. */
 export class BudgetMeter {
   private pending = 0;

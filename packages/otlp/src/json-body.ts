@@ -1,0 +1,54 @@
+import { MAX_VALUE_DEPTH } from './enums.js';
+import { OtlpDecodeError } from './errors.js';
+import { IncrementalJson } from './json-incremental.js';
+import { type BudgetMeter, DEFAULT_DECODE_LIMITS } from './limits.js';
+import { runSliced, type SlicedDecodeOptions } from './slicing.js';
+
+/*
+ * Parsing an OTLP/JSON request body, whole or in slices. Shared by the JSON decoder and the
+ * JSON -> protobuf transcoder, so both accept the same bodies and fail with the same messages.
+ */
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body parsed by JSON.parse; OtlpDecodeError for invalid UTF-8 or JSON. */
+export function parseJsonBody(body: string | Uint8Array): unknown {
+  let text: string;
+  if (typeof body === 'string') text = body;
+  else {
+    try {
+      text = utf8.decode(body);
+    } catch {
+      throw new OtlpDecodeError('request body is not valid UTF-8');
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new OtlpDecodeError(`invalid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Arrays the incremental parser keeps whole: the request's own lists, bounded by the memory budget. */
+const UNCAPPED = new Set(['resourceSpans', 'scopeSpans', 'spans']);
+/** Deepest JSON nesting accepted: attribute values nested MAX_VALUE_DEPTH levels need about 3 per level. */
+const MAX_JSON_DEPTH = 16 + 3 * MAX_VALUE_DEPTH;
+
+/**
+ * The body parsed by an incremental parser (JSON.parse cannot pause), pausing every `sliceMs`. It
+ * builds no more of an over-long array than the limits keep (`discardedOf` counts the rest) and
+ * charges what it builds to `meter`.
+ */
+export async function parseJsonBodySliced(body: string | Uint8Array, options: SlicedDecodeOptions, meter: BudgetMeter): Promise<IncrementalJson> {
+  const limits = { ...DEFAULT_DECODE_LIMITS, ...options.limits };
+  const buf = typeof body === 'string' ? Buffer.from(body) : Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const parser = new IncrementalJson(buf, {
+    // One more than any limit keeps, so the decoder still sees (and counts) what is over it.
+    maxElements: Math.max(limits.maxAttributes, limits.maxEvents, limits.maxLinks, limits.maxArrayElements) + 1,
+    uncappedKeys: UNCAPPED,
+    maxDepth: MAX_JSON_DEPTH,
+    meter,
+  });
+  await runSliced(() => parser.step(256), { ...options, checkEvery: 1 });
+  return parser;
+}
