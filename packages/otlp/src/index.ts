@@ -8,6 +8,8 @@ export type { DecodeResult } from './decode-result.js';
 export { OtlpDecodeError } from './errors.js';
 export type { DecodeErrorLocation } from './errors.js';
 export { encodeProtobufRequest } from './encode-protobuf-request.js';
+export { transcodeJsonRequest, transcodeJsonRequestSliced } from './json-transcode/transcode-json.js';
+export type { TranscodeResult } from './json-transcode/json-to-proto.js';
 export { encodeJsonRequest, jsonRequest } from './encode-json-request.js';
 export type { JsonExportTraceServiceRequest, JsonResourceSpans } from './encode-json-request.js';
 export { groupSpans } from './group-spans.js';
