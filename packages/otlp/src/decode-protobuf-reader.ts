@@ -211,11 +211,16 @@ export class ReaderDecoder extends WireReader {
    * without an error.
    */
   spanAt(start: number, end: number, resource: Resource, scope: InstrumentationScope): Span {
-    const r = this.r;
-    r.pos = start;
-    r.len = end;
+    this.narrowToSpan(start, end);
+    return withDecodeErrors(this.r, () => this.readSpan(resource, scope));
+  }
+
+  /** Points the reader at the Span message at [start, end), as if the request's walk had entered it. */
+  protected narrowToSpan(start: number, end: number): void {
+    this.r.pos = start;
+    this.r.len = end;
     this.depth = SPAN_DEPTH;
-    return withDecodeErrors(r, () => this.readSpan(resource, scope));
+    this.fieldsSincePause = 0;
   }
 
   /** Decodes the Span message the reader is narrowed to, within the limits, ids as sent. */

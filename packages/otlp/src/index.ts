@@ -16,3 +16,8 @@ export { groupSpans } from './group-spans.js';
 export type { ResourceGroup, ScopeGroup } from './group-spans.js';
 export { encodeProtobufResponse, encodeProtobufStatus, jsonResponse, jsonResponseObject, jsonStatus } from './response.js';
 export type { ExportPartialSuccess, JsonExportTraceServiceResponse, RpcStatus } from './response.js';
+export { skimProtobufRequest, skimProtobufRequestSliced } from './skim/skim.js';
+export type { SkimResult } from './skim/skim-result.js';
+export { decodeSpanRange, findSpanAttribute } from './skim/span-range.js';
+export { LazyAttributes } from './skim/lazy-attributes.js';
+export type { SpanRangeRef } from './skim/lazy-attributes.js';

@@ -121,7 +121,11 @@ export class WireReader {
    */
   protected key(): string {
     const start = this.lengthDelimited();
-    const end = this.r.pos;
+    return this.cachedString(start, this.r.pos);
+  }
+
+  /** The string at bytes [start, end) as `key` reads it, through the same cache (names repeat too). */
+  protected cachedString(start: number, end: number): string {
     const len = end - start;
     if (len === 0) return '';
     const buf = this.buf;
