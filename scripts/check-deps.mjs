@@ -8,16 +8,17 @@ import { join, relative } from 'node:path';
 const allowed = {
   model: [],
   otlp: ['model'],
+  store: ['model', 'otlp'],
   lang: ['model'],
   client: ['model', 'lang'],
-  receiver: ['model', 'otlp', 'lang'],
+  receiver: ['model', 'otlp', 'store', 'lang'],
   // Tempo as a run source: decodes trace-by-id answers (otlp), decides with lang, answers like the client.
   tempo: ['model', 'otlp', 'lang', 'client'],
   // The SDK reads only the wire names (`@tracecheck/model/wire`), so it loads nothing else of ours.
   sdk: ['model'],
   vitest: ['model', 'lang', 'client', 'receiver'],
   playwright: ['model', 'lang', 'client', 'receiver'],
-  cli: ['model', 'otlp', 'lang', 'client', 'receiver', 'tempo'],
+  cli: ['model', 'otlp', 'store', 'lang', 'client', 'receiver', 'tempo'],
 };
 
 const root = new URL('..', import.meta.url).pathname;

@@ -18,32 +18,33 @@ export interface RunUpdate {
   lastSeen: number;
 }
 
-interface RunEntry {
-  readonly traces: Set<string>;
+interface RunEntry<K> {
+  /** The run's traces, by the store's trace key. */
+  readonly traces: Set<K>;
   readonly firstSeen: number;
   lastSeen: number;
 }
 
-/** Runs by id: which traces each holds, when it was seen, and who listens to it. */
-export class RunIndex {
-  private readonly runs = new Map<string, RunEntry>();
+/** Runs by id: which traces each holds (by the store's trace key K), when it was seen, and who listens to it. */
+export class RunIndex<K = string> {
+  private readonly runs = new Map<string, RunEntry<K>>();
   private readonly listeners = new Map<string, Set<(u: RunUpdate) => void>>();
 
   ids(): string[] {
     return [...this.runs.keys()];
   }
 
-  get(runId: string): Readonly<RunEntry> | undefined {
+  get(runId: string): Readonly<RunEntry<K>> | undefined {
     return this.runs.get(runId);
   }
 
-  addTrace(runId: string, traceId: string, now: number): void {
+  addTrace(runId: string, traceId: K, now: number): void {
     let entry = this.runs.get(runId);
     if (!entry) this.runs.set(runId, (entry = { traces: new Set(), firstSeen: now, lastSeen: now }));
     entry.traces.add(traceId);
   }
 
-  removeTrace(runId: string, traceId: string): void {
+  removeTrace(runId: string, traceId: K): void {
     const entry = this.runs.get(runId);
     if (!entry) return;
     entry.traces.delete(traceId);
@@ -52,6 +53,11 @@ export class RunIndex {
 
   drop(runId: string): void {
     this.runs.delete(runId);
+  }
+
+  /** True when someone listens to the run (a store builds the update's spans only then). */
+  hasListeners(runId: string): boolean {
+    return this.listeners.has(runId);
   }
 
   /** Records new spans in a run and tells its listeners; a throwing listener cannot break ingest. */

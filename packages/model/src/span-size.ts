@@ -20,13 +20,14 @@ function valueBytes(v: AnyValue): number {
     case 'array':
       return OBJECT + v.value.reduce((n, x) => n + 8 + valueBytes(x), 0);
     case 'kvlist':
-      return OBJECT + attributesBytes(v.value);
+      return OBJECT + estimateAttributesBytes(v.value);
     default:
       return OBJECT;
   }
 }
 
-function attributesBytes(a: Attributes): number {
+/** Estimated memory of decoded attributes (a resource's, a scope's): what a store charges for them. */
+export function estimateAttributesBytes(a: Attributes): number {
   let n = OBJECT;
   for (const [k, v] of a) n += MAP_ENTRY + stringBytes(k) + valueBytes(v);
   return n;
@@ -40,8 +41,8 @@ export function estimateSpanBytes(span: Span): number {
   let n = 3 * OBJECT + 256; // span, status, store record and index entries
   n += stringBytes(span.traceId) + stringBytes(span.spanId) + stringBytes(span.parentSpanId);
   n += stringBytes(span.name) + stringBytes(span.traceState) + stringBytes(span.status.message);
-  n += attributesBytes(span.attributes);
-  for (const e of span.events) n += OBJECT + stringBytes(e.name) + attributesBytes(e.attributes);
-  for (const l of span.links) n += OBJECT + stringBytes(l.traceId) + stringBytes(l.spanId) + attributesBytes(l.attributes);
+  n += estimateAttributesBytes(span.attributes);
+  for (const e of span.events) n += OBJECT + stringBytes(e.name) + estimateAttributesBytes(e.attributes);
+  for (const l of span.links) n += OBJECT + stringBytes(l.traceId) + stringBytes(l.spanId) + estimateAttributesBytes(l.attributes);
   return n;
 }

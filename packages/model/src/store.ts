@@ -2,6 +2,7 @@ import { estimateSpanBytes } from './span-size.js';
 import { type Span, type SpanLink, taggedRunId } from './span.js';
 import { RunIndex, type RunSummary, type RunUpdate } from './run-index.js';
 import type { AddResult, SpanSource, SpanSink, StoreReservation } from './span-source.js';
+import { type InheritanceGraph, NO_RUNS, reinherit } from './inheritance.js';
 
 /** Limits of a store; every one has a default sized for one CI job. */
 export interface SpanStoreOptions {
@@ -50,12 +51,11 @@ interface TraceEntry {
   readonly tagged: Map<string, number>;
   /** Links from this trace's spans to spans of other traces. */
   readonly links: SpanLink[];
-  /** The runs of this trace's untagged spans (the inheritance rule on SpanStore below; docs/language.md, "Runs"). */
+  /** The runs of this trace's untagged spans (inheritance.ts; docs/language.md, "Runs"). */
   runs: ReadonlySet<string>;
   lastSeen: number;
 }
 
-const NO_RUNS: ReadonlySet<string> = new Set();
 
 /** Bound on the span names remembered for typo hints (a service naming spans by id would be unbounded). */
 export const MAX_NAMES_SEEN = 10_000;
@@ -63,24 +63,32 @@ export const MAX_NAMES_SEEN = 10_000;
 export const MAX_NAME_SEEN_LENGTH = 256;
 
 /**
- * The in-memory span store: spans indexed by trace, run and name, with run-id inheritance.
- *
- * A span tagged `test.run.id = R` belongs to R only. An untagged span belongs to the runs tagged on
- * any span of its trace; when none is, to the runs of the spans its trace's spans link to,
- * transitively. Spans arrive in any order, so membership is recomputed for every trace a batch can
- * affect, and subscribers hear about every span that joins their run.
+ * A span store of plain span objects: spans indexed by trace and run, with run-id inheritance
+ * (inheritance.ts), and subscribers told of every span that joins their run. It holds what the CLI
+ * reads from files and what the Tempo source fetches; the receiver keeps its spans in the columnar
+ * store of @tracecheck/store, which follows the same contract (its tests run against both).
  */
 export class SpanStore implements SpanSource, SpanSink {
   readonly maxBytes: number;
   readonly retentionMs: number;
   private readonly now: () => number;
   private readonly traces = new Map<string, TraceEntry>();
-  private readonly byName = new Map<string, Set<SpanRecord>>();
   /** Target trace id -> ids of the traces whose spans link into it. */
   private readonly linkedBy = new Map<string, Set<string>>();
   private readonly runIndex = new RunIndex();
   /** Every span name ever stored (deletion does not forget), up to MAX_NAMES_SEEN: typo hints read it. */
   private readonly namesSeen = new Set<string>();
+  private readonly inheritance: InheritanceGraph<string> = {
+    trace: (id) => this.traces.get(id),
+    linkedBy: (id) => this.linkedBy.get(id) ?? [],
+    forEachLinkTarget: (id, visit) => {
+      for (const link of this.traces.get(id)?.links ?? []) {
+        const target = this.traces.get(link.traceId);
+        const linked = target?.spans.get(link.spanId);
+        if (target && linked) visit(linked.tag, target.id);
+      }
+    },
+  };
   private seq = 0;
   private bytes = 0;
   private count = 0;
@@ -224,19 +232,6 @@ export class SpanStore implements SpanSource, SpanSink {
     return this.namesSeen;
   }
 
-  /** Stored spans with this name, across runs. */
-  spansNamed(name: string): Span[] {
-    return [...(this.byName.get(name) ?? [])].map((r) => r.span);
-  }
-
-  /** The runs a stored span belongs to ([] for a span not stored or in no run). */
-  runsOfSpan(span: Span): string[] {
-    const trace = this.traces.get(span.traceId);
-    const rec = trace?.spans.get(span.spanId);
-    if (!trace || !rec) return [];
-    return rec.tag !== undefined ? [rec.tag] : [...trace.runs];
-  }
-
   /**
    * Calls `listener` synchronously after each `add` that brings spans into the run (new spans, or
    * stored spans that just inherited the run). Returns the unsubscribe function.
@@ -304,9 +299,6 @@ export class SpanStore implements SpanSource, SpanSink {
     // Names are remembered past their spans, outside the memory cap: only short ones (a typo hint
     // for a name of a megabyte helps nobody), so the set stays within MAX_NAMES_SEEN × 256 characters.
     if (this.namesSeen.size < MAX_NAMES_SEEN && span.name.length <= MAX_NAME_SEEN_LENGTH) this.namesSeen.add(span.name);
-    let named = this.byName.get(span.name);
-    if (!named) this.byName.set(span.name, (named = new Set()));
-    named.add(rec);
     for (const link of span.links) {
       if (link.traceId === span.traceId) continue;
       trace.links.push(link);
@@ -323,9 +315,6 @@ export class SpanStore implements SpanSource, SpanSink {
       if (n > 0) trace.tagged.set(rec.tag, n);
       else trace.tagged.delete(rec.tag);
     }
-    const named = this.byName.get(rec.span.name);
-    named?.delete(rec);
-    if (named?.size === 0) this.byName.delete(rec.span.name);
     this.bytes -= rec.bytes;
     this.count--;
     if (trace.spans.size === 0) {
@@ -337,80 +326,12 @@ export class SpanStore implements SpanSource, SpanSink {
   }
 
   /**
-   * Recomputes the inherited runs of the touched traces and of every trace that links into them,
-   * transitively, as a least fixpoint (so a cycle of links cannot keep a stale run alive), then
-   * updates the run index and tells subscribers which spans joined their runs.
-   *
-   * The fixpoint is computed by propagation, not by repeated passes: each affected untagged trace
-   * starts from the runs it gets from outside the affected set (tagged link targets, traces whose
-   * runs cannot change), then every run a trace gains is passed once along each link into it. The
-   * cost is linear in the affected traces' links (times the runs that flow along them), where
-   * recomputing every trace until nothing changed was quadratic in a chain of linked traces.
+   * Recomputes run membership for the traces a batch (or a deletion) touched and those linking into
+   * them (inheritance.ts), then updates the run index and tells subscribers which spans joined
+   * their runs.
    */
   private reinherit(added: Map<string, SpanRecord[]>, now: number): void {
-    const affected = new Set<string>();
-    const stack = [...added.keys()];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (affected.has(id)) continue;
-      affected.add(id);
-      for (const src of this.linkedBy.get(id) ?? []) if (!affected.has(src)) stack.push(src);
-    }
-    const old = new Map<string, ReadonlySet<string>>();
-    /** Untagged affected traces: their runs are being recomputed. */
-    const open = new Set<string>();
-    for (const id of affected) {
-      const trace = this.traces.get(id);
-      if (!trace) continue;
-      old.set(id, trace.runs);
-      trace.runs = trace.tagged.size > 0 ? new Set(trace.tagged.keys()) : NO_RUNS;
-      if (trace.tagged.size === 0) open.add(id);
-    }
-    // Seed each open trace with what it inherits from outside the open set; record which open
-    // traces pass their runs to which (target -> the open traces linking to its untagged spans).
-    const dependents = new Map<string, Set<string>>();
-    const pending = new Map<string, Set<string>>();
-    const gain = (id: string, runs: Set<string>, run: string): void => {
-      if (runs.has(run)) return;
-      runs.add(run);
-      let p = pending.get(id);
-      if (!p) pending.set(id, (p = new Set()));
-      p.add(run);
-    };
-    for (const id of open) {
-      const trace = this.traces.get(id)!;
-      const runs = new Set<string>();
-      trace.runs = runs;
-      for (const link of trace.links) {
-        const target = this.traces.get(link.traceId);
-        const linked = target?.spans.get(link.spanId);
-        if (!target || !linked) continue;
-        if (linked.tag !== undefined) gain(id, runs, linked.tag);
-        else if (open.has(target.id)) {
-          let deps = dependents.get(target.id);
-          if (!deps) dependents.set(target.id, (deps = new Set()));
-          deps.add(id);
-        } else for (const r of target.runs) gain(id, runs, r);
-      }
-    }
-    // Pass each gained run along each link once.
-    const queue = [...pending.keys()];
-    while (queue.length > 0) {
-      const id = queue.pop()!;
-      const delta = pending.get(id);
-      if (!delta) continue;
-      pending.delete(id);
-      for (const dep of dependents.get(id) ?? []) {
-        const runs = this.traces.get(dep)!.runs as Set<string>;
-        const hadPending = pending.has(dep);
-        for (const r of delta) gain(dep, runs, r);
-        if (!hadPending && pending.has(dep)) queue.push(dep);
-      }
-    }
-    for (const id of open) {
-      const trace = this.traces.get(id)!;
-      if (trace.runs.size === 0) trace.runs = NO_RUNS;
-    }
+    const old = reinherit<string>(this.inheritance, added.keys());
     const joined = new Map<string, Span[]>();
     const join = (run: string, span: Span) => {
       let list = joined.get(run);

@@ -1,7 +1,13 @@
+import { createSpan, type RunUpdate, type SpanInit, SpanStore, type SpanStoreLike, type SpanStoreOptions, StoreFullError } from '@tracecheck/model';
 import { describe, expect, it } from 'vitest';
-import { createSpan, type SpanInit } from './create-span.js';
-import type { RunUpdate } from './run-index.js';
-import { SpanStore, StoreFullError } from './store.js';
+import { ColumnarStore } from './columnar-store.js';
+
+// The contract every span store keeps (run membership, subscriptions, the cap, deletion, retention),
+// run against the object store of @tracecheck/model and the columnar store of this package.
+const stores: [string, (options?: SpanStoreOptions) => SpanStoreLike][] = [
+  ['SpanStore', (o) => new SpanStore(o)],
+  ['ColumnarStore', (o) => new ColumnarStore(o)],
+];
 
 const T1 = '1'.repeat(32);
 const T2 = '2'.repeat(32);
@@ -12,18 +18,18 @@ function span(traceId: string, n: number, extra: Partial<SpanInit> & { run?: str
   const { run, ...rest } = extra;
   return createSpan({ traceId, spanId: sid(n), name: `s${n}`, ...rest, attributes: run ? { 'test.run.id': run } : {} });
 }
-const names = (store: SpanStore, run: string) => store.runSpans(run).map((s) => s.name).sort();
+const names = (store: SpanStoreLike, run: string) => store.runSpans(run).map((s) => s.name).sort();
 
-describe('SpanStore run membership', () => {
+describe.each(stores)('%s run membership', (_, make) => {
   it('puts a tagged span in its run only, and untagged spans of its trace in the same run', () => {
-    const store = new SpanStore();
+    const store = make();
     store.add([span(T1, 1, { run: 'A' }), span(T1, 2, { parentSpanId: sid(1) })]);
     expect(names(store, 'A')).toEqual(['s1', 's2']);
     expect(store.runSpans('B')).toEqual([]);
   });
 
   it('adopts untagged spans that arrived before the tagged one', () => {
-    const store = new SpanStore();
+    const store = make();
     store.add([span(T1, 2, { parentSpanId: sid(1) }), span(T1, 3, { parentSpanId: sid(2) })]);
     expect(store.runs()).toEqual([]);
     store.add([span(T1, 1, { run: 'A' })]);
@@ -31,14 +37,14 @@ describe('SpanStore run membership', () => {
   });
 
   it('keeps runs isolated: a span tagged with one run never appears in another', () => {
-    const store = new SpanStore();
+    const store = make();
     store.add([span(T1, 1, { run: 'A' }), span(T1, 2, { run: 'B' }), span(T1, 3)]);
     expect(names(store, 'A')).toEqual(['s1', 's3']);
     expect(names(store, 'B')).toEqual(['s2', 's3']);
   });
 
   it('gives an untagged trace the runs of the spans it links to, transitively and in any order', () => {
-    const store = new SpanStore();
+    const store = make();
     // T3 links to T2 which links to T1; they arrive last-first.
     store.add([span(T3, 30, { links: [{ traceId: T2, spanId: sid(20) }] })]);
     store.add([span(T2, 20, { links: [{ traceId: T1, spanId: sid(10) }] }), span(T2, 21, { parentSpanId: sid(20) })]);
@@ -48,7 +54,7 @@ describe('SpanStore run membership', () => {
   });
 
   it('counts a batch trace linked from two runs in both', () => {
-    const store = new SpanStore();
+    const store = make();
     store.add([
       span(T1, 1, { run: 'A' }),
       span(T2, 2, { run: 'B' }),
@@ -59,14 +65,14 @@ describe('SpanStore run membership', () => {
   });
 
   it('does not follow links from a trace that has tagged spans of its own', () => {
-    const store = new SpanStore();
+    const store = make();
     store.add([span(T1, 1, { run: 'A' }), span(T2, 2, { run: 'B', links: [{ traceId: T1, spanId: sid(1) }] }), span(T2, 3)]);
     expect(names(store, 'A')).toEqual(['s1']);
     expect(names(store, 'B')).toEqual(['s2', 's3']);
   });
 
   it('survives a cycle of links without inventing runs', () => {
-    const store = new SpanStore();
+    const store = make();
     store.add([span(T1, 1, { links: [{ traceId: T2, spanId: sid(2) }] }), span(T2, 2, { links: [{ traceId: T1, spanId: sid(1) }] })]);
     expect(store.runs()).toEqual([]);
     store.add([span(T3, 3, { run: 'A' }), span(T1, 4, { links: [{ traceId: T3, spanId: sid(3) }] })]);
@@ -74,23 +80,25 @@ describe('SpanStore run membership', () => {
   });
 
   it('ignores a duplicate span (same trace and span id)', () => {
-    const store = new SpanStore();
+    const store = make();
     expect(store.add([span(T1, 1, { run: 'A' }), span(T1, 1, { run: 'A' })])).toEqual({ accepted: 1, duplicates: 1 });
     expect(store.add([span(T1, 1, { run: 'A' })])).toEqual({ accepted: 0, duplicates: 1 });
     expect(store.runSpans('A')).toHaveLength(1);
   });
 
-  it('indexes spans by trace and by name', () => {
-    const store = new SpanStore();
+  it('indexes spans by trace', () => {
+    const store = make();
     store.add([span(T1, 1, { run: 'A', name: 'charge' }), span(T2, 2, { run: 'B', name: 'charge' }), span(T2, 3)]);
     expect(store.traceSpans(T2).map((s) => s.spanId)).toEqual([sid(2), sid(3)]);
-    expect(store.spansNamed('charge').map((s) => s.traceId).sort()).toEqual([T1, T2]);
+    expect(store.hasSpan(T1, sid(1))).toBe(true);
+    expect(store.hasSpan(T1, sid(2))).toBe(false);
+    expect(store.hasSpan('not hex', sid(1))).toBe(false);
   });
 });
 
-describe('SpanStore subscriptions', () => {
+describe.each(stores)('%s subscriptions', (_, make) => {
   it('pushes new spans of the run, and stored spans when they inherit the run later', () => {
-    const store = new SpanStore();
+    const store = make();
     const updates: RunUpdate[] = [];
     store.subscribe('A', (u) => updates.push(u));
     store.add([span(T1, 2, { parentSpanId: sid(1) })]);
@@ -103,7 +111,7 @@ describe('SpanStore subscriptions', () => {
   });
 
   it('stops after unsubscribe, and a throwing listener does not break ingest', () => {
-    const store = new SpanStore();
+    const store = make();
     let calls = 0;
     store.subscribe('A', () => {
       throw new Error('listener bug');
@@ -117,9 +125,9 @@ describe('SpanStore subscriptions', () => {
   });
 });
 
-describe('SpanStore limits and deletion', () => {
+describe.each(stores)('%s limits and deletion', (_, make) => {
   it('refuses a batch over the memory cap atomically and keeps what it had', () => {
-    const store = new SpanStore({ maxBytes: 20_000 });
+    const store = make({ maxBytes: 20_000 });
     store.add([span(T1, 1, { run: 'A' })]);
     const before = store.usedBytes;
     const big = Array.from({ length: 100 }, (_, i) => span(T2, 100 + i, { run: 'B' }));
@@ -130,7 +138,7 @@ describe('SpanStore limits and deletion', () => {
   });
 
   it('frees memory when a run is deleted, keeping spans shared with other runs', () => {
-    const store = new SpanStore();
+    const store = make();
     store.add([span(T1, 1, { run: 'A' }), span(T1, 2), span(T2, 3, { run: 'A' }), span(T2, 4, { run: 'B' }), span(T2, 5)]);
     expect(store.deleteRun('A')).toBe(true);
     expect(store.run('A')).toBeUndefined();
@@ -140,7 +148,7 @@ describe('SpanStore limits and deletion', () => {
   });
 
   it('returns memory to zero after every run is deleted', () => {
-    const store = new SpanStore();
+    const store = make();
     store.add([span(T1, 1, { run: 'A' }), span(T1, 2), span(T2, 3, { links: [{ traceId: T1, spanId: sid(1) }] })]);
     store.deleteRun('A');
     expect(store.spanCount).toBe(0);
@@ -149,7 +157,7 @@ describe('SpanStore limits and deletion', () => {
 
   it('drops runs and orphan traces quiet for longer than the retention', () => {
     let now = 1_000;
-    const store = new SpanStore({ retentionMs: 100, now: () => now });
+    const store = make({ retentionMs: 100, now: () => now });
     store.add([span(T1, 1, { run: 'A' }), span(T3, 9)]);
     now = 1_050;
     store.add([span(T2, 2, { run: 'B' })]);
@@ -161,7 +169,7 @@ describe('SpanStore limits and deletion', () => {
 
   it('summarizes runs with span and trace counts and receive times', () => {
     let now = 5;
-    const store = new SpanStore({ now: () => now });
+    const store = make({ now: () => now });
     store.add([span(T1, 1, { run: 'A' }), span(T1, 2)]);
     now = 9;
     store.add([span(T2, 3, { run: 'A' })]);

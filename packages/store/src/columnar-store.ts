@@ -1,0 +1,441 @@
+import {
+  type AddResult,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_RETENTION_MS,
+  MAX_NAME_SEEN_LENGTH,
+  MAX_NAMES_SEEN,
+  reinherit,
+  RunIndex,
+  type RunSummary,
+  type RunUpdate,
+  type Span,
+  type SpanSink,
+  type SpanSource,
+  type SpanStoreOptions,
+  StoreFullError,
+  type StoreReservation,
+} from '@tracecheck/model';
+import { type DecodeLimits, encodeProtobufRequest, type SkimResult, skimProtobufRequest } from '@tracecheck/otlp';
+import { type Arena, arenaCharge, Arenas } from './arenas.js';
+import { wordsOfHex } from './hex.js';
+import { IdTable } from './id-table.js';
+import { Interner } from './interner.js';
+import { Rows } from './rows.js';
+import { TRACE_BYTES, type TraceRecord, Traces } from './traces.js';
+import { SpanView } from './view.js';
+
+export interface ColumnarStoreOptions extends SpanStoreOptions {
+  /** The limits requests were skimmed with; a view decodes its span with the same (default: DEFAULT_DECODE_LIMITS). */
+  decodeLimits?: Partial<DecodeLimits>;
+}
+
+/**
+ * Bytes a stored span is charged besides its bytes in the arena: its columns (twice over, for the
+ * room a doubling column keeps free) and its entry in the span id table.
+ */
+export const ROW_BYTES = 2 * Rows.BYTES_PER_ROW + 64;
+
+interface MutableReservation {
+  remaining: number;
+  release(): void;
+}
+
+/**
+ * The receiver's span store. A request is skimmed once (`skimProtobufRequest`): its spans' index
+ * fields go into typed-array columns (Rows), ids into hash tables (IdTable), names and run ids are
+ * interned, and the request's bytes stay as an arena from which a span is decoded only when read
+ * (SpanView). Memory is charged for arena bytes plus a fixed cost per row and per trace, so the cap
+ * follows what the process holds; an arena goes when its last span does, and one mostly dead is
+ * compacted. Run membership follows the same rules as the object store (inheritance.ts), and the
+ * same contract tests run against both.
+ */
+export class ColumnarStore implements SpanSource, SpanSink {
+  readonly maxBytes: number;
+  readonly retentionMs: number;
+  private readonly now: () => number;
+  private readonly limits: Partial<DecodeLimits>;
+  private readonly rows = new Rows();
+  private readonly traces = new Traces();
+  private readonly spanTable = new IdTable(3);
+  private readonly arenas = new Arenas();
+  private readonly names = new Interner();
+  private readonly runIds = new Interner();
+  private readonly runIndex = new RunIndex<number>();
+  private readonly namesSeen = new Set<string>();
+  /** The arena made for a skim being added in parts. */
+  private readonly arenaOf = new WeakMap<SkimResult, number>();
+  private readonly key = new Uint32Array(3);
+  private seq = 0;
+  private bytes = 0;
+  private reservedBytes = 0;
+
+  constructor(options: ColumnarStoreOptions = {}) {
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.now = options.now ?? Date.now;
+    this.limits = options.decodeLimits ?? {};
+    this.traces.linkTag = (target, hi, lo) => {
+      const row = this.rowOf(target.slot, hi, lo);
+      if (row < 0) return null;
+      const tag = this.rows.tag[row]!;
+      return tag < 0 ? undefined : this.runIds.get(tag);
+    };
+  }
+
+  get usedBytes(): number {
+    return this.bytes;
+  }
+
+  get spanCount(): number {
+    return this.rows.count;
+  }
+
+  get reservedByteCount(): number {
+    return this.reservedBytes;
+  }
+
+  reserve(bytes: number): StoreReservation {
+    if (bytes > 0 && this.bytes + this.reservedBytes + bytes > this.maxBytes) {
+      throw new StoreFullError(bytes, this.bytes + this.reservedBytes, this.maxBytes);
+    }
+    this.reservedBytes += bytes;
+    const reservation: MutableReservation = {
+      remaining: bytes,
+      release: () => {
+        this.reservedBytes -= reservation.remaining;
+        reservation.remaining = 0;
+      },
+    };
+    return reservation;
+  }
+
+  /** Most bytes adding all of a skim can take (what to reserve before adding it in parts). */
+  estimate(skim: SkimResult): number {
+    return arenaCharge(skim.bytes, skim.resources, skim.scopes) + skim.count * (ROW_BYTES + TRACE_BYTES);
+  }
+
+  /**
+   * Stores plain spans (files, tests, other sources): encoded to OTLP protobuf and skimmed, so they
+   * are held and read exactly like received ones. Spans with unusable ids are not stored.
+   */
+  add(spans: readonly Span[], reservation?: StoreReservation): AddResult {
+    const skim = skimProtobufRequest(encodeProtobufRequest(spans), { limits: this.limits });
+    const result = this.addSkim(skim, reservation);
+    return { accepted: result.accepted, duplicates: spans.length - result.accepted };
+  }
+
+  /**
+   * Stores rows `from` to `to` of a skimmed request, atomically: all of them, or (over the cap)
+   * none. A request added in parts shares one arena; with a reservation, the part draws on it first.
+   */
+  addSkim(skim: SkimResult, reservation?: StoreReservation, from = 0, to = skim.count): AddResult {
+    const { ids } = skim;
+    // First pass, nothing changed yet: what the part needs. Spans repeated within the part are
+    // counted as new here, so the estimate is never below what the second pass takes.
+    let fresh = 0;
+    let newTraces = 0;
+    for (let i = from; i < to; i++) {
+      const trace = this.traces.find(ids, i * 8);
+      if (trace === undefined) newTraces++;
+      else if (this.rowOf(trace.slot, ids[i * 8 + 4]!, ids[i * 8 + 5]!) >= 0) continue;
+      fresh++;
+    }
+    let arenaSlot = this.arenas.find(this.arenaOf.get(skim), skim);
+    const arenaCost = fresh > 0 && arenaSlot === undefined ? arenaCharge(skim.bytes, skim.resources, skim.scopes) : 0;
+    const needed = arenaCost + fresh * ROW_BYTES + newTraces * TRACE_BYTES;
+    const own = reservation?.remaining ?? 0;
+    if (needed > 0 && this.bytes + this.reservedBytes - own + needed > this.maxBytes) {
+      throw new StoreFullError(needed - own, this.bytes + this.reservedBytes - own, this.maxBytes);
+    }
+    if (fresh === 0) return { accepted: 0, duplicates: to - from };
+
+    let taken = 0;
+    if (arenaSlot === undefined) {
+      const arena: Arena = { origin: skim, bytes: skim.bytes, resources: skim.resources, scopes: skim.scopes, live: 0, liveBytes: 0, charge: arenaCost };
+      arenaSlot = this.arenas.add(arena);
+      this.arenaOf.set(skim, arenaSlot);
+      taken += arenaCost;
+    }
+    const arena = this.arenas.get(arenaSlot);
+    const now = this.now();
+    const touched = new Map<number, number[]>();
+    let accepted = 0;
+    for (let i = from; i < to; i++) {
+      const { trace, created } = this.traces.obtain(ids, i * 8, now);
+      if (created) taken += TRACE_BYTES;
+      else if (this.rowOf(trace.slot, ids[i * 8 + 4]!, ids[i * 8 + 5]!) >= 0) continue;
+      const row = this.insert(skim, i, trace, arenaSlot, arena);
+      trace.rows.push(row);
+      trace.lastSeen = now;
+      let list = touched.get(trace.slot);
+      if (!list) touched.set(trace.slot, (list = []));
+      list.push(row);
+      accepted++;
+      taken += ROW_BYTES;
+    }
+    if (arena.live === 0) taken -= this.arenas.free(arenaSlot); // every span repeated an earlier one
+    if (reservation !== undefined) {
+      const used = Math.min(own, taken);
+      (reservation as MutableReservation).remaining -= used;
+      this.reservedBytes -= used;
+    }
+    this.bytes += taken;
+    this.announce(touched, now);
+    return { accepted, duplicates: to - from - accepted };
+  }
+
+  runs(): RunSummary[] {
+    return this.runIndex.ids().map((id) => this.run(id)!);
+  }
+
+  run(runId: string): RunSummary | undefined {
+    const entry = this.runIndex.get(runId);
+    if (!entry) return undefined;
+    const tag = this.runIds.find(runId);
+    let spans = 0;
+    for (const slot of entry.traces) {
+      for (const row of this.traces.get(slot)?.rows ?? []) {
+        const t = this.rows.tag[row]!;
+        if (t < 0 || t === tag) spans++;
+      }
+    }
+    return { id: runId, spans, traces: entry.traces.size, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen };
+  }
+
+  lastArrival(runId: string): number | undefined {
+    return this.runIndex.get(runId)?.lastSeen;
+  }
+
+  runSpans(runId: string): Span[] {
+    const entry = this.runIndex.get(runId);
+    if (!entry) return [];
+    const tag = this.runIds.find(runId);
+    const rows: number[] = [];
+    for (const slot of entry.traces) {
+      for (const row of this.traces.get(slot)?.rows ?? []) {
+        const t = this.rows.tag[row]!;
+        if (t < 0 || t === tag) rows.push(row);
+      }
+    }
+    const { seq } = this.rows;
+    rows.sort((a, b) => seq[a]! - seq[b]!);
+    return this.views(rows);
+  }
+
+  runTraceIds(runId: string): string[] {
+    return [...(this.runIndex.get(runId)?.traces ?? [])].map((slot) => this.traces.hex(slot));
+  }
+
+  traceSpans(traceId: string): Span[] {
+    const words = new Uint32Array(4);
+    if (!wordsOfHex(traceId, 4, words, 0)) return [];
+    return this.views(this.traces.find(words, 0)?.rows ?? []);
+  }
+
+  hasSpan(traceId: string, spanId: string): boolean {
+    const words = new Uint32Array(6);
+    if (!wordsOfHex(traceId, 4, words, 0) || !wordsOfHex(spanId, 2, words, 4)) return false;
+    const trace = this.traces.find(words, 0);
+    return trace !== undefined && this.rowOf(trace.slot, words[4]!, words[5]!) >= 0;
+  }
+
+  spanNamesSeen(): ReadonlySet<string> {
+    return this.namesSeen;
+  }
+
+  subscribe(runId: string, listener: (update: RunUpdate) => void): () => void {
+    return this.runIndex.subscribe(runId, listener);
+  }
+
+  deleteRun(runId: string): boolean {
+    const entry = this.runIndex.get(runId);
+    if (!entry) return false;
+    const tag = this.runIds.find(runId);
+    const touched = new Map<number, number[]>();
+    const arenas = new Set<number>();
+    for (const slot of [...entry.traces]) {
+      const trace = this.traces.get(slot);
+      if (!trace) continue;
+      const shared = [...trace.runs].some((r) => r !== runId);
+      this.removeRows(trace, (row) => {
+        const t = this.rows.tag[row]!;
+        return t === tag || (t < 0 && !shared);
+      }, arenas);
+      touched.set(slot, []);
+    }
+    this.runIndex.drop(runId);
+    this.bytes -= this.arenas.compact(arenas, this.rows, this.rows.extent);
+    this.announce(touched, this.now());
+    return true;
+  }
+
+  sweep(maxSpans = Infinity): number {
+    const before = this.rows.count;
+    const cutoff = this.now() - this.retentionMs;
+    for (const id of this.runIndex.ids()) {
+      if (before - this.rows.count >= maxSpans) return before - this.rows.count;
+      const run = this.runIndex.get(id);
+      if (run !== undefined && run.lastSeen < cutoff) this.deleteRun(id);
+    }
+    const arenas = new Set<number>();
+    for (const trace of [...this.traces.all()]) {
+      if (before - this.rows.count >= maxSpans) break;
+      if (trace.lastSeen < cutoff && trace.runs.size === 0 && trace.tagged.size === 0) this.removeRows(trace, () => true, arenas);
+    }
+    this.bytes -= this.arenas.compact(arenas, this.rows, this.rows.extent);
+    return before - this.rows.count;
+  }
+
+  /** The row of span (hi, lo) in the trace at `slot`, or -1. */
+  private rowOf(slot: number, hi: number, lo: number): number {
+    const key = this.key;
+    key[0] = slot;
+    key[1] = hi;
+    key[2] = lo;
+    return this.spanTable.get(key);
+  }
+
+  private insert(skim: SkimResult, i: number, trace: TraceRecord, arenaSlot: number, arena: Arena): number {
+    const { rows } = this;
+    const row = rows.allocate();
+    const w = i * 8;
+    rows.trace[row] = trace.slot;
+    rows.ids.set(skim.ids.subarray(w + 4, w + 8), row * 4);
+    this.rowOf(trace.slot, skim.ids[w + 4]!, skim.ids[w + 5]!); // fills the key
+    this.spanTable.set(this.key, 0, row);
+    const name = skim.names[i]!;
+    rows.name[row] = this.names.acquire(name);
+    if (this.namesSeen.size < MAX_NAMES_SEEN && name.length <= MAX_NAME_SEEN_LENGTH) this.namesSeen.add(name);
+    const tag = skim.runTags[i];
+    rows.tag[row] = tag === undefined ? -1 : this.runIds.acquire(tag);
+    if (tag !== undefined) this.traces.tag(trace, tag, 1);
+    rows.kind[row] = skim.kind[i]!;
+    rows.status[row] = skim.statusCode[i]!;
+    rows.complex[row] = skim.complex[i]!;
+    rows.flags[row] = skim.flags[i]!;
+    rows.start[row] = skim.startNanos[i]!;
+    rows.end[row] = skim.endNanos[i]!;
+    rows.arena[row] = arenaSlot;
+    const start = skim.ranges[2 * i]!;
+    const end = skim.ranges[2 * i + 1]!;
+    rows.range[2 * row] = start;
+    rows.range[2 * row + 1] = end;
+    rows.resource[row] = skim.resourceIndex[i]!;
+    rows.scope[row] = skim.scopeIndex[i]!;
+    rows.seq[row] = this.seq++;
+    arena.live++;
+    arena.liveBytes += end - start;
+    for (let l = skim.linkStart[i]!; l < skim.linkStart[i + 1]!; l++) {
+      if (!this.traces.is(trace, skim.linkIds, l * 6)) this.traces.link(trace, skim.linkIds, l * 6);
+    }
+    return row;
+  }
+
+  /** Removes the trace's rows that `drop` picks; the trace goes with its last row. */
+  private removeRows(trace: TraceRecord, drop: (row: number) => boolean, arenas: Set<number>): void {
+    const { rows } = this;
+    const kept: number[] = [];
+    for (const row of trace.rows) {
+      if (!drop(row)) {
+        kept.push(row);
+        continue;
+      }
+      const tag = rows.tag[row]!;
+      if (tag >= 0) {
+        this.traces.tag(trace, this.runIds.get(tag), -1);
+        this.runIds.release(tag);
+      }
+      this.names.release(rows.name[row]!);
+      this.rowOf(trace.slot, rows.ids[row * 4]!, rows.ids[row * 4 + 1]!);
+      this.spanTable.delete(this.key);
+      const slot = rows.arena[row]!;
+      const arena = this.arenas.get(slot);
+      arena.live--;
+      arena.liveBytes -= rows.range[2 * row + 1]! - rows.range[2 * row]!;
+      if (arena.live === 0) {
+        this.bytes -= this.arenas.free(slot);
+        arenas.delete(slot);
+      } else arenas.add(slot);
+      rows.release(row);
+      this.bytes -= ROW_BYTES;
+    }
+    trace.rows = kept;
+    if (kept.length === 0) {
+      for (const r of trace.runs) this.runIndex.removeTrace(r, trace.slot);
+      for (const r of trace.tagged.keys()) this.runIndex.removeTrace(r, trace.slot);
+      this.traces.remove(trace);
+      this.bytes -= TRACE_BYTES;
+    }
+  }
+
+  /**
+   * Recomputes run membership for the touched traces (inheritance.ts), updates the run index, and
+   * tells each run's subscribers which spans joined it: the new rows, and when a trace gained a run,
+   * its older untagged rows too. Views are made only for runs someone listens to.
+   */
+  private announce(touched: Map<number, number[]>, now: number): void {
+    const old = reinherit(this.traces.inheritance, touched.keys());
+    const joined = new Map<string, number[]>();
+    const join = (run: string, row: number): void => {
+      let list = joined.get(run);
+      if (!list) joined.set(run, (list = []));
+      list.push(row);
+    };
+    for (const [slot, before] of old) {
+      const trace = this.traces.get(slot)!;
+      for (const r of before) if (!trace.runs.has(r)) this.runIndex.removeTrace(r, slot);
+      for (const r of trace.runs) this.runIndex.addTrace(r, slot, now);
+      const fresh = touched.get(slot) ?? [];
+      for (const row of fresh) {
+        const tag = this.rows.tag[row]!;
+        if (tag >= 0) join(this.runIds.get(tag), row);
+        else for (const r of trace.runs) join(r, row);
+      }
+      const gained = [...trace.runs].filter((r) => !before.has(r));
+      if (gained.length === 0) continue;
+      const freshSet = new Set(fresh);
+      for (const row of trace.rows) {
+        if (this.rows.tag[row]! < 0 && !freshSet.has(row)) for (const r of gained) join(r, row);
+      }
+    }
+    for (const [run, rows] of joined) this.runIndex.touch(run, now, this.runIndex.hasListeners(run) ? this.views(rows) : []);
+  }
+
+  /** Views of rows, in the order given. */
+  private views(rows: readonly number[]): Span[] {
+    const r = this.rows;
+    const out: Span[] = new Array(rows.length);
+    let lastTrace = -1;
+    let traceId = '';
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[k]!;
+      const slot = r.trace[row]!;
+      if (slot !== lastTrace) {
+        traceId = this.traces.hex(slot);
+        lastTrace = slot;
+      }
+      const arena = this.arenas.get(r.arena[row]!);
+      out[k] = new SpanView({
+        bytes: arena.bytes,
+        start: r.range[2 * row]!,
+        end: r.range[2 * row + 1]!,
+        complex: r.complex[row] === 1,
+        limits: this.limits,
+        resource: arena.resources[r.resource[row]!]!,
+        scope: arena.scopes[r.scope[row]!]!,
+        traceId,
+        spanHi: r.ids[row * 4]! | 0,
+        spanLo: r.ids[row * 4 + 1]! | 0,
+        parentHi: r.ids[row * 4 + 2]! | 0,
+        parentLo: r.ids[row * 4 + 3]! | 0,
+        name: this.names.get(r.name[row]!),
+        kind: r.kind[row]! as Span['kind'],
+        statusCode: r.status[row]! as Span['status']['code'],
+        flags: r.flags[row]!,
+        startTimeUnixNano: r.start[row]!,
+        endTimeUnixNano: r.end[row]!,
+      });
+    }
+    return out;
+  }
+}

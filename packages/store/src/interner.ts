@@ -1,0 +1,41 @@
+/**
+ * Strings that repeat across spans (span names, run ids) held once, by number, with a count of the
+ * rows using each: a string no stored span uses any more is forgotten, so a sender naming every span
+ * differently costs memory only while those spans are stored.
+ */
+export class Interner {
+  private readonly ids = new Map<string, number>();
+  private readonly strings: (string | undefined)[] = [];
+  private readonly uses: number[] = [];
+  private readonly free: number[] = [];
+
+  /** The string's number, counting one more use. */
+  acquire(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.free.pop() ?? this.strings.length;
+      this.ids.set(s, id);
+      this.strings[id] = s;
+      this.uses[id] = 0;
+    }
+    this.uses[id]!++;
+    return id;
+  }
+
+  /** Counts one use less; the last one forgets the string. */
+  release(id: number): void {
+    if (--this.uses[id]! > 0) return;
+    this.ids.delete(this.strings[id]!);
+    this.strings[id] = undefined;
+    this.free.push(id);
+  }
+
+  /** The number of a string in use, or -1. */
+  find(s: string): number {
+    return this.ids.get(s) ?? -1;
+  }
+
+  get(id: number): string {
+    return this.strings[id]!;
+  }
+}

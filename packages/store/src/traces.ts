@@ -1,0 +1,143 @@
+import { type InheritanceGraph, type InheritingTrace, NO_RUNS } from '@tracecheck/model';
+import { hexOfWords } from './hex.js';
+import { IdTable } from './id-table.js';
+
+const NOT_TAGGED: ReadonlyMap<string, number> = new Map();
+
+/** One trace: its rows, and what run inheritance needs of it. Keyed by a slot number. */
+export interface TraceRecord extends InheritingTrace {
+  readonly slot: number;
+  /** Rows of its stored spans, in arrival order. */
+  rows: number[];
+  /** Run id -> number of its spans tagged with it (a shared empty map while none is). */
+  tagged: ReadonlyMap<string, number>;
+  /** Its spans' links to spans of other traces: 6 words each (trace id, span id), as the skim lists them. */
+  links: number[] | undefined;
+  runs: ReadonlySet<string>;
+  lastSeen: number;
+}
+
+/** Bytes a trace is charged: its record, its rows list, its table entry and share of the run index. */
+export const TRACE_BYTES = 320;
+
+/**
+ * The store's traces: ids in an IdTable (4 words each, no hex strings kept), a record per slot, and
+ * who links to whom for run inheritance.
+ */
+export class Traces {
+  private readonly table = new IdTable(4);
+  private ids = new Uint32Array(4 * 256);
+  private readonly records: (TraceRecord | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  /**
+   * Target trace id (hex) -> slots of the traces linking into it. Keyed by hex because the target
+   * may not have arrived yet; only traces with links have entries, and a trace removes its own
+   * entries when its last span goes.
+   */
+  private readonly linkedBy = new Map<string, Set<number>>();
+  private readonly scratch = new Uint32Array(4);
+
+  readonly inheritance: InheritanceGraph<number> = {
+    trace: (slot) => this.records[slot],
+    linkedBy: (slot) => this.linkedBy.get(this.hex(slot)) ?? [],
+    forEachLinkTarget: (slot, visit) => {
+      const links = this.records[slot]?.links;
+      if (links === undefined) return;
+      for (let i = 0; i < links.length; i += 6) {
+        const target = this.find(links, i);
+        if (target === undefined) continue;
+        const tag = this.linkTag(target, links[i + 4]!, links[i + 5]!);
+        if (tag !== null) visit(tag, target.slot);
+      }
+    },
+  };
+
+  /**
+   * The tag of the span a link names in `target` (undefined for an untagged span), or null when it
+   * is not stored. Set by the store, which owns the rows.
+   */
+  linkTag: (target: TraceRecord, spanHi: number, spanLo: number) => string | undefined | null = () => null;
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  get(slot: number): TraceRecord | undefined {
+    return this.records[slot];
+  }
+
+  /** The trace whose id is words[at..at+4), if stored. */
+  find(words: ArrayLike<number>, at: number): TraceRecord | undefined {
+    const s = this.scratch;
+    for (let k = 0; k < 4; k++) s[k] = words[at + k]!;
+    const slot = this.table.get(s);
+    return slot < 0 ? undefined : this.records[slot];
+  }
+
+  /** The trace with this id, made when new (`created` tells which). */
+  obtain(words: Uint32Array, at: number, now: number): { trace: TraceRecord; created: boolean } {
+    const found = this.table.get(words, at);
+    if (found >= 0) return { trace: this.records[found]!, created: false };
+    const slot = this.freeSlots.pop() ?? this.records.length;
+    if ((slot + 1) * 4 > this.ids.length) {
+      const grown = new Uint32Array(this.ids.length * 2);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids.set(words.subarray(at, at + 4), slot * 4);
+    this.table.set(words, at, slot);
+    const trace: TraceRecord = { slot, rows: [], tagged: NOT_TAGGED, links: undefined, runs: NO_RUNS, lastSeen: now };
+    this.records[slot] = trace;
+    return { trace, created: true };
+  }
+
+  tag(trace: TraceRecord, run: string, delta: 1 | -1): void {
+    const tagged = trace.tagged === NOT_TAGGED ? new Map<string, number>() : (trace.tagged as Map<string, number>);
+    const n = (tagged.get(run) ?? 0) + delta;
+    if (n > 0) tagged.set(run, n);
+    else tagged.delete(run);
+    trace.tagged = tagged.size === 0 ? NOT_TAGGED : tagged;
+  }
+
+  /** Records a link from a span of `trace` to the span `words[at..at+6)` of another trace. */
+  link(trace: TraceRecord, words: ArrayLike<number>, at: number): void {
+    const links = (trace.links ??= []);
+    for (let k = 0; k < 6; k++) links.push(words[at + k]!);
+    const target = hexOfWords(words, at, 4);
+    let sources = this.linkedBy.get(target);
+    if (!sources) this.linkedBy.set(target, (sources = new Set()));
+    sources.add(trace.slot);
+  }
+
+  /** True when words[at..at+4) is the id of `trace`. */
+  is(trace: TraceRecord, words: ArrayLike<number>, at: number): boolean {
+    const base = trace.slot * 4;
+    return this.ids[base] === words[at] && this.ids[base + 1] === words[at + 1] && this.ids[base + 2] === words[at + 2] && this.ids[base + 3] === words[at + 3];
+  }
+
+  /** Forgets a trace whose last span went. */
+  remove(trace: TraceRecord): void {
+    const links = trace.links;
+    if (links !== undefined) {
+      for (let i = 0; i < links.length; i += 6) {
+        const target = hexOfWords(links, i, 4);
+        const sources = this.linkedBy.get(target);
+        sources?.delete(trace.slot);
+        if (sources?.size === 0) this.linkedBy.delete(target);
+      }
+    }
+    this.table.delete(this.ids, trace.slot * 4);
+    this.records[trace.slot] = undefined;
+    this.freeSlots.push(trace.slot);
+  }
+
+  /** The trace id of a slot, as hex. */
+  hex(slot: number): string {
+    return hexOfWords(this.ids, slot * 4, 4);
+  }
+
+  /** Every stored trace. */
+  *all(): Iterable<TraceRecord> {
+    for (const t of this.records) if (t !== undefined) yield t;
+  }
+}
