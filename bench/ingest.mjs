@@ -16,56 +16,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createResource, createSpan, SpanStore } from '@tracecheck/model';
+import { SpanStore } from '@tracecheck/model';
+import { makeRequests } from './payloads.mjs';
 import { decodeJsonRequest, decodeProtobufRequest, encodeJsonRequest, encodeProtobufRequest } from '@tracecheck/otlp';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '1500' }, spans: { type: 'string', default: '100' }, child: { type: 'string' } } });
 const REQUESTS = Number(values.requests);
 const SPANS = Number(values.spans);
 const cli = fileURLToPath(new URL('../packages/cli/bin/tracecheck.js', import.meta.url));
-
-/** Realistic spans: 10-span traces, 10 attributes of mixed types, an event on every third span. */
-function makeRequests() {
-  const resource = createResource({ 'service.name': 'payments', 'service.version': '1.4.2', 'deployment.environment': 'ci', 'host.name': 'runner-7' });
-  const requests = [];
-  let n = 0;
-  for (let r = 0; r < REQUESTS; r++) {
-    const spans = [];
-    for (let i = 0; i < SPANS; i++, n++) {
-      const trace = Math.floor(n / 10);
-      const root = n % 10 === 0;
-      const start = 1_700_000_000_000_000_000n + BigInt(n) * 1_000_000n;
-      spans.push(
-        createSpan({
-          traceId: trace.toString(16).padStart(32, '0'),
-          spanId: (n + 1).toString(16).padStart(16, '0'),
-          parentSpanId: root ? '' : (trace * 10 + 1).toString(16).padStart(16, '0'),
-          name: root ? 'POST /refunds' : ['stripe.refund.create', 'email.send', 'db.query', 'warehouse.webhook'][n % 4],
-          kind: root ? 2 : 3,
-          startTimeUnixNano: start,
-          endTimeUnixNano: start + 4_000_000n,
-          attributes: {
-            ...(root ? { 'test.run.id': `run-${trace % 50}` } : {}),
-            'http.request.method': 'POST',
-            'url.full': `https://api.example.com/v1/refunds/${n}`,
-            'http.response.status_code': 200,
-            amount: 2500,
-            currency: 'EUR',
-            'effect.payload': JSON.stringify({ charge: `ch_${n}`, amount: 2500, reason: 'requested_by_customer' }),
-            retry: false,
-            ratio: 0.25,
-            tags: ['refund', 'eu'],
-          },
-          events: n % 3 === 0 ? [{ name: 'retry', timeUnixNano: start + 1_000_000n, attributes: { attempt: 2 } }] : [],
-          status: { code: n % 17 === 0 ? 2 : 0 },
-          resource,
-        }),
-      );
-    }
-    requests.push(spans);
-  }
-  return requests;
-}
 
 function time(fn) {
   const t0 = process.hrtime.bigint();
@@ -126,7 +84,7 @@ function hasTaskset() {
 
 /** Child mode: stores the decoded spans and reports heap per span. */
 async function memoryChild() {
-  const requests = makeRequests().map((spans) => encodeProtobufRequest(spans));
+  const requests = makeRequests(REQUESTS, SPANS).map((spans) => encodeProtobufRequest(spans));
   const store = new SpanStore({ maxBytes: 16 * 1024 ** 3 });
   global.gc();
   const before = process.memoryUsage();
@@ -147,7 +105,7 @@ async function main() {
   if (values.child === 'memory') return memoryChild();
   if (hasTaskset()) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   console.log(`tracecheck ingest benchmark: ${REQUESTS} requests x ${SPANS} spans, node ${process.version}`);
-  const requests = makeRequests();
+  const requests = makeRequests(REQUESTS, SPANS);
   const total = REQUESTS * SPANS;
   const proto = requests.map((s) => Buffer.from(encodeProtobufRequest(s)));
   const json = requests.map((s) => Buffer.from(encodeJsonRequest(s)));

@@ -1,7 +1,7 @@
 import { Rejections, spanPath } from '../decode-result.js';
 import { MAX_VALUE_DEPTH, SPAN_KIND_NAMES, STATUS_CODE_NAMES, spanKindOf, statusCodeOf } from '../enums.js';
 import { OtlpDecodeError } from '../errors.js';
-import { isHexId, jsonIdRejection } from '../ids.js';
+import { jsonIdRejection } from '../ids.js';
 import type { IncrementalJson } from '../json-incremental.js';
 import { JsonReader, isJsonObject, type JsonObject } from '../json-reader.js';
 import { type BudgetMeter, DEFAULT_DECODE_LIMITS, type DecodeLimits, ESTIMATE, type LimitCounts, noLimitCounts, truncateText } from '../limits.js';
@@ -24,6 +24,9 @@ export interface TranscodeResult {
   limited?: LimitCounts;
 }
 
+/** Decimal integers of at most 15 characters: safe integers, read by Number. */
+const SAFE_INT_TEXT = /^-?\d+$/;
+
 /** uint32 on the wire: a count the limits pushed past it saturates. */
 const UINT32_MAX = 0xffff_ffff;
 
@@ -35,9 +38,10 @@ export class JsonTranscoder {
   private readonly counts = noLimitCounts();
   /** Attributes of the current owner dropped by the limits. */
   private dropped = 0;
-  /** The current top-level attribute list's entries: keys and where each starts in the output. */
+  /** The current top-level attribute list's entries (the first `entries`): keys, and where each starts in the output. */
   private readonly entryKeys: string[] = [];
   private readonly entryStarts: number[] = [];
+  private entries = 0;
 
   constructor(
     options: DecodeOptions,
@@ -114,19 +118,24 @@ export class JsonTranscoder {
     const { j, w, limits } = this;
     const spanStart = w.pos;
     const start = w.begin(0x12);
-    const traceId = j.string(o, 'traceId');
-    const spanId = j.string(o, 'spanId');
-    const parentSpanId = j.string(o, 'parentSpanId');
-    // Ids that are not hex reject the span (below): nothing to write for them.
-    if (isHexId(traceId)) w.hexField(0x0a, traceId);
-    if (isHexId(spanId)) w.hexField(0x12, spanId);
-    if (isHexId(parentSpanId)) w.hexField(0x22, parentSpanId);
+    // Fields read by name here (one property lookup cache per site), by JsonReader when not strings.
+    const t = o['traceId'];
+    const traceId = typeof t === 'string' ? t : j.string(o, 'traceId');
+    const sp = o['spanId'];
+    const spanId = typeof sp === 'string' ? sp : j.string(o, 'spanId');
+    const p = o['parentSpanId'];
+    const parentSpanId = typeof p === 'string' ? p : j.string(o, 'parentSpanId');
+    // Ids that are not hex reject the span (below): nothing is written for them.
+    w.hexField(0x0a, traceId);
+    w.hexField(0x12, spanId);
+    w.hexField(0x22, parentSpanId);
     this.str(0x1a, j.string(o, 'traceState'));
     w.fixed32Field(0x85, j.uint32(o, 'flags')); // field 16: a two-byte tag, written as a varint
-    this.str(0x2a, j.string(o, 'name'));
+    const name = o['name'];
+    this.str(0x2a, typeof name === 'string' ? name : j.string(o, 'name'));
     w.uint32Field(0x30, spanKindOf(j.enumValue(o, 'kind', SPAN_KIND_NAMES)));
-    w.fixed64Field(0x39, j.fixed64(o, 'startTimeUnixNano'));
-    w.fixed64Field(0x41, j.fixed64(o, 'endTimeUnixNano'));
+    this.time(0x39, o['startTimeUnixNano'], o, 'startTimeUnixNano');
+    this.time(0x41, o['endTimeUnixNano'], o, 'endTimeUnixNano');
     this.dropped = 0;
     this.attributes(o, 'attributes', 0x4a);
     this.count(0x50, j.uint32(o, 'droppedAttributesCount') + this.dropped);
@@ -165,7 +174,7 @@ export class JsonTranscoder {
   private event(e: JsonObject): void {
     const { j, w } = this;
     const start = w.begin(0x5a);
-    w.fixed64Field(0x09, j.fixed64(e, 'timeUnixNano'));
+    this.time(0x09, e['timeUnixNano'], e, 'timeUnixNano');
     this.str(0x12, j.string(e, 'name'));
     this.dropped = 0;
     this.attributes(e, 'attributes', 0x1a);
@@ -179,11 +188,7 @@ export class JsonTranscoder {
     const start = w.begin(0x6a);
     const traceId = j.string(l, 'traceId');
     const spanId = j.string(l, 'spanId');
-    const hex = isHexId(traceId) && isHexId(spanId);
-    if (hex) {
-      w.hexField(0x0a, traceId);
-      w.hexField(0x12, spanId);
-    }
+    const hex = w.hexField(0x0a, traceId) && w.hexField(0x12, spanId);
     this.str(0x1a, j.string(l, 'traceState'));
     this.dropped = 0;
     this.attributes(l, 'attributes', 0x22);
@@ -191,6 +196,18 @@ export class JsonTranscoder {
     w.fixed32Field(0x35, j.uint32(l, 'flags'));
     w.end(start);
     return hex;
+  }
+
+  /** A fixed64 time `v` = o[key]: decimal text (what OTLP/JSON senders write) fast, any other form as JsonReader reads it. */
+  private time(tag: number, v: unknown, o: JsonObject, key: string): void {
+    if (typeof v !== 'string' || !this.w.fixed64Digits(tag, v)) this.w.fixed64Field(tag, this.j.fixed64(o, key));
+  }
+
+  /** An intValue: a safe integer fast, any other form as JsonReader reads it. */
+  private int(x: unknown): void {
+    if (typeof x === 'number' && Number.isSafeInteger(x)) this.w.int64Safe(x);
+    else if (typeof x === 'string' && x.length <= 15 && SAFE_INT_TEXT.test(x)) this.w.int64Safe(Number(x));
+    else this.w.int64(this.j.int64(x, 'intValue'));
   }
 
   /** A dropped*Count: the sender's plus what the limits dropped. */
@@ -221,22 +238,23 @@ export class JsonTranscoder {
    * a Map (a repeated key keeps its first place and takes the last value, as the protobuf decoders
    * do); a dropped entry deletes its key, so entries already written with that key are taken back.
    */
-  private attributes(o: JsonObject, key: string, tag: number): void {
+  private attributes(o: JsonObject, field: string, tag: number): void {
     const { j, w } = this;
-    const list = j.array(o, key);
+    const list = j.array(o, field);
     if (list.length === 0) return;
     const max = this.limits.maxAttributes;
     const extra = this.over(list, max);
     const keys = this.entryKeys;
     const starts = this.entryStarts;
-    keys.length = 0;
-    starts.length = 0;
+    this.entries = 0;
     const n = Math.min(list.length, max);
     for (let i = 0; i < n; i++) {
       const kv = j.element(list[i], i);
       const entryStart = w.pos;
-      const k = j.string(kv, 'key');
-      const v = j.message(kv, 'value');
+      const key = kv['key'];
+      const k = typeof key === 'string' ? key : j.string(kv, 'key');
+      const value = kv['value'];
+      const v = isJsonObject(value) ? value : j.message(kv, 'value');
       const start = w.begin(tag);
       this.str(0x0a, k);
       if (v !== undefined && !this.valueField(v, 1)) {
@@ -247,33 +265,33 @@ export class JsonTranscoder {
         continue;
       }
       w.end(start);
-      keys.push(k);
-      starts.push(entryStart);
+      keys[this.entries] = k;
+      starts[this.entries++] = entryStart;
     }
     if (extra > 0) {
       this.dropped += extra;
       this.counts.droppedAttributes += extra;
     }
-    this.meter.spend(keys.length * ESTIMATE.entry);
+    this.meter.spend(this.entries * ESTIMATE.entry);
   }
 
   /** Takes back the entries of the current list written with key `k` (as the decoder's Map.delete). */
   private unset(k: string): void {
     const { w, entryKeys: keys, entryStarts: starts, limits } = this;
     const cut = truncateText(k, limits.maxValueBytes);
-    let out = 0;
-    let to = starts[0] ?? w.pos;
-    for (let i = 0; i < keys.length; i++) {
+    const n = this.entries;
+    let kept = 0;
+    let to = n === 0 ? w.pos : starts[0]!;
+    for (let i = 0; i < n; i++) {
       const from = starts[i]!;
-      const end = i + 1 < keys.length ? starts[i + 1]! : w.pos;
+      const end = i + 1 < n ? starts[i + 1]! : w.pos;
       if (truncateText(keys[i]!, limits.maxValueBytes) === cut) continue;
       w.buf.copyWithin(to, from, end);
-      keys[out] = keys[i]!;
-      starts[out++] = to;
+      keys[kept] = keys[i]!;
+      starts[kept++] = to;
       to += end - from;
     }
-    keys.length = out;
-    starts.length = out;
+    this.entries = kept;
     w.pos = to;
   }
 
@@ -306,7 +324,7 @@ export class JsonTranscoder {
           break;
         case 'intValue':
           w.varint(0x18);
-          w.int64(j.int64(x, key));
+          this.int(x);
           break;
         case 'doubleValue':
           w.varint(0x21);
@@ -362,8 +380,10 @@ export class JsonTranscoder {
     if (this.over(list, this.limits.maxArrayElements) > 0) return false;
     for (let i = 0; i < list.length; i++) {
       const kv = j.element(list[i], i);
-      const k = j.string(kv, 'key');
-      const v = j.message(kv, 'value');
+      const key = kv['key'];
+      const k = typeof key === 'string' ? key : j.string(kv, 'key');
+      const value = kv['value'];
+      const v = isJsonObject(value) ? value : j.message(kv, 'value');
       const start = w.begin(0x0a);
       this.str(0x0a, k);
       if (v !== undefined && !this.valueField(v, level)) return false;

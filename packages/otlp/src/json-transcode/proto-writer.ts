@@ -12,6 +12,30 @@ function varintSize(n: number): number {
   return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x20_0000 ? 3 : n < 0x1000_0000 ? 4 : 5;
 }
 
+/** Strings up to this long are copied by hand when ASCII (see `string`). */
+const ASCII_COPY_MAX = 1024;
+
+/** Hex digit values by UTF-16 code unit, either case; 16 for any other character. */
+const HEX_VALUE = (() => {
+  const t = new Uint8Array(0x1_0000).fill(16);
+  for (let d = 0; d < 16; d++) {
+    t['0123456789abcdef'.charCodeAt(d)] = d;
+    t['0123456789ABCDEF'.charCodeAt(d)] = d;
+  }
+  return t;
+})();
+
+/** The value of decimal digits s[from, to) (at most 15), or -1 when one is not a digit. */
+function digitsValue(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 export class ProtoWriter {
   buf: Buffer;
   pos = 0;
@@ -102,23 +126,30 @@ export class ProtoWriter {
    */
   string(tag: number, s: string, max: number): boolean {
     const n = s.length;
-    if (n <= 42 && n * 3 <= max) {
-      // At most 126 UTF-8 bytes: the length fits the one byte reserved for it.
-      this.ensure(n * 3 + 2);
+    if (n <= ASCII_COPY_MAX && n <= max) {
+      // Most strings (keys, names, values) are short ASCII: copied here, which beats a native call;
+      // as ASCII, their length in bytes is known before they are written.
+      const from = this.pos;
+      this.ensure(n + 4);
       const buf = this.buf;
-      buf[this.pos] = tag;
-      const start = this.pos + 2;
-      // Short ASCII strings (keys, names, most values) are copied here: cheaper than a native call.
+      let start = from;
+      buf[start++] = tag;
+      if (n < 0x80) buf[start++] = n;
+      else {
+        buf[start++] = (n & 0x7f) | 0x80;
+        buf[start++] = n >>> 7;
+      }
       let i = 0;
-      for (; i < n; i++) {
+      while (i < n) {
         const c = s.charCodeAt(i);
         if (c >= 0x80) break;
-        buf[start + i] = c;
+        buf[start + i++] = c;
       }
-      const len = i === n ? n : i + buf.write(s.slice(i), start + i);
-      buf[start - 1] = len;
-      this.pos = start + len;
-      return false;
+      if (i === n) {
+        this.pos = start + n;
+        return false;
+      }
+      this.pos = from;
     }
     const len = Buffer.byteLength(s);
     if (len <= max) {
@@ -142,14 +173,101 @@ export class ProtoWriter {
     this.pos += b.length;
   }
 
-  /** A bytes field from hex text already checked to be hex (ids); left out when empty. */
-  hexField(tag: number, hex: string): void {
-    if (hex === '') return;
-    const len = hex.length >>> 1;
+  /**
+   * A bytes field from hex text (ids), left out when empty; false, with nothing written, when the
+   * text is not hex bytes. Decoded here: ids are short, and a native call costs more.
+   */
+  hexField(tag: number, hex: string): boolean {
+    const n = hex.length;
+    if (n === 0) return true;
+    if ((n & 1) === 1) return false;
+    const from = this.pos;
     this.varint(tag);
-    this.varint(len);
-    this.ensure(len);
-    this.pos += this.buf.write(hex, this.pos, len, 'hex');
+    this.varint(n >>> 1);
+    this.ensure(n >>> 1);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i += 2) {
+      const hi = HEX_VALUE[hex.charCodeAt(i)]!;
+      const lo = HEX_VALUE[hex.charCodeAt(i + 1)]!;
+      if ((hi | lo) > 15) {
+        this.pos = from;
+        return false;
+      }
+      buf[p++] = (hi << 4) | lo;
+    }
+    this.pos = p;
+    return true;
+  }
+
+  /**
+   * A fixed64 field from decimal digits, left out when 0; false, with nothing written, unless `s`
+   * is 1 to 19 digits (below 2^64 for sure): the caller reads other forms the slow way.
+   */
+  fixed64Digits(tag: number, s: string): boolean {
+    const n = s.length;
+    if (n === 0 || n > 19) return false;
+    // Up to 15 digits are exact in a double; longer ones are split at 10^9: high * 10^9 + low.
+    const split = n <= 15 ? n : n - 9;
+    const high = digitsValue(s, 0, split);
+    const low = split === n ? 0 : digitsValue(s, split, n);
+    if (high < 0 || low < 0) return false;
+    let lo: number;
+    let hi: number;
+    if (split === n) {
+      hi = Math.floor(high / 0x1_0000_0000);
+      lo = high - hi * 0x1_0000_0000;
+    } else {
+      // high < 10^10: high * 10^9 = a * 10^9 * 2^16 + b * 10^9, every partial product exact.
+      const aHigh = Math.floor(high / 0x1_0000);
+      const a = aHigh * 1e9;
+      const b = (high - aHigh * 0x1_0000) * 1e9 + low;
+      const aTop = Math.floor(a / 0x1_0000);
+      const bTop = Math.floor(b / 0x1_0000_0000);
+      const sum = (a - aTop * 0x1_0000) * 0x1_0000 + (b - bTop * 0x1_0000_0000);
+      const carry = sum >= 0x1_0000_0000 ? 1 : 0;
+      lo = sum - carry * 0x1_0000_0000;
+      hi = aTop + bTop + carry;
+    }
+    if (lo === 0 && hi === 0) return true;
+    this.ensure(9);
+    const buf = this.buf;
+    const p = this.pos;
+    buf[p] = tag;
+    buf[p + 1] = lo;
+    buf[p + 2] = lo >>> 8;
+    buf[p + 3] = lo >>> 16;
+    buf[p + 4] = lo >>> 24;
+    buf[p + 5] = hi;
+    buf[p + 6] = hi >>> 8;
+    buf[p + 7] = hi >>> 16;
+    buf[p + 8] = hi >>> 24;
+    this.pos = p + 9;
+    return true;
+  }
+
+  /**
+   * An int64 varint from a safe integer: two's complement in 64 bits, so a negative one takes 10
+   * bytes (as protobuf writes it).
+   */
+  int64Safe(v: number): void {
+    if (v >= 0) {
+      this.varint(v);
+      return;
+    }
+    this.ensure(10);
+    const buf = this.buf;
+    let hi = Math.floor(v / 0x1_0000_0000) >>> 0;
+    let lo = v >>> 0;
+    let p = this.pos;
+    // 7 bits at a time across the two words, as protobufjs's LongBits does.
+    while (hi !== 0 || lo >= 0x80) {
+      buf[p++] = (lo & 0x7f) | 0x80;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    buf[p++] = lo;
+    this.pos = p;
   }
 
   /** Starts a length-delimited field; returns where its body starts, for `end`. */
