@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Span } from '@tracecheck/model';
+import { plainSpan, type Span } from '@tracecheck/model';
 import { type Receiver, startReceiver } from '@tracecheck/receiver';
 import { emitRichTrace, exporterFor, protocols, providerFor } from './support/otel.js';
 import { waitForSpans } from './support/receiver-api.js';
@@ -45,6 +45,7 @@ describe('one span sent three ways', () => {
       r.store
         .runSpans('same-span')
         .slice()
+        .map(plainSpan)
         .sort((a: Span, b: Span) => a.name.localeCompare(b.name)),
     );
     expect(byProtocol[0]).toHaveLength(2);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Span } from '@tracecheck/model';
+import { plainSpan, type Span } from '@tracecheck/model';
 import { type Receiver, startReceiver } from '@tracecheck/receiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { node24, v3Dir } from './support/otel-v3.js';
@@ -65,6 +65,7 @@ describe('one 3.x span sent three ways', () => {
       r.store
         .runSpans('v3-same-span')
         .slice()
+        .map(plainSpan)
         .sort((a: Span, b: Span) => a.name.localeCompare(b.name)),
     );
     expect(byProtocol[0]).toHaveLength(2);

@@ -1,7 +1,7 @@
 export type { AnyValue, Attributes } from './attributes.js';
 export { anyValueEquals, attributesEqual, emptyAttributes, toAnyValue, toAttributes } from './attributes.js';
 export type { InstrumentationScope, Resource, Span, SpanEvent, SpanLink, SpanStatus } from './span.js';
-export { SpanKind, StatusCode, taggedRunId } from './span.js';
+export { plainSpan, SpanKind, StatusCode, taggedRunId } from './span.js';
 export { PAYLOAD_ATTRIBUTE, RUN_ID_ATTRIBUTE, runSummaryToJson } from './wire.js';
 export type { RunSummaryJson } from './wire.js';
 export type { JsonAnyValue, JsonKeyValue, JsonSpan } from './json.js';

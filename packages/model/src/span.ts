@@ -92,3 +92,30 @@ export function taggedRunId(span: Span): string | undefined {
   const v = span.attributes.get(RUN_ID_ATTRIBUTE) ?? span.resource.attributes.get(RUN_ID_ATTRIBUTE);
   return v?.type === 'string' && v.value !== '' ? v.value : undefined;
 }
+
+/**
+ * A span as a plain object with every field read: for comparing spans by value, or keeping one
+ * past the work that read it (a store may hand out views that decode as they are read).
+ */
+export function plainSpan(span: Span): Span {
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    traceState: span.traceState,
+    flags: span.flags,
+    name: span.name,
+    kind: span.kind,
+    startTimeUnixNano: span.startTimeUnixNano,
+    endTimeUnixNano: span.endTimeUnixNano,
+    attributes: new Map(span.attributes),
+    droppedAttributesCount: span.droppedAttributesCount,
+    events: span.events,
+    droppedEventsCount: span.droppedEventsCount,
+    links: span.links,
+    droppedLinksCount: span.droppedLinksCount,
+    status: { code: span.status.code, message: span.status.message },
+    resource: span.resource,
+    scope: span.scope,
+  };
+}

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import type { SpanStoreLike } from '@tracecheck/model';
-import { decodeProtobufRequestSliced, encodeProtobufResponse, encodeProtobufStatus } from '@tracecheck/otlp';
+import type { ReceiverStore } from '@tracecheck/store';
+import { skimProtobufRequestSliced, encodeProtobufResponse, encodeProtobufStatus } from '@tracecheck/otlp';
 import { hostPort } from './address.js';
 import { bearerTokenMatches } from './auth.js';
 import { HttpError } from './http-error.js';
@@ -33,7 +33,7 @@ export const traceServiceDefinition: grpc.ServiceDefinition = {
 
 /** What the gRPC handler needs from its receiver. */
 export interface GrpcContext {
-  readonly store: SpanStoreLike;
+  readonly store: ReceiverStore;
   readonly limits: ReceiverLimits;
   readonly token: string | undefined;
   readonly decodeMemory: DecodeMemory;
@@ -74,7 +74,7 @@ function exportHandler(ctx: GrpcContext): grpc.handleUnaryCall<Buffer, Buffer> {
     let outcome: ExportOutcome;
     try {
       const options = { limits: decodeLimitsOf(ctx.limits), sliceMs: ctx.limits.sliceMs };
-      const attempt = () => ingest(ctx.store, ctx.decodeMemory, ctx.stats, (budget) => decodeProtobufRequestSliced(call.request, { ...options, budget }), false);
+      const attempt = () => ingest(ctx.store, ctx.decodeMemory, ctx.stats, (budget) => skimProtobufRequestSliced(call.request, { ...options, budget }), false);
       outcome = await attempt();
       if (outcome.kind === 'full') outcome = await waitForRoom(call, ctx, attempt, outcome);
       if (outcome.kind === 'full') ctx.stats.requests.full++;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { OpenSpans, SpanStoreLike } from '@tracecheck/model';
+import type { OpenSpans } from '@tracecheck/model';
+import type { ReceiverStore } from '@tracecheck/store';
 import { bearerTokenMatches } from './auth.js';
 import { HttpError } from './http-error.js';
 import type { InFlightBudget } from './in-flight.js';
@@ -15,7 +16,7 @@ import { sendJsonError } from './respond.js';
 
 /** What every HTTP handler may use. */
 export interface HttpContext {
-  readonly store: SpanStoreLike;
+  readonly store: ReceiverStore;
   readonly openSpans: OpenSpans;
   readonly lifecycle: RunLifecycle;
   readonly limits: ReceiverLimits;

@@ -1,5 +1,15 @@
-import { estimateSpanBytes, type Span, type SpanStoreLike, StoreFullError } from '@tracecheck/model';
-import { type DecodeBudget, type DecodeResult, type LimitCounts, OtlpBudgetError, OtlpDecodeError } from '@tracecheck/otlp';
+import { StoreFullError } from '@tracecheck/model';
+import {
+  type DecodeBudget,
+  type LimitCounts,
+  OtlpBudgetError,
+  OtlpDecodeError,
+  type SkimResult,
+  skimProtobufRequestSliced,
+  type SlicedDecodeOptions,
+  transcodeJsonRequestSliced,
+} from '@tracecheck/otlp';
+import type { ReceiverStore } from '@tracecheck/store';
 
 /**
  * What became of one export request, whichever transport carried it. The HTTP and gRPC servers
@@ -44,7 +54,7 @@ export function newIngestStats(): IngestStats {
 export class DecodeMemory {
   private held = 0;
 
-  constructor(private readonly store: SpanStoreLike) {}
+  constructor(private readonly store: ReceiverStore) {}
 
   /** A budget for one decode; `release()` gives back what it took. */
   budget(): DecodeBudget & { readonly taken: number; release(): void } {
@@ -73,22 +83,20 @@ export const ADD_CHUNK_SPANS = 2000;
 const immediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Stores spans all or nothing. A batch of at most ADD_CHUNK_SPANS is added at once; a larger one
- * first reserves its estimated size (so the all-or-nothing answer is given before anything is
- * stored), then is added in parts with a pause between them.
+ * Stores a skimmed request all or nothing. One of at most ADD_CHUNK_SPANS spans is added at once; a
+ * larger one first reserves its estimated size (so the all-or-nothing answer is given before
+ * anything is stored), then is added in parts with a pause between them.
  */
-async function addAll(store: SpanStoreLike, spans: readonly Span[]): Promise<void> {
-  if (spans.length <= ADD_CHUNK_SPANS) {
-    store.add(spans);
+async function addAll(store: ReceiverStore, skim: SkimResult): Promise<void> {
+  if (skim.count <= ADD_CHUNK_SPANS) {
+    store.addSkim(skim);
     return;
   }
-  let needed = 0;
-  for (const s of spans) if (!store.hasSpan(s.traceId, s.spanId)) needed += estimateSpanBytes(s);
-  const reservation = store.reserve(needed);
+  const reservation = store.reserve(store.estimate(skim));
   try {
-    for (let i = 0; i < spans.length; i += ADD_CHUNK_SPANS) {
+    for (let i = 0; i < skim.count; i += ADD_CHUNK_SPANS) {
       if (i > 0) await immediate();
-      store.add(spans.slice(i, i + ADD_CHUNK_SPANS), reservation);
+      store.addSkim(skim, reservation, i, Math.min(skim.count, i + ADD_CHUNK_SPANS));
     }
   } finally {
     reservation.release();
@@ -96,29 +104,29 @@ async function addAll(store: SpanStoreLike, spans: readonly Span[]): Promise<voi
 }
 
 /**
- * Decodes a request within the decode memory and stores its spans, all or nothing: the decoder
- * throws before anything is stored, and the store's add is atomic (reserved first when in parts).
- * Any other error is a bug, not bad input, and propagates.
+ * Skims a request within the decode memory and stores its spans, all or nothing: the skim throws
+ * before anything is stored, and the store's add is atomic (reserved first when in parts). Any
+ * other error is a bug, not bad input, and propagates.
  */
 export async function ingest(
-  store: SpanStoreLike,
+  store: ReceiverStore,
   memory: DecodeMemory,
   stats: IngestStats,
-  decode: (budget: DecodeBudget) => DecodeResult | Promise<DecodeResult>,
+  skim: (budget: DecodeBudget) => SkimResult | Promise<SkimResult>,
   countFull = true,
 ): Promise<ExportOutcome> {
-  const outcome = await ingestOnce(store, memory, decode);
+  const outcome = await ingestOnce(store, memory, skim);
   const r = stats.requests;
   if (outcome.kind === 'invalid') r.invalid++;
   else if (outcome.kind === 'full' && countFull) r.full++;
   else if (outcome.kind === 'too-large') r.tooLarge++;
   return outcome;
 
-  async function ingestOnce(store: SpanStoreLike, memory: DecodeMemory, decode: (budget: DecodeBudget) => DecodeResult | Promise<DecodeResult>): Promise<ExportOutcome> {
+  async function ingestOnce(store: ReceiverStore, memory: DecodeMemory, skim: (budget: DecodeBudget) => SkimResult | Promise<SkimResult>): Promise<ExportOutcome> {
     const budget = memory.budget();
-    let decoded: DecodeResult;
+    let decoded: SkimResult;
     try {
-      decoded = await decode(budget);
+      decoded = await skim(budget);
     } catch (err) {
       if (err instanceof OtlpDecodeError) return { kind: 'invalid', message: err.message };
       if (err instanceof OtlpBudgetError) {
@@ -130,7 +138,7 @@ export async function ingest(
       budget.release();
     }
     try {
-      await addAll(store, decoded.spans);
+      await addAll(store, decoded);
     } catch (err) {
       if (!(err instanceof StoreFullError)) throw err;
       if (err.neededBytes > err.maxBytes) return tooLarge(err.neededBytes, err.maxBytes);
@@ -138,7 +146,7 @@ export async function ingest(
     }
     if (decoded.rejectedSpans > 0 || decoded.errorMessage !== '') stats.requests.partial++;
     else stats.requests.accepted++;
-    stats.spans.accepted += decoded.spans.length;
+    stats.spans.accepted += decoded.count;
     stats.spans.rejected += decoded.rejectedSpans;
     if (decoded.limited !== undefined) {
       for (const k of Object.keys(stats.limited) as (keyof LimitCounts)[]) stats.limited[k] += decoded.limited[k];
@@ -151,5 +159,22 @@ function tooLarge(needed: number, max: number): ExportOutcome {
   return {
     kind: 'too-large',
     message: `the request's spans need ${needed}${needed > max ? '' : '+'} bytes, more than the store's whole cap (${max}); send smaller batches`,
+  };
+}
+
+/**
+ * An OTLP/JSON request skimmed: transcoded to protobuf first (its text is about 2.6 times larger to
+ * keep), with the transcode's rejections and limits, then skimmed like any protobuf request. The
+ * budget is charged by the transcode, which holds the parsed request.
+ */
+export async function skimJsonSliced(body: Uint8Array, options: SlicedDecodeOptions): Promise<SkimResult> {
+  const json = await transcodeJsonRequestSliced(body, options);
+  const skim = await skimProtobufRequestSliced(json.bytes, { ...options, budget: undefined });
+  const limited = json.limited ?? skim.limited;
+  return {
+    ...skim,
+    rejectedSpans: json.rejectedSpans + skim.rejectedSpans,
+    errorMessage: [json.errorMessage, skim.errorMessage].filter((m) => m !== '').join('; '),
+    ...(limited === undefined ? {} : { limited }),
   };
 }

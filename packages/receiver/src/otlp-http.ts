@@ -1,17 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SpanStoreLike } from '@tracecheck/model';
+import type { ReceiverStore } from '@tracecheck/store';
 import {
-  decodeJsonRequestSliced,
-  decodeProtobufRequestSliced,
   encodeProtobufResponse,
   encodeProtobufStatus,
   jsonResponse,
   jsonStatus,
+  skimProtobufRequestSliced,
 } from '@tracecheck/otlp';
 import { contentCoding, decompress, readBody } from './body.js';
 import { HttpError, RequestAbortedError } from './http-error.js';
 import type { InFlightBudget } from './in-flight.js';
-import { type DecodeMemory, type ExportOutcome, ingest, type IngestStats } from './ingest.js';
+import { type DecodeMemory, type ExportOutcome, ingest, type IngestStats, skimJsonSliced } from './ingest.js';
 import { decodeLimitsOf, type ReceiverLimits } from './limits.js';
 import { send } from './respond.js';
 
@@ -61,14 +60,14 @@ export function sendOtlpError(
 
 /** Context the export handler needs from its receiver. */
 export interface ExportContext {
-  readonly store: SpanStoreLike;
+  readonly store: ReceiverStore;
   readonly limits: ReceiverLimits;
   readonly inFlight: InFlightBudget;
   readonly decodeMemory: DecodeMemory;
   readonly stats: IngestStats;
 }
 
-/** `POST /v1/traces`: read, decompress, decode, store, answer in the request's encoding. */
+/** `POST /v1/traces`: read, decompress, skim, store, answer in the request's encoding. */
 export async function handleHttpExport(req: IncomingMessage, res: ServerResponse, ctx: ExportContext): Promise<void> {
   const format = otlpFormat(req.headers['content-type']);
   let held = 0;
@@ -88,7 +87,7 @@ export async function handleHttpExport(req: IncomingMessage, res: ServerResponse
     held += decompressed;
     const options = { limits: decodeLimitsOf(ctx.limits), sliceMs: ctx.limits.sliceMs };
     const outcome = await ingest(ctx.store, ctx.decodeMemory, ctx.stats, (budget) =>
-      format === 'protobuf' ? decodeProtobufRequestSliced(body, { ...options, budget }) : decodeJsonRequestSliced(body, { ...options, budget }),
+      format === 'protobuf' ? skimProtobufRequestSliced(body, { ...options, budget }) : skimJsonSliced(body, { ...options, budget }),
     );
     sendOutcome(req, res, format, outcome, ctx.limits);
   } catch (err) {

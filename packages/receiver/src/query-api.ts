@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { runSummaryToJson, type SpanStoreLike, spanToJson } from '@tracecheck/model';
+import { runSummaryToJson, type SpanSink, type SpanSource, spanToJson } from '@tracecheck/model';
 import type { IngestStats } from './ingest.js';
 import type { InFlightBudget } from './in-flight.js';
 import { sendJson, startStream } from './respond.js';
 
 /** `GET /api/runs`: every run holding at least one span. */
-export function listRuns(req: IncomingMessage, res: ServerResponse, store: SpanStoreLike): void {
+export function listRuns(req: IncomingMessage, res: ServerResponse, store: SpanSource): void {
   sendJson(req, res, 200, store.runs().map(runSummaryToJson));
 }
 
@@ -32,7 +32,7 @@ function drainOf(res: ServerResponse): Promise<void> {
  * can hold hundreds of megabytes of spans: the answer is written in parts of about 256 KiB, with
  * other requests served between them and the client's pace respected, never built as one string.
  */
-export async function getRunSpans(req: IncomingMessage, res: ServerResponse, store: SpanStoreLike, runId: string): Promise<void> {
+export async function getRunSpans(req: IncomingMessage, res: ServerResponse, store: SpanSource, runId: string): Promise<void> {
   const spans = store.runSpans(runId);
   startStream(req, res, 200, 'application/json; charset=utf-8');
   let part = `{"run":${JSON.stringify(runId)},"spans":[`;
@@ -58,7 +58,7 @@ export function health(req: IncomingMessage, res: ServerResponse): void {
  * `GET /api/stats`: the store's use of its cap, and the export requests by outcome with what the
  * decode limits dropped or truncated (counters since the receiver started).
  */
-export function stats(req: IncomingMessage, res: ServerResponse, ctx: { store: SpanStoreLike; stats: IngestStats; inFlight: InFlightBudget }): void {
+export function stats(req: IncomingMessage, res: ServerResponse, ctx: { store: SpanSource & SpanSink; stats: IngestStats; inFlight: InFlightBudget }): void {
   const { store } = ctx;
   const { eventLoop, ...counters } = ctx.stats;
   sendJson(req, res, 200, {

@@ -2,7 +2,7 @@ import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { SpanStore } from '@tracecheck/model';
+import { ColumnarStore } from '@tracecheck/store';
 import { describe, expect, it } from 'vitest';
 import { grpcClient, runSpans, testReceiver } from '../test-support/fixtures.js';
 import { ReceiverOptionsError, ReceiverStartError, defaultLimits, startReceiver } from './index.js';
@@ -45,7 +45,7 @@ describe('startReceiver', () => {
   });
 
   it('uses the store it is given', async () => {
-    const store = new SpanStore();
+    const store = new ColumnarStore();
     store.add(runSpans('given'));
     const r = await testReceiver({ store });
     expect(r.store).toBe(store);
@@ -121,7 +121,7 @@ describe('Receiver.stop', () => {
 
   it('stops the retention sweep it ran', async () => {
     let now = 1_000_000;
-    const store = new SpanStore({ retentionMs: 1000, now: () => now });
+    const store = new ColumnarStore({ retentionMs: 1000, now: () => now });
     const r = await testReceiver({ store, limits: { sweepIntervalMs: 5 } });
     store.add(runSpans('old'));
     now += 5000;

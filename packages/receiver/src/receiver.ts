@@ -1,13 +1,14 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Overturn } from '@tracecheck/lang';
-import { OpenSpans, SpanStore, type SpanStoreLike } from '@tracecheck/model';
+import { OpenSpans } from '@tracecheck/model';
+import { ColumnarStore, type ReceiverStore } from '@tracecheck/store';
 import type { CheckAmendment, CheckRecord } from './check-api.js';
 import { InFlightBudget } from './in-flight.js';
 import { DecodeMemory, type IngestStats, newIngestStats } from './ingest.js';
 import { connectableHost, hostPort } from './address.js';
 import { startGrpcServer, stopGrpcServer } from './grpc-server.js';
 import { startHttpServer, stopHttpServer } from './http-server.js';
-import { type ReceiverLimits, ReceiverOptionsError, resolveLimits } from './limits.js';
+import { decodeLimitsOf, type ReceiverLimits, ReceiverOptionsError, resolveLimits } from './limits.js';
 import { type CloseOptions, type CloseResult, RunLifecycle } from './run-end.js';
 import type { SnapshotRecord } from './run-api.js';
 
@@ -24,7 +25,7 @@ export interface ReceiverOptions {
   /** Overrides of `defaultLimits`. */
   limits?: Partial<ReceiverLimits>;
   /** The store to fill; by default a new one sized by `limits.maxMemoryBytes` and `limits.retentionMs`. */
-  store?: SpanStoreLike;
+  store?: ReceiverStore;
   /** Called with every verdict `POST /api/check` gives (e.g. `tracecheck run` collects them for its report). */
   onCheck?: (record: CheckRecord) => void;
   /** Called when a client reports a check's final verdict after running its payload schemas. */
@@ -41,7 +42,7 @@ export interface Receiver {
   readonly httpUrl: string;
   /** gRPC target `host:port`, e.g. `127.0.0.1:4317`; undefined when gRPC is disabled. */
   readonly grpcAddress: string | undefined;
-  readonly store: SpanStoreLike;
+  readonly store: ReceiverStore;
   readonly limits: ReceiverLimits;
   /** Export requests by outcome and what the decode limits dropped (live counters; `GET /api/stats`). */
   readonly stats: IngestStats;
@@ -88,7 +89,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const grpcPort = options.grpcPort === false ? false : checkPort('grpcPort', options.grpcPort ?? 4317);
   if (options.token === '') throw new ReceiverOptionsError('token', 'must not be empty (omit it to run without a token)');
   const limits = resolveLimits(options.limits);
-  const store = options.store ?? new SpanStore({ maxBytes: limits.maxMemoryBytes, retentionMs: limits.retentionMs });
+  const store = options.store ?? new ColumnarStore({ maxBytes: limits.maxMemoryBytes, retentionMs: limits.retentionMs, decodeLimits: decodeLimitsOf(limits) });
   const openSpans = new OpenSpans(limits.maxOpenSpans);
   const lifecycle = new RunLifecycle(store, openSpans, options.onOverturn, limits.maxSettledPasses);
   const stats = newIngestStats();

@@ -35,6 +35,17 @@ export interface ColumnarStoreOptions extends SpanStoreOptions {
  */
 export const ROW_BYTES = 2 * Rows.BYTES_PER_ROW + 64;
 
+/** A store that takes skimmed requests whole: the receiver's ingest path. */
+export interface SkimSink extends SpanSink {
+  /** Stores rows `from` to `to` of a skim, atomically (StoreFullError over the cap); see ColumnarStore. */
+  addSkim(skim: SkimResult, reservation?: StoreReservation, from?: number, to?: number): AddResult;
+  /** Most bytes adding all of a skim can take. */
+  estimate(skim: SkimResult): number;
+}
+
+/** What the receiver holds its spans in. */
+export type ReceiverStore = SpanSource & SkimSink;
+
 interface MutableReservation {
   remaining: number;
   release(): void;
@@ -49,7 +60,7 @@ interface MutableReservation {
  * compacted. Run membership follows the same rules as the object store (inheritance.ts), and the
  * same contract tests run against both.
  */
-export class ColumnarStore implements SpanSource, SpanSink {
+export class ColumnarStore implements SpanSource, SkimSink {
   readonly maxBytes: number;
   readonly retentionMs: number;
   private readonly now: () => number;
@@ -109,9 +120,18 @@ export class ColumnarStore implements SpanSource, SpanSink {
     return reservation;
   }
 
-  /** Most bytes adding all of a skim can take (what to reserve before adding it in parts). */
+  /**
+   * Most bytes adding all of a skim can take (what to reserve before adding it in parts). Its traces
+   * are counted as the runs of equal trace ids in it, at least as many as its distinct traces.
+   */
   estimate(skim: SkimResult): number {
-    return arenaCharge(skim.bytes, skim.resources, skim.scopes) + skim.count * (ROW_BYTES + TRACE_BYTES);
+    const { ids } = skim;
+    let traces = 0;
+    for (let i = 0; i < skim.count; i++) {
+      const w = i * 8;
+      if (i === 0 || ids[w] !== ids[w - 8] || ids[w + 1] !== ids[w - 7] || ids[w + 2] !== ids[w - 6] || ids[w + 3] !== ids[w - 5]) traces++;
+    }
+    return arenaCharge(skim.bytes, skim.resources, skim.scopes) + skim.count * ROW_BYTES + traces * TRACE_BYTES;
   }
 
   /**
