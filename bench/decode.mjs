@@ -1,10 +1,13 @@
 // Decoding throughput of the OTLP decoders, side by side: protobuf through protobufjs's generic
-// message decoding, protobuf through the hand-written Reader decoder, and OTLP/JSON.
+// message decoding, protobuf through the hand-written Reader decoder, the skim (index columns only,
+// what the receiver's ingest does), protobufjs's Type.decode alone (a floor for any decoder that
+// builds objects), and OTLP/JSON.
 //
 // Runs the built packages: `npx tsc -b tsconfig.build.json` first, then `node bench/decode.mjs`.
 // Options: --requests N (timed requests per decoder per round, default 3000), --rounds N (default 5),
 // --spans N (spans per request, default 100).
 import { performance } from 'node:perf_hooks';
+import protobuf from 'protobufjs';
 import { parseArgs } from 'node:util';
 import { toAttributes } from '@tracecheck/model';
 import {
@@ -14,6 +17,7 @@ import {
   decodeProtobufRequestReader,
   encodeJsonRequest,
   encodeProtobufRequest,
+  skimProtobufRequest,
 } from '@tracecheck/otlp';
 
 const { values: opts } = parseArgs({
@@ -99,9 +103,31 @@ const payloads = Array.from({ length: DISTINCT_PAYLOADS }, () => {
   return { protobuf: encodeProtobufRequest(spans), json: encodeJsonRequest(spans) };
 });
 
+// The baseline only: the request's messages as protobufjs reads them (the package keeps its schema
+// private), enough for Type.decode to build every message of these payloads.
+const baseline = protobuf.parse(`syntax = "proto3";
+message AnyValue { oneof value { string string_value = 1; bool bool_value = 2; int64 int_value = 3; double double_value = 4; ArrayValue array_value = 5; KeyValueList kvlist_value = 6; bytes bytes_value = 7; } }
+message ArrayValue { repeated AnyValue values = 1; }
+message KeyValueList { repeated KeyValue values = 1; }
+message KeyValue { string key = 1; AnyValue value = 2; }
+message Scope { string name = 1; string version = 2; repeated KeyValue attributes = 3; uint32 dropped_attributes_count = 4; }
+message Resource { repeated KeyValue attributes = 1; uint32 dropped_attributes_count = 2; }
+message Event { fixed64 time_unix_nano = 1; string name = 2; repeated KeyValue attributes = 3; uint32 dropped_attributes_count = 4; }
+message Link { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; repeated KeyValue attributes = 4; uint32 dropped_attributes_count = 5; fixed32 flags = 6; }
+message Status { string message = 2; int32 code = 3; }
+message Span { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; bytes parent_span_id = 4; fixed32 flags = 16; string name = 5; int32 kind = 6;
+  fixed64 start_time_unix_nano = 7; fixed64 end_time_unix_nano = 8; repeated KeyValue attributes = 9; uint32 dropped_attributes_count = 10;
+  repeated Event events = 11; uint32 dropped_events_count = 12; repeated Link links = 13; uint32 dropped_links_count = 14; Status status = 15; }
+message ScopeSpans { Scope scope = 1; repeated Span spans = 2; string schema_url = 3; }
+message ResourceSpans { Resource resource = 1; repeated ScopeSpans scope_spans = 2; string schema_url = 3; }
+message Request { repeated ResourceSpans resource_spans = 1; }`).root.lookupType('Request');
+const countSpans = (m) => m.resourceSpans.reduce((n, rs) => n + rs.scopeSpans.reduce((k, ss) => k + ss.spans.length, 0), 0);
+
 const decoders = [
   { name: 'protobuf, generic (protobufjs Type.decode + convert)', run: (p) => decodeProtobufRequestGeneric(p.protobuf), bytes: (p) => p.protobuf.length },
   { name: 'protobuf, hand-written Reader', run: (p) => decodeProtobufRequestReader(p.protobuf), bytes: (p) => p.protobuf.length },
+  { name: 'protobuf, skim (columns, no span objects)', run: (p) => ({ spans: { length: skimProtobufRequest(p.protobuf).count }, rejectedSpans: 0 }), bytes: (p) => p.protobuf.length },
+  { name: 'protobuf, protobufjs Type.decode alone', run: (p) => ({ spans: { length: countSpans(baseline.decode(p.protobuf)) }, rejectedSpans: 0 }), bytes: (p) => p.protobuf.length },
   { name: 'OTLP/JSON (string body)', run: (p) => decodeJsonRequest(p.json), bytes: (p) => Buffer.byteLength(p.json) },
 ];
 
@@ -138,16 +164,17 @@ const results = decoders.map((d, i) => ({
   mbPerSec: median(samples[i].map((s) => s.mbPerSec)),
 }));
 const generic = results[0].spansPerSec;
+const reader = results[1].spansPerSec;
 const pbBytes = payloads.reduce((n, p) => n + p.protobuf.length, 0) / payloads.length;
 const jsonBytes = payloads.reduce((n, p) => n + Buffer.byteLength(p.json), 0) / payloads.length;
 
 console.log(`node ${process.version}; ${REQUESTS} requests x ${SPANS_PER_REQUEST} spans x 10 attributes per decoder per round, median of ${ROUNDS} rounds`);
 console.log(`request size: protobuf ${(pbBytes / 1024).toFixed(1)} KiB, OTLP/JSON ${(jsonBytes / 1024).toFixed(1)} KiB`);
 console.log('');
-console.log(`${'decoder'.padEnd(54)}${'spans/s'.padStart(12)}${'MB/s'.padStart(9)}${'vs generic'.padStart(12)}`);
+console.log(`${'decoder'.padEnd(54)}${'spans/s'.padStart(12)}${'MB/s'.padStart(9)}${'vs generic'.padStart(12)}${'vs Reader'.padStart(11)}`);
 for (const r of results) {
   console.log(
-    `${r.name.padEnd(54)}${Math.round(r.spansPerSec).toLocaleString('en-US').padStart(12)}${r.mbPerSec.toFixed(1).padStart(9)}${`${(r.spansPerSec / generic).toFixed(2)}x`.padStart(12)}`,
+    `${r.name.padEnd(54)}${Math.round(r.spansPerSec).toLocaleString('en-US').padStart(12)}${r.mbPerSec.toFixed(1).padStart(9)}${`${(r.spansPerSec / generic).toFixed(2)}x`.padStart(12)}${`${(r.spansPerSec / reader).toFixed(2)}x`.padStart(11)}`,
   );
 }
 const exported = decodeProtobufRequest === decodeProtobufRequestReader ? 'hand-written Reader' : 'generic';
