@@ -1,3 +1,5 @@
+import type { SkimResult } from './skim-result.js';
+
 /*
  * The typed-array columns of a SkimResult while a request is skimmed: each grows geometrically
  * (doubling) and `finish` hands out views of the filled rows (`subarray`, no copy). The store copies
@@ -68,6 +70,33 @@ export class Columns {
     const at = this.linkWords;
     this.linkWords += 6;
     return at;
+  }
+
+  /**
+   * The filled rows as SkimResult columns (views, no copy); a row that inherits its run tag takes its
+   * resource's from `resourceTags`.
+   */
+  finish(resourceTags: readonly (string | undefined)[]): Omit<SkimResult, 'bytes' | 'resources' | 'scopes' | 'rejectedSpans' | 'errorMessage' | 'limited'> {
+    const n = this.count;
+    this.linkStart[n] = this.linkWords / 6;
+    for (let i = 0; i < n; i++) if (this.inherits[i] === 1) this.runTags[i] = resourceTags[this.resourceIndex[i]!];
+    return {
+      count: n,
+      ids: this.ids.subarray(0, n * 8),
+      ranges: this.ranges.subarray(0, n * 2),
+      startNanos: this.startNanos.subarray(0, n),
+      endNanos: this.endNanos.subarray(0, n),
+      kind: this.kind.subarray(0, n),
+      statusCode: this.statusCode.subarray(0, n),
+      flags: this.flags.subarray(0, n),
+      names: this.names,
+      resourceIndex: this.resourceIndex.subarray(0, n),
+      scopeIndex: this.scopeIndex.subarray(0, n),
+      runTags: this.runTags,
+      linkStart: this.linkStart.subarray(0, n + 1),
+      linkIds: this.linkIds.subarray(0, this.linkWords),
+      complex: this.complex.subarray(0, n),
+    };
   }
 
   private grow(): void {

@@ -400,31 +400,13 @@ export class SkimDecoder extends ReaderDecoder {
     this.meter.flush();
     this.counts.truncatedValues = this.truncatedValues;
     const { rejectedSpans, errorMessage, limited } = this.rejections.result([], this.counts, this.limits);
-    const c = this.columns;
-    const n = c.count;
-    c.linkStart[n] = c.linkWords / 6;
     // Resources are final only now (a Resource field may follow its spans): resolve inherited tags.
     const resourceTags = this.resources.map((resource) => taggedRunId({ attributes: emptyAttributes, resource } as Span));
-    for (let i = 0; i < n; i++) if (c.inherits[i] === 1) c.runTags[i] = resourceTags[c.resourceIndex[i]!];
     return {
       bytes,
-      count: n,
-      ids: c.ids.subarray(0, n * 8),
-      ranges: c.ranges.subarray(0, n * 2),
-      startNanos: c.startNanos.subarray(0, n),
-      endNanos: c.endNanos.subarray(0, n),
-      kind: c.kind.subarray(0, n),
-      statusCode: c.statusCode.subarray(0, n),
-      flags: c.flags.subarray(0, n),
-      names: c.names,
-      resourceIndex: c.resourceIndex.subarray(0, n),
-      scopeIndex: c.scopeIndex.subarray(0, n),
+      ...this.columns.finish(resourceTags),
       resources: this.resources,
       scopes: this.scopes,
-      runTags: c.runTags,
-      linkStart: c.linkStart.subarray(0, n + 1),
-      linkIds: c.linkIds.subarray(0, c.linkWords),
-      complex: c.complex.subarray(0, n),
       rejectedSpans,
       errorMessage,
       ...(limited === undefined ? {} : { limited }),
