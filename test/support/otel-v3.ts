@@ -11,7 +11,7 @@ import { type ServiceProcess, startNodeProcess } from './sdk-services.js';
 
 /** examples/otel-v3: the workspace package whose node_modules hold the 3.x line. */
 export const v3Dir = fileURLToPath(new URL('../../examples/otel-v3/', import.meta.url));
-const sdkDir = fileURLToPath(new URL('../../packages/sdk/', import.meta.url));
+const packagesDir = fileURLToPath(new URL('../../packages/', import.meta.url));
 // Fixture scripts that import @tracecheck/sdk, run unchanged in the staged project.
 const fixtureDirs = ['sdk-services', 'sdk-queues', 'otel-v3'].map((name) => fileURLToPath(new URL(`../../examples/${name}/`, import.meta.url)));
 
@@ -45,7 +45,8 @@ export interface V3Project {
 
 /**
  * Lays out a project in a temporary directory as npm would install it for a user on the 3.x line:
- * `node_modules/@tracecheck/sdk` is a copy of the built SDK (package.json and dist/), and
+ * `node_modules/@tracecheck/sdk` is a copy of the built SDK (package.json and dist/), with the
+ * @tracecheck/model it depends on, and
  * `node_modules/@opentelemetry` and `node_modules/express` are examples/otel-v3's. The scripts of
  * examples/sdk-services, examples/sdk-queues and examples/otel-v3 are copied beside it.
  *
@@ -55,10 +56,13 @@ export interface V3Project {
  */
 export function stageV3Project(): V3Project {
   const dir = mkdtempSync(join(tmpdir(), 'tracecheck-otel-v3-'));
-  const sdk = join(dir, 'node_modules', '@tracecheck', 'sdk');
-  mkdirSync(sdk, { recursive: true });
-  cpSync(join(sdkDir, 'package.json'), join(sdk, 'package.json'));
-  cpSync(join(sdkDir, 'dist'), join(sdk, 'dist'), { recursive: true });
+  // The SDK and the one package of ours it depends on (for the wire names), as npm installs them.
+  for (const name of ['sdk', 'model']) {
+    const to = join(dir, 'node_modules', '@tracecheck', name);
+    mkdirSync(to, { recursive: true });
+    cpSync(join(packagesDir, name, 'package.json'), join(to, 'package.json'));
+    cpSync(join(packagesDir, name, 'dist'), join(to, 'dist'), { recursive: true });
+  }
   for (const name of linkedPackages) symlinkSync(realpathSync(join(v3Dir, 'node_modules', name)), join(dir, 'node_modules', name), 'dir');
   for (const from of fixtureDirs) for (const name of readdirSync(from)) if (name.endsWith('.mjs')) cpSync(join(from, name), join(dir, name));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };

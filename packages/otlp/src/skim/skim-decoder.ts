@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { emptyAttributes, RUN_ID_ATTRIBUTE, taggedRunId } from '@tracecheck/model';
 import type { InstrumentationScope, Resource, Span } from '@tracecheck/model';
 import { spanPath } from '../decode-result.js';
-import { ReaderDecoder } from '../decode-protobuf-reader.js';
+import { ReaderDecoder } from '../reader-decoder.js';
 import { MAX_VALUE_DEPTH, spanKindOf, statusCodeOf } from '../enums.js';
 import { OtlpDecodeError } from '../errors.js';
 import { invalidIdReason } from '../ids.js';

@@ -1,6 +1,6 @@
 import { emptyAttributes } from '@tracecheck/model';
 import type { AnyValue, InstrumentationScope, Resource, Span } from '@tracecheck/model';
-import { ReaderDecoder } from '../decode-protobuf-reader.js';
+import { ReaderDecoder } from '../reader-decoder.js';
 import type { DecodeLimits } from '../limits.js';
 import { createReader, withDecodeErrors } from '../proto-reader.js';
 

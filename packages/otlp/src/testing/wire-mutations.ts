@@ -186,7 +186,8 @@ export function mutate(bytes: Uint8Array, mutations: readonly Mutation[]): Uint8
     if (m.op === 'flip') {
       if (out.length === 0) continue;
       out = out.slice();
-      out[m.at % out.length] ^= 1 << (m.pick % 8);
+      const at = m.at % out.length;
+      out[at] = out[at]! ^ (1 << (m.pick % 8));
     } else if (m.op === 'truncate') out = out.slice(0, m.at % (out.length + 1));
     else {
       const tree = parseMessage(out);
