@@ -20,7 +20,9 @@
 // stores the spans (columnar and object stores, after GC); with --million, 1,000,000+ spans too.
 import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SpanStore } from '@tracecheck/model';
@@ -29,7 +31,15 @@ import { ColumnarStore } from '@tracecheck/store';
 import { forEachOfficialBatch, officialRequests, ProtobufTraceSerializer, protobufjsRequest } from './official-payloads.mjs';
 
 const { values } = parseArgs({
-  options: { batches: { type: 'string', default: '200' }, spans: { type: 'string', default: '512' }, million: { type: 'boolean', default: false }, child: { type: 'string' }, store: { type: 'string' } },
+  options: {
+    batches: { type: 'string', default: '200' },
+    spans: { type: 'string', default: '512' },
+    million: { type: 'boolean', default: false },
+    child: { type: 'string' },
+    store: { type: 'string' },
+    file: { type: 'string' },
+    'memory-only': { type: 'boolean', default: false },
+  },
 });
 const BATCHES = Number(values.batches);
 const SPANS = Number(values.spans);
@@ -103,30 +113,55 @@ async function getJson(url) {
 
 const rssOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
 
-/** Child mode: stores `count` official spans in one store, reports RSS per stored span after GC. */
-function memoryChild(kind, batches) {
+/**
+ * Child mode: reads the requests of a payload file (written by `payloadFile`) one at a time into a
+ * buffer of its own, as a receiver gets them, and stores them; reports RSS per stored span after
+ * GC, against the RSS before the first request (so nothing but the store is measured).
+ */
+function memoryChild(kind, file) {
   const store = kind === 'columnar' ? new ColumnarStore({ maxBytes: 64 * 1024 ** 3 }) : new SpanStore({ maxBytes: 64 * 1024 ** 3 });
+  const fd = openSync(file, 'r');
+  const header = Buffer.alloc(4);
   global.gc();
   const before = process.memoryUsage().rss;
-  forEachOfficialBatch(batches, SPANS, (spans) => {
-    const body = ProtobufTraceSerializer.serializeRequest(spans);
+  for (let at = 0; readSync(fd, header, 0, 4, at) === 4; ) {
+    const body = Buffer.allocUnsafeSlow(header.readUInt32LE(0));
+    readSync(fd, body, 0, body.length, at + 4);
+    at += 4 + body.length;
     if (kind === 'columnar') store.addSkim(skimProtobufRequest(body));
     else store.add(decodeProtobufRequest(body).spans);
-  });
+  }
+  closeSync(fd);
   global.gc();
   global.gc();
   const after = process.memoryUsage().rss;
   process.stdout.write(JSON.stringify({ spans: store.spanCount, rssPerSpan: (after - before) / store.spanCount, accounted: store.usedBytes / store.spanCount }));
 }
 
-function memory(kind, batches) {
-  return JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=16000', self, '--child', 'memory', '--store', kind, '--batches', String(batches), '--spans', String(SPANS)], { encoding: 'utf8', maxBuffer: 1e6 }));
+/** Writes `batches` official protobuf requests to a temporary file, each prefixed by its length. */
+function payloadFile(batches) {
+  const file = join(mkdtempSync(join(tmpdir(), 'tracecheck-ingest-')), `${batches}.bin`);
+  const fd = openSync(file, 'w');
+  forEachOfficialBatch(batches, SPANS, (spans) => {
+    const body = ProtobufTraceSerializer.serializeRequest(spans);
+    const header = Buffer.alloc(4);
+    header.writeUInt32LE(body.length, 0);
+    writeSync(fd, header);
+    writeSync(fd, body);
+  });
+  closeSync(fd);
+  return file;
+}
+
+function memory(kind, file) {
+  return JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=16000', self, '--child', 'memory', '--store', kind, '--file', file, '--spans', String(SPANS)], { encoding: 'utf8', maxBuffer: 1e6 }));
 }
 
 async function main() {
-  if (values.child === 'memory') return memoryChild(values.store, BATCHES);
+  if (values.child === 'memory') return memoryChild(values.store, values.file);
   if (hasTaskset()) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const total = BATCHES * SPANS;
+  if (values['memory-only']) return memoryFigures();
   console.log(`tracecheck ingest benchmark: ${BATCHES} requests x ${SPANS} spans from the OpenTelemetry SDK's serializers, node ${process.version}`);
   const bodies = officialRequests(BATCHES, SPANS);
   const texts = bodies.json.map((b) => b.toString('utf8'));
@@ -165,12 +200,13 @@ async function main() {
   let receiverRss = 0;
   for (const [format, list, type] of [['protobuf', bodies.protobuf, 'application/x-protobuf'], ['JSON', bodies.json, 'application/json']]) {
     const receiver = await startChild([cli, 'receive', '--http-port', '0', '--grpc-port', '0', '--max-memory', '4GiB'], /http=(\S+)/);
+    const startRss = rssOf(receiver.child.pid);
     try {
       await postAll(receiver.url, list.slice(0, 20), type); // warm-up; the store keeps these spans
       http[`tracecheck receive, ${format}`] = await postAll(receiver.url, list, type);
       const stats = await getJson(`${receiver.url}/api/stats`);
       if (stats.store.spans !== total) throw new Error(`lost or duplicated spans: ${stats.store.spans} stored of ${total}`);
-      if (format === 'protobuf') receiverRss = rssOf(receiver.child.pid);
+      if (format === 'protobuf') receiverRss = rssOf(receiver.child.pid) - startRss;
     } finally {
       receiver.child.kill('SIGTERM');
     }
@@ -185,11 +221,18 @@ async function main() {
   console.log(`  receive JSON / JSON.parse alone                   ${ratio(http['tracecheck receive, JSON'], inProcess['JSON.parse alone'])}x   (target >= 0.5)`);
   console.log(`  ingest without HTTP, protobuf: new / old path     ${ratio(inProcess['protobuf: skim + columnar store'], inProcess['old path, protobuf: full decode + object store'])}x`);
 
-  console.log(`\nmemory: the receiver's RSS after storing ${total} spans over HTTP: ${(receiverRss / 1024 ** 2).toFixed(0)} MiB (${Math.round(receiverRss / total)} bytes/span, runtime included)`);
+  console.log(`\nmemory: the receiver's RSS grew ${(receiverRss / 1024 ** 2).toFixed(0)} MiB storing ${total} spans over HTTP (${Math.round(receiverRss / total)} bytes/span, garbage not yet collected included)`);
+  memoryFigures();
+}
+
+/** RSS per stored span, in a child per store, on payloads read from a file as a receiver gets them. */
+function memoryFigures() {
   const sizes = [BATCHES, ...(values.million ? [Math.ceil(1_000_000 / SPANS)] : [])];
   for (const batches of sizes) {
-    const columnar = memory('columnar', batches);
-    const object = batches === BATCHES ? memory('object', batches) : undefined;
+    const file = payloadFile(batches);
+    const columnar = memory('columnar', file);
+    const object = batches === BATCHES ? memory('object', file) : undefined;
+    rmSync(dirname(file), { recursive: true, force: true });
     const objectText = object ? `; object store ${Math.round(object.rssPerSpan)} bytes/span` : '';
     console.log(`  ${columnar.spans} spans stored: columnar store ${Math.round(columnar.rssPerSpan)} bytes of RSS/span (cap accounting ${Math.round(columnar.accounted)})${objectText}   (target <= 1024)`);
   }

@@ -56,8 +56,12 @@ export function reinherit<K>(graph: InheritanceGraph<K>, touched: Iterable<K>): 
     const trace = graph.trace(key);
     if (!trace) continue;
     old.set(key, trace.runs);
-    trace.runs = trace.tagged.size > 0 ? new Set(trace.tagged.keys()) : NO_RUNS;
-    if (trace.tagged.size === 0) open.set(key, trace);
+    if (trace.tagged.size === 0) {
+      trace.runs = NO_RUNS;
+      open.set(key, trace);
+    } else if (!sameKeys(trace.runs, trace.tagged)) trace.runs = new Set(trace.tagged.keys());
+    // (Unchanged, the set is kept: the caller sees `runs === before` and has nothing to announce
+    // beyond the new spans; a batch of spans of traces already in their runs allocates nothing here.)
   }
   // Seed each open trace with what it inherits from outside the open set; record which open
   // traces pass their runs to which (target -> the open traces linking to its untagged spans).
@@ -98,4 +102,10 @@ export function reinherit<K>(graph: InheritanceGraph<K>, touched: Iterable<K>): 
   }
   for (const trace of open.values()) if (trace.runs.size === 0) trace.runs = NO_RUNS;
   return old;
+}
+
+function sameKeys(runs: ReadonlySet<string>, tagged: ReadonlyMap<string, number>): boolean {
+  if (runs.size !== tagged.size) return false;
+  for (const r of tagged.keys()) if (!runs.has(r)) return false;
+  return true;
 }

@@ -23,8 +23,8 @@ export async function handleClose(req: IncomingMessage, res: ServerResponse, ctx
 }
 
 /** `DELETE /api/runs/{id}`: re-verifies the run's settled passes, then frees it. Idempotent: an unknown run is also 204. */
-export function handleDelete(req: IncomingMessage, res: ServerResponse, ctx: CheckContext, runId: string): void {
-  ctx.lifecycle.delete(runId);
+export async function handleDelete(req: IncomingMessage, res: ServerResponse, ctx: CheckContext, runId: string): Promise<void> {
+  await ctx.lifecycle.delete(runId);
   send(req, res, 204, undefined, undefined);
 }
 

@@ -6,6 +6,12 @@
  */
 import { type CheckResult, decide, DEFAULT_SETTLE_MS, type InFlightCaps, type Overturn, PassLedger, storeRunSource, type WaitRecord } from '@tracecheck/lang';
 import type { OpenSpans, SpanSource } from '@tracecheck/model';
+import type { SkimSink } from '@tracecheck/store';
+
+/** Spans freed per part when a run is deleted; between parts the event loop runs other work. */
+export const DELETE_PART_SPANS = 20_000;
+
+const immediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** How long closing a run waits for it to settle before re-verifying. */
 export interface CloseOptions {
@@ -37,7 +43,7 @@ export class RunLifecycle {
   private readonly ledger: PassLedger;
 
   constructor(
-    private readonly store: SpanSource,
+    private readonly store: SpanSource & Pick<SkimSink, 'deleteRunSome'>,
     private readonly openSpans: OpenSpans,
     private readonly onOverturn: ((o: Overturn) => void) | undefined,
     maxLedgerEntries?: number,
@@ -81,12 +87,15 @@ export class RunLifecycle {
     });
   }
 
-  /** Re-verifies the run on what it holds now, then forgets it: its spans, open spans and passes. */
-  delete(runId: string): Overturn[] {
+  /**
+   * Re-verifies the run on what it holds now, then forgets it: its spans (in parts of
+   * DELETE_PART_SPANS, pausing between them), open spans and passes.
+   */
+  async delete(runId: string): Promise<Overturn[]> {
     const overturned = this.reverify(runId);
     this.ledger.drop(runId);
     this.openSpans.dropRun(runId);
-    this.store.deleteRun(runId);
+    while (this.store.deleteRunSome(runId, DELETE_PART_SPANS) === 'more') await immediate();
     return overturned;
   }
 

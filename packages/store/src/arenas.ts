@@ -3,8 +3,8 @@ import type { Rows } from './rows.js';
 
 /** A request's bytes, kept for the spans stored from it, with the resources and scopes they share. */
 export interface Arena {
-  /** What the arena was made for (a skim added in parts finds its arena again by it). */
-  readonly origin: object;
+  /** Unique among the arenas a store ever made (a request added in parts finds its arena by it). */
+  readonly serial: number;
   bytes: Uint8Array;
   readonly resources: readonly Resource[];
   readonly scopes: readonly InstrumentationScope[];
@@ -44,9 +44,9 @@ export class Arenas {
     return this.slots[slot]!;
   }
 
-  /** The arena in `slot` if it is still the one made for `origin`. */
-  find(slot: number | undefined, origin: object): number | undefined {
-    return slot !== undefined && this.slots[slot]?.origin === origin ? slot : undefined;
+  /** The slot of the arena with this serial, if it is still there. */
+  find(ref: { slot: number; serial: number } | undefined): number | undefined {
+    return ref !== undefined && this.slots[ref.slot]?.serial === ref.serial ? ref.slot : undefined;
   }
 
   /** Frees a slot whose last row went; returns the charge to give back. */

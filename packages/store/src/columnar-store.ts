@@ -41,10 +41,17 @@ export interface SkimSink extends SpanSink {
   addSkim(skim: SkimResult, reservation?: StoreReservation, from?: number, to?: number): AddResult;
   /** Most bytes adding all of a skim can take. */
   estimate(skim: SkimResult): number;
+  /** Deletes a run in parts of about `maxSpans` spans: 'more' until the last part; see ColumnarStore. */
+  deleteRunSome(runId: string, maxSpans: number): 'done' | 'more' | 'unknown';
 }
 
 /** What the receiver holds its spans in. */
 export type ReceiverStore = SpanSource & SkimSink;
+
+/** A BigUint64Array's elements as 32-bit words (2 per element). */
+function wordsOf(a: BigUint64Array): Uint32Array {
+  return new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+}
 
 interface MutableReservation {
   remaining: number;
@@ -73,12 +80,20 @@ export class ColumnarStore implements SpanSource, SkimSink {
   private readonly runIds = new Interner();
   private readonly runIndex = new RunIndex<number>();
   private readonly namesSeen = new Set<string>();
-  /** The arena made for a skim being added in parts. */
-  private readonly arenaOf = new WeakMap<SkimResult, number>();
+  /**
+   * The arena made for a skim being added in parts. Weak, and the arena keeps no reference to the
+   * skim: its columns are garbage once the rows are copied out.
+   */
+  private readonly arenaOf = new WeakMap<SkimResult, { slot: number; serial: number }>();
+  private arenaSerial = 0;
   private readonly key = new Uint32Array(3);
+  /** The time columns of the skim being added, as words. */
+  private adding: { startWords: Uint32Array<ArrayBufferLike>; endWords: Uint32Array<ArrayBufferLike> } = { startWords: new Uint32Array(0), endWords: new Uint32Array(0) };
   private seq = 0;
   private bytes = 0;
   private reservedBytes = 0;
+  /** Deletions in parts under way (deleteRunSome), by run. */
+  private readonly deleting = new Map<string, { touched: Map<number, number[]>; arenas: Set<number> }>();
 
   constructor(options: ColumnarStoreOptions = {}) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -149,9 +164,80 @@ export class ColumnarStore implements SpanSource, SkimSink {
    * none. A request added in parts shares one arena; with a reservation, the part draws on it first.
    */
   addSkim(skim: SkimResult, reservation?: StoreReservation, from = 0, to = skim.count): AddResult {
+    let arenaSlot = this.arenas.find(this.arenaOf.get(skim));
+    const arenaCost = arenaSlot === undefined ? arenaCharge(skim.bytes, skim.resources, skim.scopes) : 0;
+    const own = reservation?.remaining ?? 0;
+    const free = this.maxBytes - (this.bytes + this.reservedBytes - own);
+    // The most the part can take is every span new, each in a new trace; only when that does not
+    // fit is it worth counting what is new (a first pass that changes nothing).
+    if (arenaCost + (to - from) * (ROW_BYTES + TRACE_BYTES) > free) {
+      const needed = this.needed(skim, from, to, arenaCost);
+      if (needed === 0) return { accepted: 0, duplicates: to - from };
+      if (needed > free) throw new StoreFullError(needed - own, this.bytes + this.reservedBytes - own, this.maxBytes);
+    }
     const { ids } = skim;
-    // First pass, nothing changed yet: what the part needs. Spans repeated within the part are
-    // counted as new here, so the estimate is never below what the second pass takes.
+    const now = this.now();
+    this.adding = { startWords: wordsOf(skim.startNanos), endWords: wordsOf(skim.endNanos) };
+    const touched = new Map<number, number[]>();
+    let taken = 0;
+    let arena: Arena | undefined = arenaSlot === undefined ? undefined : this.arenas.get(arenaSlot);
+    let trace: TraceRecord | undefined;
+    let fresh: number[] = [];
+    let accepted = 0;
+    for (let i = from; i < to; i++) {
+      const w = i * 8;
+      // Spans of a trace mostly come together: the trace found for the previous span is tried first.
+      if (trace === undefined || !this.traces.is(trace, ids, w)) {
+        trace = this.traces.obtain(ids, w, now);
+        trace.lastSeen = now;
+        if (this.traces.created) taken += TRACE_BYTES;
+        fresh = touched.get(trace.slot) ?? [];
+        if (fresh.length === 0) touched.set(trace.slot, fresh);
+      }
+      const row = this.rows.allocate();
+      const key = this.key;
+      key[0] = trace.slot;
+      key[1] = ids[w + 4]!;
+      key[2] = ids[w + 5]!;
+      if (this.spanTable.insertIfAbsent(key, 0, row) >= 0) {
+        this.rows.release(row); // a span stored before (an exporter's retry) or repeated in the request
+        continue;
+      }
+      if (arena === undefined) {
+        const serial = this.arenaSerial++;
+        arena = { serial, bytes: skim.bytes, resources: skim.resources, scopes: skim.scopes, live: 0, liveBytes: 0, charge: arenaCost };
+        arenaSlot = this.arenas.add(arena);
+        this.arenaOf.set(skim, { slot: arenaSlot, serial });
+        taken += arenaCost;
+      }
+      this.insert(skim, i, row, trace, arenaSlot!, arena);
+      trace.rows.push(row);
+      fresh.push(row);
+      accepted++;
+    }
+    taken += accepted * ROW_BYTES;
+    for (const [slot, rows] of touched) {
+      const t = this.traces.get(slot)!;
+      if (rows.length === 0 && t.rows.length === 0) {
+        // A trace made for spans that all turned out to be repeats has nothing to hold.
+        touched.delete(slot);
+        this.traces.remove(t);
+        taken -= TRACE_BYTES;
+      }
+    }
+    if (reservation !== undefined) {
+      const used = Math.min(own, taken);
+      (reservation as MutableReservation).remaining -= used;
+      this.reservedBytes -= used;
+    }
+    this.bytes += taken;
+    if (accepted > 0) this.announce(touched, now);
+    return { accepted, duplicates: to - from - accepted };
+  }
+
+  /** What adding rows `from` to `to` would take: the first pass of an add near the cap. */
+  private needed(skim: SkimResult, from: number, to: number, arenaCost: number): number {
+    const { ids } = skim;
     let fresh = 0;
     let newTraces = 0;
     for (let i = from; i < to; i++) {
@@ -160,48 +246,8 @@ export class ColumnarStore implements SpanSource, SkimSink {
       else if (this.rowOf(trace.slot, ids[i * 8 + 4]!, ids[i * 8 + 5]!) >= 0) continue;
       fresh++;
     }
-    let arenaSlot = this.arenas.find(this.arenaOf.get(skim), skim);
-    const arenaCost = fresh > 0 && arenaSlot === undefined ? arenaCharge(skim.bytes, skim.resources, skim.scopes) : 0;
-    const needed = arenaCost + fresh * ROW_BYTES + newTraces * TRACE_BYTES;
-    const own = reservation?.remaining ?? 0;
-    if (needed > 0 && this.bytes + this.reservedBytes - own + needed > this.maxBytes) {
-      throw new StoreFullError(needed - own, this.bytes + this.reservedBytes - own, this.maxBytes);
-    }
-    if (fresh === 0) return { accepted: 0, duplicates: to - from };
-
-    let taken = 0;
-    if (arenaSlot === undefined) {
-      const arena: Arena = { origin: skim, bytes: skim.bytes, resources: skim.resources, scopes: skim.scopes, live: 0, liveBytes: 0, charge: arenaCost };
-      arenaSlot = this.arenas.add(arena);
-      this.arenaOf.set(skim, arenaSlot);
-      taken += arenaCost;
-    }
-    const arena = this.arenas.get(arenaSlot);
-    const now = this.now();
-    const touched = new Map<number, number[]>();
-    let accepted = 0;
-    for (let i = from; i < to; i++) {
-      const { trace, created } = this.traces.obtain(ids, i * 8, now);
-      if (created) taken += TRACE_BYTES;
-      else if (this.rowOf(trace.slot, ids[i * 8 + 4]!, ids[i * 8 + 5]!) >= 0) continue;
-      const row = this.insert(skim, i, trace, arenaSlot, arena);
-      trace.rows.push(row);
-      trace.lastSeen = now;
-      let list = touched.get(trace.slot);
-      if (!list) touched.set(trace.slot, (list = []));
-      list.push(row);
-      accepted++;
-      taken += ROW_BYTES;
-    }
-    if (arena.live === 0) taken -= this.arenas.free(arenaSlot); // every span repeated an earlier one
-    if (reservation !== undefined) {
-      const used = Math.min(own, taken);
-      (reservation as MutableReservation).remaining -= used;
-      this.reservedBytes -= used;
-    }
-    this.bytes += taken;
-    this.announce(touched, now);
-    return { accepted, duplicates: to - from - accepted };
+    // Spans repeated within the part count as new here, so this is never below what the add takes.
+    return fresh === 0 ? 0 : arenaCost + fresh * ROW_BYTES + newTraces * TRACE_BYTES;
   }
 
   runs(): RunSummary[] {
@@ -268,34 +314,53 @@ export class ColumnarStore implements SpanSource, SkimSink {
   }
 
   deleteRun(runId: string): boolean {
+    const progress = this.deleteRunSome(runId, Infinity);
+    return progress !== 'unknown';
+  }
+
+  /**
+   * Deletes a run in parts of about `maxSpans` spans, so that forgetting a run of a million spans
+   * does not hold the caller's event loop: 'more' until the last part, which answers 'done'.
+   * Between parts the run reads as partly deleted; membership of the traces it shared with other
+   * runs is recomputed at the end, as a whole deletion does.
+   */
+  deleteRunSome(runId: string, maxSpans: number): 'done' | 'more' | 'unknown' {
     const entry = this.runIndex.get(runId);
-    if (!entry) return false;
+    let work = this.deleting.get(runId);
+    if (!entry && !work) return 'unknown';
+    if (!work) this.deleting.set(runId, (work = { touched: new Map(), arenas: new Set() }));
     const tag = this.runIds.find(runId);
-    const touched = new Map<number, number[]>();
-    const arenas = new Set<number>();
-    for (const slot of [...entry.traces]) {
+    const before = this.rows.count;
+    for (const slot of entry === undefined ? [] : [...entry.traces]) {
+      if (before - this.rows.count >= maxSpans) return 'more';
       const trace = this.traces.get(slot);
-      if (!trace) continue;
+      // Only traces still to be done: a trace keeps the run until the final recomputation.
+      if (!trace || work.touched.has(slot)) continue;
       const shared = [...trace.runs].some((r) => r !== runId);
       this.removeRows(trace, (row) => {
         const t = this.rows.tag[row]!;
         return t === tag || (t < 0 && !shared);
-      }, arenas);
-      touched.set(slot, []);
+      }, work.arenas);
+      work.touched.set(slot, []);
     }
+    this.deleting.delete(runId);
     this.runIndex.drop(runId);
-    this.bytes -= this.arenas.compact(arenas, this.rows, this.rows.extent);
-    this.announce(touched, this.now());
-    return true;
+    this.bytes -= this.arenas.compact(work.arenas, this.rows, this.rows.extent);
+    this.announce(work.touched, this.now());
+    return 'done';
   }
 
   sweep(maxSpans = Infinity): number {
     const before = this.rows.count;
     const cutoff = this.now() - this.retentionMs;
     for (const id of this.runIndex.ids()) {
-      if (before - this.rows.count >= maxSpans) return before - this.rows.count;
+      const dropped = before - this.rows.count;
+      if (dropped >= maxSpans) return dropped;
       const run = this.runIndex.get(id);
-      if (run !== undefined && run.lastSeen < cutoff) this.deleteRun(id);
+      // An expired run goes in parts too (one of a million spans must not hold the caller).
+      if (this.deleting.has(id) || (run !== undefined && run.lastSeen < cutoff)) {
+        if (this.deleteRunSome(id, maxSpans - dropped) === 'more') return Math.max(maxSpans, before - this.rows.count);
+      }
     }
     const arenas = new Set<number>();
     for (const trace of [...this.traces.all()]) {
@@ -315,17 +380,19 @@ export class ColumnarStore implements SpanSource, SkimSink {
     return this.spanTable.get(key);
   }
 
-  private insert(skim: SkimResult, i: number, trace: TraceRecord, arenaSlot: number, arena: Arena): number {
+  private insert(skim: SkimResult, i: number, row: number, trace: TraceRecord, arenaSlot: number, arena: Arena): void {
     const { rows } = this;
-    const row = rows.allocate();
     const w = i * 8;
+    const ids = skim.ids;
     rows.trace[row] = trace.slot;
-    rows.ids.set(skim.ids.subarray(w + 4, w + 8), row * 4);
-    this.rowOf(trace.slot, skim.ids[w + 4]!, skim.ids[w + 5]!); // fills the key
-    this.spanTable.set(this.key, 0, row);
+    const r4 = row * 4;
+    rows.ids[r4] = ids[w + 4]!;
+    rows.ids[r4 + 1] = ids[w + 5]!;
+    rows.ids[r4 + 2] = ids[w + 6]!;
+    rows.ids[r4 + 3] = ids[w + 7]!;
     const name = skim.names[i]!;
     rows.name[row] = this.names.acquire(name);
-    if (this.namesSeen.size < MAX_NAMES_SEEN && name.length <= MAX_NAME_SEEN_LENGTH) this.namesSeen.add(name);
+    if (this.names.fresh && this.namesSeen.size < MAX_NAMES_SEEN && name.length <= MAX_NAME_SEEN_LENGTH) this.namesSeen.add(name);
     const tag = skim.runTags[i];
     rows.tag[row] = tag === undefined ? -1 : this.runIds.acquire(tag);
     if (tag !== undefined) this.traces.tag(trace, tag, 1);
@@ -333,8 +400,12 @@ export class ColumnarStore implements SpanSource, SkimSink {
     rows.status[row] = skim.statusCode[i]!;
     rows.complex[row] = skim.complex[i]!;
     rows.flags[row] = skim.flags[i]!;
-    rows.start[row] = skim.startNanos[i]!;
-    rows.end[row] = skim.endNanos[i]!;
+    // Times copied as words: reading a BigUint64Array element would make a BigInt per span.
+    const { startWords, endWords } = this.adding;
+    rows.startWords[2 * row] = startWords[2 * i]!;
+    rows.startWords[2 * row + 1] = startWords[2 * i + 1]!;
+    rows.endWords[2 * row] = endWords[2 * i]!;
+    rows.endWords[2 * row + 1] = endWords[2 * i + 1]!;
     rows.arena[row] = arenaSlot;
     const start = skim.ranges[2 * i]!;
     const end = skim.ranges[2 * i + 1]!;
@@ -348,7 +419,6 @@ export class ColumnarStore implements SpanSource, SkimSink {
     for (let l = skim.linkStart[i]!; l < skim.linkStart[i + 1]!; l++) {
       if (!this.traces.is(trace, skim.linkIds, l * 6)) this.traces.link(trace, skim.linkIds, l * 6);
     }
-    return row;
   }
 
   /** Removes the trace's rows that `drop` picks; the trace goes with its last row. */
@@ -403,14 +473,15 @@ export class ColumnarStore implements SpanSource, SkimSink {
     };
     for (const [slot, before] of old) {
       const trace = this.traces.get(slot)!;
-      for (const r of before) if (!trace.runs.has(r)) this.runIndex.removeTrace(r, slot);
-      for (const r of trace.runs) this.runIndex.addTrace(r, slot, now);
       const fresh = touched.get(slot) ?? [];
       for (const row of fresh) {
         const tag = this.rows.tag[row]!;
         if (tag >= 0) join(this.runIds.get(tag), row);
         else for (const r of trace.runs) join(r, row);
       }
+      if (before === trace.runs) continue; // inheritance kept the set: the trace's runs did not change
+      for (const r of before) if (!trace.runs.has(r)) this.runIndex.removeTrace(r, slot);
+      for (const r of trace.runs) this.runIndex.addTrace(r, slot, now);
       const gained = [...trace.runs].filter((r) => !before.has(r));
       if (gained.length === 0) continue;
       const freshSet = new Set(fresh);

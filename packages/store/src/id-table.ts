@@ -63,6 +63,36 @@ export class IdTable {
     this.live++;
   }
 
+  /**
+   * Stores `value` for the key unless it is there: returns the value stored before (the key was
+   * there, nothing changed) or -1 (stored now). One probe either way.
+   */
+  insertIfAbsent(key: Uint32Array, at: number, value: number): number {
+    if ((this.used + 1) * 2 > this.values.length) this.rehash(this.live + 1);
+    const { width, keys, values, mask } = this;
+    let i = this.hash(key, at) & mask;
+    let free = -1;
+    for (;;) {
+      const v = values[i]!;
+      if (v === EMPTY) break;
+      if (v === DELETED) {
+        if (free < 0) free = i;
+      } else {
+        let k = 0;
+        const base = i * width;
+        while (k < width && keys[base + k] === key[at + k]) k++;
+        if (k === width) return v;
+      }
+      i = (i + 1) & mask;
+    }
+    if (free >= 0) i = free;
+    else this.used++;
+    values[i] = value;
+    for (let k = 0; k < width; k++) keys[i * width + k] = key[at + k]!;
+    this.live++;
+    return -1;
+  }
+
   /** Removes the key; false when it was not there. */
   delete(key: Uint32Array, at = 0): boolean {
     const i = this.find(key, at);

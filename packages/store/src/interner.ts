@@ -9,9 +9,13 @@ export class Interner {
   private readonly uses: number[] = [];
   private readonly free: number[] = [];
 
+  /** True when the last `acquire` saw its string for the first time (since it was last forgotten). */
+  fresh = false;
+
   /** The string's number, counting one more use. */
   acquire(s: string): number {
     let id = this.ids.get(s);
+    this.fresh = id === undefined;
     if (id === undefined) {
       id = this.free.pop() ?? this.strings.length;
       this.ids.set(s, id);

@@ -23,6 +23,9 @@ export class Rows {
   flags = new Uint32Array(0);
   start = new BigUint64Array(0);
   end = new BigUint64Array(0);
+  /** The time columns as 32-bit words (2 per row), for copying them without making BigInts. */
+  startWords = new Uint32Array(0);
+  endWords = new Uint32Array(0);
   /** Arena slot holding the span's bytes, and the Span message's range in them (2 per row). */
   arena = new Int32Array(0);
   range = new Uint32Array(0);
@@ -87,6 +90,8 @@ export class Rows {
     this.resource = grown(this.resource, Int32Array);
     this.scope = grown(this.scope, Int32Array);
     this.seq = grown(this.seq, Float64Array);
+    this.startWords = new Uint32Array(this.start.buffer);
+    this.endWords = new Uint32Array(this.end.buffer);
     this.capacity = capacity;
   }
 }

@@ -39,7 +39,7 @@ export class Traces {
 
   readonly inheritance: InheritanceGraph<number> = {
     trace: (slot) => this.records[slot],
-    linkedBy: (slot) => this.linkedBy.get(this.hex(slot)) ?? [],
+    linkedBy: (slot) => (this.linkedBy.size === 0 ? [] : (this.linkedBy.get(this.hex(slot)) ?? [])),
     forEachLinkTarget: (slot, visit) => {
       const links = this.records[slot]?.links;
       if (links === undefined) return;
@@ -74,21 +74,25 @@ export class Traces {
     return slot < 0 ? undefined : this.records[slot];
   }
 
+  /** Whether the last `obtain` made its trace. */
+  created = false;
+
   /** The trace with this id, made when new (`created` tells which). */
-  obtain(words: Uint32Array, at: number, now: number): { trace: TraceRecord; created: boolean } {
-    const found = this.table.get(words, at);
-    if (found >= 0) return { trace: this.records[found]!, created: false };
-    const slot = this.freeSlots.pop() ?? this.records.length;
+  obtain(words: Uint32Array, at: number, now: number): TraceRecord {
+    const slot = this.freeSlots.length > 0 ? this.freeSlots[this.freeSlots.length - 1]! : this.records.length;
+    const found = this.table.insertIfAbsent(words, at, slot);
+    this.created = found < 0;
+    if (found >= 0) return this.records[found]!;
+    if (slot !== this.records.length) this.freeSlots.pop();
     if ((slot + 1) * 4 > this.ids.length) {
       const grown = new Uint32Array(this.ids.length * 2);
       grown.set(this.ids);
       this.ids = grown;
     }
-    this.ids.set(words.subarray(at, at + 4), slot * 4);
-    this.table.set(words, at, slot);
+    for (let k = 0; k < 4; k++) this.ids[slot * 4 + k] = words[at + k]!;
     const trace: TraceRecord = { slot, rows: [], tagged: NOT_TAGGED, links: undefined, runs: NO_RUNS, lastSeen: now };
     this.records[slot] = trace;
-    return { trace, created: true };
+    return trace;
   }
 
   tag(trace: TraceRecord, run: string, delta: 1 | -1): void {
