@@ -1,72 +1,129 @@
 import type { SkimResult } from './skim-result.js';
 
 /*
- * The typed-array columns of a SkimResult while a request is skimmed: each grows geometrically
- * (doubling) and `finish` hands out views of the filled rows (`subarray`, no copy). The store copies
- * rows into its own columns, so the slack of the last doubling lives only as long as the result.
+ * The typed-array columns of a SkimResult while a request is skimmed. All row columns are carved out
+ * of one ArrayBuffer (one allocation per request, not one per column), sized from the request's
+ * bytes so it rarely grows; when it does, all double together. `finish` hands out views of the
+ * filled rows (`subarray`, no copy). The store copies rows into its own columns, so the slack lives
+ * only as long as the result. Link ids, whose count is not tied to rows, have a buffer of their own.
  */
 
 /** Rough bytes one row takes in the columns (ids, ranges, times, enums, indices, references). */
 export const SKIM_ROW_BYTES = 128;
 
-type Growable = Uint8Array | Uint32Array | BigUint64Array;
+/** Bytes of one row across the row columns (see `carve`), and the one extra linkStart entry. */
+const BYTES_PER_ROW = 8 + 8 + 32 + 8 + 4 + 4 + 4 + 4 + 1 + 1 + 1 + 1;
+const EXTRA_BYTES = 4;
 
-function grown<T extends Growable>(column: T, size: number): T {
-  const next = new (column.constructor as new (n: number) => T)(size);
-  next.set(column as never);
-  return next;
+/**
+ * Where the low and high 32 bits of a BigUint64Array element sit in a Uint32Array over the same
+ * bytes (the platform's byte order): times are stored as two words, with no BigInt made.
+ */
+const LOW_WORD = new Uint8Array(new BigUint64Array([1n]).buffer)[0] === 1 ? 0 : 1;
+const HIGH_WORD = 1 - LOW_WORD;
+
+interface RowColumns {
+  readonly startNanos: BigUint64Array;
+  readonly endNanos: BigUint64Array;
+  readonly ids: Uint32Array;
+  readonly ranges: Uint32Array;
+  readonly flags: Uint32Array;
+  readonly resourceIndex: Uint32Array;
+  readonly scopeIndex: Uint32Array;
+  readonly linkStart: Uint32Array;
+  readonly kind: Uint8Array;
+  readonly statusCode: Uint8Array;
+  readonly complex: Uint8Array;
+  readonly inherits: Uint8Array;
+}
+
+/** Columns for `n` rows in one buffer: 64-bit columns first, then 32-bit, then bytes (aligned). */
+function carve(n: number): RowColumns {
+  const buffer = new ArrayBuffer(n * BYTES_PER_ROW + EXTRA_BYTES);
+  let at = 0;
+  const u64 = (length: number): BigUint64Array => {
+    const column = new BigUint64Array(buffer, at, length);
+    at += 8 * length;
+    return column;
+  };
+  const u32 = (length: number): Uint32Array => {
+    const column = new Uint32Array(buffer, at, length);
+    at += 4 * length;
+    return column;
+  };
+  const u8 = (length: number): Uint8Array => {
+    const column = new Uint8Array(buffer, at, length);
+    at += length;
+    return column;
+  };
+  return {
+    startNanos: u64(n),
+    endNanos: u64(n),
+    ids: u32(8 * n),
+    ranges: u32(2 * n),
+    flags: u32(n),
+    resourceIndex: u32(n),
+    scopeIndex: u32(n),
+    linkStart: u32(n + 1),
+    kind: u8(n),
+    statusCode: u8(n),
+    complex: u8(n),
+    inherits: u8(n),
+  };
 }
 
 export class Columns {
   count = 0;
   private capacity: number;
-  ids: Uint32Array;
-  ranges: Uint32Array;
-  startNanos: BigUint64Array;
-  endNanos: BigUint64Array;
-  kind: Uint8Array;
-  statusCode: Uint8Array;
-  flags: Uint32Array;
-  resourceIndex: Uint32Array;
-  scopeIndex: Uint32Array;
-  complex: Uint8Array;
-  linkStart: Uint32Array;
-  linkIds: Uint32Array;
+  private c: RowColumns;
+  /** The time columns (startNanos, then endNanos) as 32-bit words. */
+  private words: Uint32Array;
+  linkIds = new Uint32Array(16 * 6);
   linkWords = 0;
   readonly names: string[] = [];
   /** A row's own run tag; `inherits` rows take their resource's once the request is read. */
   readonly runTags: (string | undefined)[] = [];
-  inherits: Uint8Array;
 
   constructor(expectedRows: number) {
-    const n = Math.max(16, expectedRows);
-    this.capacity = n;
-    this.ids = new Uint32Array(n * 8);
-    this.ranges = new Uint32Array(n * 2);
-    this.startNanos = new BigUint64Array(n);
-    this.endNanos = new BigUint64Array(n);
-    this.kind = new Uint8Array(n);
-    this.statusCode = new Uint8Array(n);
-    this.flags = new Uint32Array(n);
-    this.resourceIndex = new Uint32Array(n);
-    this.scopeIndex = new Uint32Array(n);
-    this.complex = new Uint8Array(n);
-    this.inherits = new Uint8Array(n);
-    this.linkStart = new Uint32Array(n + 1);
-    this.linkIds = new Uint32Array(16 * 6);
+    this.capacity = Math.max(16, expectedRows);
+    this.c = carve(this.capacity);
+    this.words = timeWords(this.c, this.capacity);
+  }
+
+  /** The row columns (replaced when they grow: read them after `addRow`). */
+  get rows(): RowColumns {
+    return this.c;
   }
 
   /** Index of a new row, its columns zeroed; its links are the words from `linkWords` on. */
   addRow(linkWords: number): number {
     if (this.count === this.capacity) this.grow();
     const i = this.count++;
-    this.linkStart[i] = linkWords / 6;
+    this.c.linkStart[i] = linkWords / 6;
     return i;
+  }
+
+  /** Sets the row's start and end times from fixed64s at `startAt` / `endAt` of `buf` (-1: absent). */
+  setTimes(row: number, buf: Uint8Array, startAt: number, endAt: number): void {
+    const words = this.words;
+    if (startAt >= 0) {
+      words[2 * row + LOW_WORD] = le32(buf, startAt);
+      words[2 * row + HIGH_WORD] = le32(buf, startAt + 4);
+    }
+    if (endAt >= 0) {
+      const at = 2 * (this.capacity + row);
+      words[at + LOW_WORD] = le32(buf, endAt);
+      words[at + HIGH_WORD] = le32(buf, endAt + 4);
+    }
   }
 
   /** Room for a link of the row being read (6 words: trace id, span id); returns where. */
   linkWordsFor(): number {
-    if (this.linkWords + 6 > this.linkIds.length) this.linkIds = grown(this.linkIds, this.linkIds.length * 2);
+    if (this.linkWords + 6 > this.linkIds.length) {
+      const next = new Uint32Array(this.linkIds.length * 2);
+      next.set(this.linkIds);
+      this.linkIds = next;
+    }
     const at = this.linkWords;
     this.linkWords += 6;
     return at;
@@ -78,41 +135,43 @@ export class Columns {
    */
   finish(resourceTags: readonly (string | undefined)[]): Omit<SkimResult, 'bytes' | 'resources' | 'scopes' | 'rejectedSpans' | 'errorMessage' | 'limited'> {
     const n = this.count;
-    this.linkStart[n] = this.linkWords / 6;
-    for (let i = 0; i < n; i++) if (this.inherits[i] === 1) this.runTags[i] = resourceTags[this.resourceIndex[i]!];
+    const c = this.c;
+    c.linkStart[n] = this.linkWords / 6;
+    for (let i = 0; i < n; i++) if (c.inherits[i] === 1) this.runTags[i] = resourceTags[c.resourceIndex[i]!];
     return {
       count: n,
-      ids: this.ids.subarray(0, n * 8),
-      ranges: this.ranges.subarray(0, n * 2),
-      startNanos: this.startNanos.subarray(0, n),
-      endNanos: this.endNanos.subarray(0, n),
-      kind: this.kind.subarray(0, n),
-      statusCode: this.statusCode.subarray(0, n),
-      flags: this.flags.subarray(0, n),
+      ids: c.ids.subarray(0, n * 8),
+      ranges: c.ranges.subarray(0, n * 2),
+      startNanos: c.startNanos.subarray(0, n),
+      endNanos: c.endNanos.subarray(0, n),
+      kind: c.kind.subarray(0, n),
+      statusCode: c.statusCode.subarray(0, n),
+      flags: c.flags.subarray(0, n),
       names: this.names,
-      resourceIndex: this.resourceIndex.subarray(0, n),
-      scopeIndex: this.scopeIndex.subarray(0, n),
+      resourceIndex: c.resourceIndex.subarray(0, n),
+      scopeIndex: c.scopeIndex.subarray(0, n),
       runTags: this.runTags,
-      linkStart: this.linkStart.subarray(0, n + 1),
+      linkStart: c.linkStart.subarray(0, n + 1),
       linkIds: this.linkIds.subarray(0, this.linkWords),
-      complex: this.complex.subarray(0, n),
+      complex: c.complex.subarray(0, n),
     };
   }
 
   private grow(): void {
-    const n = this.capacity * 2;
-    this.capacity = n;
-    this.ids = grown(this.ids, n * 8);
-    this.ranges = grown(this.ranges, n * 2);
-    this.startNanos = grown(this.startNanos, n);
-    this.endNanos = grown(this.endNanos, n);
-    this.kind = grown(this.kind, n);
-    this.statusCode = grown(this.statusCode, n);
-    this.flags = grown(this.flags, n);
-    this.resourceIndex = grown(this.resourceIndex, n);
-    this.scopeIndex = grown(this.scopeIndex, n);
-    this.complex = grown(this.complex, n);
-    this.inherits = grown(this.inherits, n);
-    this.linkStart = grown(this.linkStart, n + 1);
+    const old = this.c;
+    this.capacity *= 2;
+    const c = carve(this.capacity);
+    for (const key of Object.keys(c) as (keyof RowColumns)[]) (c[key] as Uint8Array).set(old[key] as Uint8Array);
+    this.c = c;
+    this.words = timeWords(c, this.capacity);
   }
+}
+
+function timeWords(c: RowColumns, capacity: number): Uint32Array {
+  return new Uint32Array(c.startNanos.buffer, 0, 4 * capacity);
+}
+
+/** The little-endian 32-bit word at `at` (fixed64 halves, as the wire spells them). */
+function le32(buf: Uint8Array, at: number): number {
+  return buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24);
 }
