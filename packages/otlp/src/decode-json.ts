@@ -8,7 +8,7 @@ import { jsonIdRejection, normalizeHexId, normalizeParentId } from './ids.js';
 import { JsonReader, isJsonObject } from './json-reader.js';
 import type { JsonObject } from './json-reader.js';
 import type { IncrementalJson } from './json-incremental.js';
-import { parseJsonBody, parseJsonBodySliced } from './json-body.js';
+import { type ParsedJsonBody, parseJsonBody, parseJsonBodySliced } from './json-body.js';
 import { BudgetMeter, DEFAULT_DECODE_LIMITS, type DecodeLimits, ESTIMATE, noLimitCounts, truncateText } from './limits.js';
 import { type DecodeOptions, runSliced, type SlicedDecodeOptions } from './slicing.js';
 
@@ -48,8 +48,16 @@ export function decodeParsedJson(parsed: unknown, options: DecodeOptions, parser
 export async function decodeJsonRequestSliced(body: string | Uint8Array, options: SlicedDecodeOptions = {}): Promise<DecodeResult> {
   const meter = new BudgetMeter(options.budget);
   const parser = await parseJsonBodySliced(body, options, meter);
-  const decoder = new JsonDecoder(options, meter, parser);
-  const steps = decoder.request(parser.value);
+  return decodeParsedJsonSliced({ value: parser.value, parser }, options, meter);
+}
+
+/**
+ * `decodeParsedJson` in slices. The sliced transcoder calls it for a request it found malformed: a
+ * huge one is walked again to render the error, which must not hold the event loop either.
+ */
+export async function decodeParsedJsonSliced(parsed: ParsedJsonBody, options: SlicedDecodeOptions, meter = new BudgetMeter(options.budget)): Promise<DecodeResult> {
+  const decoder = new JsonDecoder(options, meter, parsed.parser);
+  const steps = decoder.request(parsed.value);
   await runSliced(() => steps.next().done === true, options);
   return decoder.result();
 }

@@ -110,11 +110,30 @@ describe('transcodeJsonRequest, against decodeJsonRequest', () => {
     );
   });
 
-  it('sliced: as decodeJsonRequestSliced', async () => {
+  it('sliced, parsing incrementally: as decodeJsonRequestSliced', async () => {
     await fc.assert(
       fc.asyncProperty(bodyArbitrary, limitsArbitrary, async (body, limits) => {
         const options: DecodeOptions = limits === undefined ? {} : { limits };
-        expectSame(await outcome(() => decodeJsonRequestSliced(body, options)), await outcome(() => transcodeJsonRequestSliced(body, options)), limits);
+        const incremental = { ...options, wholeParseMaxBytes: 0 };
+        expectSame(await outcome(() => decodeJsonRequestSliced(body, options)), await outcome(() => transcodeJsonRequestSliced(body, incremental)), limits);
+      }),
+      params(Math.ceil(RUNS / 4)),
+    );
+  });
+
+  it('sliced, on both sides of the whole-parse threshold: the same answer', async () => {
+    const summary = (o: Outcome<TranscodeResult>) => ('error' in o ? [o.error.constructor, o.error.message] : o.ok);
+    await fc.assert(
+      fc.asyncProperty(bodyArbitrary, limitsArbitrary, async (body, limits) => {
+        const options: DecodeOptions = limits === undefined ? {} : { limits };
+        const incremental = await outcome(() => transcodeJsonRequestSliced(body, { ...options, wholeParseMaxBytes: 0 }));
+        const whole = await outcome(() => transcodeJsonRequestSliced(body, { ...options, wholeParseMaxBytes: Infinity }));
+        if ('error' in incremental && 'ok' in whole) {
+          // Nesting past the incremental parser's cap, where the decoder does not read (an unknown
+          // field, an element over a limit), is the one thing JSON.parse lets through, as decodeJsonRequest does.
+          expect(incremental.error.message).toMatch(/^invalid JSON: nested deeper than \d+ levels/);
+          expectSame(await outcome(() => decodeJsonRequest(body, options)), whole, limits);
+        } else expect(summary(whole)).toEqual(summary(incremental));
       }),
       params(Math.ceil(RUNS / 4)),
     );
