@@ -1,7 +1,7 @@
 import { Rejections, spanPath } from '../decode-result.js';
 import { MAX_VALUE_DEPTH, SPAN_KIND_NAMES, STATUS_CODE_NAMES, spanKindOf, statusCodeOf } from '../enums.js';
 import { OtlpDecodeError } from '../errors.js';
-import { jsonIdRejection } from '../ids.js';
+import { invalidIdReason, jsonIdRejection } from '../ids.js';
 import type { IncrementalJson } from '../json-incremental.js';
 import { JsonReader, isJsonObject, type JsonObject } from '../json-reader.js';
 import { type BudgetMeter, DEFAULT_DECODE_LIMITS, type DecodeLimits, ESTIMATE, type LimitCounts, noLimitCounts, truncateText } from '../limits.js';
@@ -126,9 +126,7 @@ export class JsonTranscoder {
     const p = o['parentSpanId'];
     const parentSpanId = typeof p === 'string' ? p : j.string(o, 'parentSpanId');
     // Ids that are not hex reject the span (below): nothing is written for them.
-    w.hexField(0x0a, traceId);
-    w.hexField(0x12, spanId);
-    w.hexField(0x22, parentSpanId);
+    const idsHex = w.hexField(0x0a, traceId) && w.hexField(0x12, spanId) && w.hexField(0x22, parentSpanId);
     this.str(0x1a, j.string(o, 'traceState'));
     w.fixed32Field(0x85, j.uint32(o, 'flags')); // field 16: a two-byte tag, written as a varint
     const name = o['name'];
@@ -161,7 +159,8 @@ export class JsonTranscoder {
       w.endOrOmit(body);
     }
 
-    const reason = jsonIdRejection(traceId, spanId, parentSpanId, linkIdsHex);
+    // Hex ids (the common case) need only their lengths checked; others are named by jsonIdRejection.
+    const reason = idsHex && linkIdsHex ? invalidIdReason(traceId, spanId, parentSpanId) : jsonIdRejection(traceId, spanId, parentSpanId, linkIdsHex);
     if (reason !== undefined) {
       this.rejections.reject(spanPath(rsIndex, ssIndex, spanIndex), reason);
       w.pos = spanStart;
