@@ -48,6 +48,13 @@ export class ReaderDecoder extends WireReader {
   private dropped = 0;
   /** valueBytes already spent against the budget. */
   private spentValueBytes = 0;
+  /**
+   * Places where the walk may pause (after each span, ScopeSpans and ResourceSpans) passed for each
+   * yield of `request`. A yield costs about as much as skimming a small span, so the skim takes
+   * several per yield; the full decoder yields at every one.
+   */
+  protected yieldEvery = 1;
+  private sinceYield = 0;
 
   constructor(r: protobuf.Reader, options: DecodeOptions) {
     super(r);
@@ -69,7 +76,7 @@ export class ReaderDecoder extends WireReader {
     this.meter.spend(objects * ESTIMATE.value + Math.ceil((strings * 2) / 3));
   }
 
-  /** Yields after each span: the sliced decoder may pause there. */
+  /** Yields after every `yieldEvery` spans: the sliced decoder may pause there. */
   *request(): Generator<void, void, void> {
     const r = this.r;
     let index = 0;
@@ -80,7 +87,7 @@ export class ReaderDecoder extends WireReader {
         yield* this.resourceSpans(index++);
         this.leave(outer);
         this.fieldsSincePause = 0;
-        yield; // also between empty ones: 64 MiB of them is 30 million
+        if (this.mayPause()) yield; // also between empty ones: 64 MiB of them is 30 million
       } else this.skip(tag);
     }
   }
@@ -100,10 +107,16 @@ export class ReaderDecoder extends WireReader {
         yield* this.scopeSpans(resource, rsIndex, ssIndex++);
         this.leave(outer);
         this.fieldsSincePause = 0;
-        yield;
+        if (this.mayPause()) yield;
       } else if (tag === 0x1a) resource.schemaUrl = this.str();
       else this.skip(tag);
     }
+  }
+
+  private mayPause(): boolean {
+    if (++this.sinceYield < this.yieldEvery) return false;
+    this.sinceYield = 0;
+    return true;
   }
 
   private resource(resource: Mutable<Resource>): void {
@@ -142,7 +155,7 @@ export class ReaderDecoder extends WireReader {
         this.span(resource, scope, rsIndex, ssIndex, spanIndex++);
         this.leave(outer);
         this.fieldsSincePause = 0;
-        yield;
+        if (this.mayPause()) yield;
       } else if (tag === 0x1a) scope.schemaUrl = this.str();
       else this.skip(tag);
     }

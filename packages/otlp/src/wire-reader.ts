@@ -18,6 +18,9 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export const MAX_FIELDS_PER_MESSAGE = 2_000_000;
 
+/** Slots of the string cache (a power of two): a request repeats a few dozen keys and names. */
+const CACHE_SLOTS = 256;
+
 export class WireReader {
   protected readonly view: DataView;
   protected readonly buf: Buffer;
@@ -27,8 +30,13 @@ export class WireReader {
   protected truncatedValues = 0;
   /** Bytes of string and bytes values decoded so far (for the decode budget). */
   protected valueBytes = 0;
-  /** ASCII attribute keys seen in this request, by a cheap slot number (keys repeat span after span). */
-  private readonly keys = new Map<number, string>();
+  /**
+   * ASCII strings (attribute keys, names) seen in this request, by a cheap slot number (they repeat
+   * span after span), with where their bytes are in the request: a string is found again by
+   * comparing bytes with bytes.
+   */
+  private readonly cached: string[] = new Array<string>(CACHE_SLOTS).fill('');
+  private readonly cachedAt = new Int32Array(CACHE_SLOTS);
   /** Message nesting depth, as protobufjs counts it (the request is 0), for skipping groups. */
   protected depth = 0;
 
@@ -129,16 +137,20 @@ export class WireReader {
     const len = end - start;
     if (len === 0) return '';
     const buf = this.buf;
-    const slot = (len & 0xff) | (buf[start]! << 8) | (buf[start + (len >> 1)]! << 16) | (buf[end - 1]! << 24);
-    const cached = this.keys.get(slot);
-    if (cached !== undefined && cached.length === len) {
+    const slot = (len * 31 + buf[start]! * 7 + buf[start + (len >> 1)]! * 3 + buf[end - 1]!) & (CACHE_SLOTS - 1);
+    const cached = this.cached[slot]!;
+    if (cached.length === len) {
+      const at = this.cachedAt[slot]!;
       let i = 0;
-      while (i < len && cached.charCodeAt(i) === buf[start + i]) i++;
+      while (i < len && buf[at + i] === buf[start + i]) i++;
       if (i === len) return cached;
     }
     const key = this.decodeString(start, this.cut(start, end));
-    // One UTF-16 unit per byte means ASCII, which the comparison above can check byte by byte.
-    if (key.length === len) this.keys.set(slot, key);
+    // One UTF-16 unit per byte means ASCII, not cut: the string of those bytes alone, whatever the limits.
+    if (key.length === len) {
+      this.cached[slot] = key;
+      this.cachedAt[slot] = start;
+    }
     return key;
   }
 

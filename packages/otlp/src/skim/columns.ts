@@ -103,17 +103,17 @@ export class Columns {
     return i;
   }
 
-  /** Sets the row's start and end times from fixed64s at `startAt` / `endAt` of `buf` (-1: absent). */
-  setTimes(row: number, buf: Uint8Array, startAt: number, endAt: number): void {
+  /** Sets the row's start and end times from the fixed64s at `startAt` / `endAt` of `view` (-1: absent). */
+  setTimes(row: number, view: DataView, startAt: number, endAt: number): void {
     const words = this.words;
     if (startAt >= 0) {
-      words[2 * row + LOW_WORD] = le32(buf, startAt);
-      words[2 * row + HIGH_WORD] = le32(buf, startAt + 4);
+      words[2 * row + LOW_WORD] = view.getUint32(startAt, true);
+      words[2 * row + HIGH_WORD] = view.getUint32(startAt + 4, true);
     }
     if (endAt >= 0) {
       const at = 2 * (this.capacity + row);
-      words[at + LOW_WORD] = le32(buf, endAt);
-      words[at + HIGH_WORD] = le32(buf, endAt + 4);
+      words[at + LOW_WORD] = view.getUint32(endAt, true);
+      words[at + HIGH_WORD] = view.getUint32(endAt + 4, true);
     }
   }
 
@@ -169,9 +169,4 @@ export class Columns {
 
 function timeWords(c: RowColumns, capacity: number): Uint32Array {
   return new Uint32Array(c.startNanos.buffer, 0, 4 * capacity);
-}
-
-/** The little-endian 32-bit word at `at` (fixed64 halves, as the wire spells them). */
-function le32(buf: Uint8Array, at: number): number {
-  return buf[at]! | (buf[at + 1]! << 8) | (buf[at + 2]! << 16) | (buf[at + 3]! << 24);
 }

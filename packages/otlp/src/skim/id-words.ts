@@ -5,11 +5,9 @@ import { RUN_ID_ATTRIBUTE } from '@tracecheck/model';
  * matching slice of the id's hex.
  */
 
-/** Stores `words` words of the id whose bytes start at `at` in `buf`. */
-export function storeIdWords(into: Uint32Array, offset: number, buf: Uint8Array, at: number, words: number): void {
-  for (let w = 0; w < words; w++, at += 4) {
-    into[offset + w] = ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
-  }
+/** Stores `words` words of the id whose bytes start at `at` of `view`. */
+export function storeIdWords(into: Uint32Array, offset: number, view: DataView, at: number, words: number): void {
+  for (let w = 0; w < words; w++) into[offset + w] = view.getUint32(at + 4 * w);
 }
 
 /** Stores the words of an id given as lowercase hex (a model span's). */

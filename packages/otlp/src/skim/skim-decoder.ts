@@ -25,10 +25,17 @@ export class SkimDecoder extends ReaderDecoder {
   private readonly resources: Resource[] = [];
   private readonly scopes: InstrumentationScope[] = [];
 
-  constructor(reader: ConstructorParameters<typeof ReaderDecoder>[0], options: ConstructorParameters<typeof ReaderDecoder>[1], expectedRows: number) {
+  /** `yieldEvery`: spans between the yields of `request` (Infinity when nothing pauses). */
+  constructor(
+    reader: ConstructorParameters<typeof ReaderDecoder>[0],
+    options: ConstructorParameters<typeof ReaderDecoder>[1],
+    expectedRows: number,
+    yieldEvery: number,
+  ) {
     super(reader, options);
+    this.yieldEvery = yieldEvery;
     this.columns = new Columns(expectedRows);
-    this.scanner = new SpanScan(reader, this.buf, this.limits, this.columns);
+    this.scanner = new SpanScan(reader, this.buf, this.view, this.limits, this.columns);
   }
 
   /** Charges the budget for keeping the request's bytes, before anything is read. */
@@ -72,11 +79,9 @@ export class SkimDecoder extends ReaderDecoder {
   /** A row from the pass's notes, unless the span's ids make it unusable (then rejected). */
   private scannedRow(start: number, end: number, resource: Resource, scope: InstrumentationScope, rsIndex: number, ssIndex: number, spanIndex: number, links: number): void {
     const s = this.scanner;
-    const buf = this.buf;
-    const valid =
-      s.traceLen === 16 && s.idLen === 8 && (s.parentLen === 0 || s.parentLen === 8) && !allZero(buf, s.trace, 16) && !allZero(buf, s.id, 8);
-    if (!valid) {
-      const hex = (at: number, len: number): string => buf.toString('hex', at, at + len);
+    const view = this.view;
+    if (!(s.traceLen === 16 && s.idLen === 8 && (s.parentLen === 0 || s.parentLen === 8) && nonZero(view, s.trace, 4) && nonZero(view, s.id, 2))) {
+      const hex = (at: number, len: number): string => this.buf.toString('hex', at, at + len);
       const reason = invalidIdReason(hex(s.trace, s.traceLen), hex(s.id, s.idLen), hex(s.parent, s.parentLen));
       if (reason !== undefined) {
         this.rejections.reject(spanPath(rsIndex, ssIndex, spanIndex), reason);
@@ -87,10 +92,10 @@ export class SkimDecoder extends ReaderDecoder {
     const c = this.columns;
     const row = this.addRow(start, end, resource, scope, links);
     const rows = c.rows;
-    storeIdWords(rows.ids, row * 8, buf, s.trace, 4);
-    storeIdWords(rows.ids, row * 8 + 4, buf, s.id, 2);
-    if (s.parentLen === 8) storeIdWords(rows.ids, row * 8 + 6, buf, s.parent, 2);
-    c.setTimes(row, buf, s.startTime, s.endTime);
+    storeIdWords(rows.ids, row * 8, view, s.trace, 4);
+    storeIdWords(rows.ids, row * 8 + 4, view, s.id, 2);
+    if (s.parentLen === 8) storeIdWords(rows.ids, row * 8 + 6, view, s.parent, 2);
+    c.setTimes(row, view, s.startTime, s.endTime);
     rows.kind[row] = spanKindOf(s.kind);
     rows.statusCode[row] = statusCodeOf(s.statusCode);
     rows.flags[row] = s.flags;
@@ -172,7 +177,8 @@ export class SkimDecoder extends ReaderDecoder {
   }
 }
 
-function allZero(buf: Buffer, start: number, len: number): boolean {
-  for (let i = start; i < start + len; i++) if (buf[i] !== 0) return false;
-  return true;
+/** Whether any of `words` 32-bit words from `at` is not zero. */
+function nonZero(view: DataView, at: number, words: number): boolean {
+  for (let w = 0; w < words; w++) if (view.getUint32(at + 4 * w) !== 0) return true;
+  return false;
 }

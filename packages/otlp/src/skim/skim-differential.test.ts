@@ -161,6 +161,24 @@ describe('skimProtobufRequest against the full decoder', () => {
     expect(outcomes.accepted).toBeGreaterThan(RUNS / 10);
   });
 
+  it('agrees on short strings with a byte that is not ASCII at each position (the ASCII test reads words)', () => {
+    for (let len = 1; len <= 12; len++) {
+      const text = '~'.repeat(len);
+      for (const spanOf of [(name: string) => span({ name }), (value: string) => span({ attributes: { k: value } })]) {
+        const bytes = encodeProtobufRequest([spanOf(text)]);
+        const start = Buffer.from(bytes).indexOf(text);
+        for (let at = 0; at < len; at++) {
+          for (const bad of [0xff, 0xc3]) {
+            const mutated = Uint8Array.from(bytes);
+            mutated[start + at] = bad;
+            expect(expectSameAsFullDecoder(mutated)).toBe('refused');
+          }
+          expect(expectSameAsFullDecoder(encodeProtobufRequest([spanOf(`${text.slice(0, at)}é${text.slice(at + 1)}`)]))).toBe('accepted');
+        }
+      }
+    }
+  });
+
   it('sliced gives the same result and refuses with the same error', async () => {
     for (const bytes of [BASES[0]!, BASES[3]!, mutate(BASES[4]!, [{ op: 'badUtf8', at: 3, pick: 5 }])]) {
       const sliced = skimProtobufRequestSliced(bytes, { sliceMs: 0 });

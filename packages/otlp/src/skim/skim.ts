@@ -19,7 +19,7 @@ import type { SkimResult } from './skim-result.js';
 export function skimProtobufRequest(bytes: Uint8Array, options: DecodeOptions = {}): SkimResult {
   const owned = ownedBytes(bytes);
   const reader = createReader(owned);
-  const decoder = new SkimDecoder(reader, options, expectedRows(owned));
+  const decoder = new SkimDecoder(reader, options, expectedRows(owned), Infinity);
   try {
     return withDecodeErrors(reader, () => {
       decoder.chargeArena(owned.byteLength);
@@ -40,11 +40,12 @@ export function skimProtobufRequest(bytes: Uint8Array, options: DecodeOptions = 
 export async function skimProtobufRequestSliced(bytes: Uint8Array, options: SlicedDecodeOptions = {}): Promise<SkimResult> {
   const owned = ownedBytes(bytes);
   const reader = createReader(owned);
-  const decoder = new SkimDecoder(reader, options, expectedRows(owned));
+  // The walk yields every `checkEvery` spans, and the clock is read at each yield.
+  const decoder = new SkimDecoder(reader, options, expectedRows(owned), options.checkEvery ?? 8);
   try {
     withDecodeErrors(reader, () => decoder.chargeArena(owned.byteLength));
     const steps = decoder.request();
-    await runSliced(() => withDecodeErrors(reader, () => steps.next().done === true), options);
+    await runSliced(() => withDecodeErrors(reader, () => steps.next().done === true), { ...options, checkEvery: 1 });
     return withDecodeErrors(reader, () => decoder.skimResult(owned));
   } catch (e) {
     if (e instanceof OtlpDecodeError) await decodeProtobufRequestSliced(owned, { ...options, budget: undefined });
@@ -63,7 +64,10 @@ function ownedBytes(bytes: Uint8Array): Uint8Array {
   return copy;
 }
 
-/** A first guess of the span count, so columns rarely grow: real spans take a few hundred bytes. */
+/**
+ * A first guess of the span count, so columns rarely grow: real spans take a few hundred bytes (a row
+ * of columns takes under 80 bytes, so a request of larger spans wastes little).
+ */
 function expectedRows(bytes: Uint8Array): number {
-  return Math.ceil(bytes.byteLength / 384);
+  return Math.ceil(bytes.byteLength / 200);
 }

@@ -11,7 +11,8 @@ import { isRunKey, storeIdWords } from './id-words.js';
  * The skim's pass over one Span message: it reads every field the full decoder's readSpan reads, in
  * the same order and with the same wire rules (varints, lengths, wire types, skipped fields and
  * groups at the same nesting depth), and checks strings for UTF-8 instead of decoding them. It builds
- * nothing: it notes where the index fields are. Positions are locals, not the protobufjs Reader's:
+ * nothing: it notes where the index fields are, and checks the span's strings together at its end
+ * (a refusal is a refusal wherever it is found). Positions are locals, not the protobufjs Reader's:
  * tags, lengths and small varints of one or two bytes are read here, and anything else (a longer
  * varint, one near the end of its message, a skipped field) is handed to the Reader at the same
  * position, so the rules of a rare case are protobufjs's own, not a copy of them.
@@ -59,20 +60,19 @@ export class SpanScan {
    * of one value (merged values continue one list): an upper bound of the decoder's list lengths.
    */
   private readonly listFields = new Int32Array(MAX_VALUE_DEPTH + 2);
-  /** The buffer's bytes as 32-bit words, for testing strings for ASCII four bytes at a time. */
-  private readonly words: Int32Array;
-  /** Where `buf` starts in the words' buffer. */
-  private readonly offset: number;
+  /** The span's strings, [start, end) pairs, for `checkStrings`. */
+  private strings = new Int32Array(64);
+  private stringInts = 0;
   private readonly maxValueBytes: number;
 
+  /** `view` is a DataView of `buf`, both the Reader's bytes. */
   constructor(
     private readonly r: protobuf.Reader,
     private readonly buf: Uint8Array,
+    private readonly view: DataView,
     private readonly limits: DecodeLimits,
     private readonly columns: Columns,
   ) {
-    this.words = new Int32Array(buf.buffer, 0, buf.buffer.byteLength >> 2);
-    this.offset = buf.byteOffset;
     this.maxValueBytes = limits.maxValueBytes;
   }
 
@@ -85,6 +85,7 @@ export class SpanScan {
     this.trace = this.id = this.parent = this.nameStart = this.startTime = this.endTime = -1;
     this.traceLen = this.idLen = this.parentLen = this.flags = this.kind = this.statusCode = 0;
     this.run = RUN_ABSENT;
+    this.stringInts = 0;
     let pos = start;
     while (pos < end) {
       const tag = this.tag(pos, end);
@@ -116,6 +117,7 @@ export class SpanScan {
       }
       pos = this.skip(tag, pos, end, depth);
     }
+    this.checkStrings();
   }
 
   private status(pos: number, end: number, depth: number): number {
@@ -264,27 +266,33 @@ export class SpanScan {
     if (traceLen === 16 && idLen === 8) {
       const c = this.columns;
       const at = c.linkWordsFor();
-      storeIdWords(c.linkIds, at, this.buf, trace, 4);
-      storeIdWords(c.linkIds, at + 4, this.buf, id, 2);
+      storeIdWords(c.linkIds, at, this.view, trace, 4);
+      storeIdWords(c.linkIds, at + 4, this.view, id, 2);
     }
     return stop;
   }
 
   // Wire reads. Each reads at `pos` within a message ending at `end`, as the Reader would with pos and
   // len there; a value is returned and its end left in `at`, a length-delimited field's end is
-  // returned and its start left in `at`.
+  // returned and its start left in `at`. The common case is a few lines (so it is inlined); the rest
+  // is in a method of its own.
 
-  /** Reader.tag(): one- and two-byte tags here (all of OTLP's), others by the Reader. */
+  /** Reader.tag(). */
   private tag(pos: number, end: number): number {
-    const buf = this.buf;
-    const b = buf[pos]!;
+    const b = this.buf[pos]!;
     if (b < 0x80) {
       this.at = pos + 1;
       return b;
     }
+    return this.longTag(pos, end);
+  }
+
+  /** A tag of two bytes (flags: field 16), or any the Reader reads. */
+  private longTag(pos: number, end: number): number {
+    const buf = this.buf;
     if (pos + 1 < end && buf[pos + 1]! < 0x80) {
       this.at = pos + 2;
-      return (b & 0x7f) | (buf[pos + 1]! << 7);
+      return (buf[pos]! & 0x7f) | (buf[pos + 1]! << 7);
     }
     const r = this.reader(pos, end);
     const tag = r.tag();
@@ -306,10 +314,19 @@ export class SpanScan {
 
   /** A length prefix (Reader.size()) and the bytes it covers, which must fit in the message. */
   private lengthDelimited(pos: number, end: number): number {
+    if (pos < end && this.buf[pos]! < 0x80) {
+      const stop = pos + 1 + this.buf[pos]!;
+      if (stop > end) throw truncatedAt(pos + 1);
+      this.at = pos + 1;
+      return stop;
+    }
+    return this.longLengthDelimited(pos, end);
+  }
+
+  private longLengthDelimited(pos: number, end: number): number {
     const buf = this.buf;
     let size: number;
-    if (pos < end && buf[pos]! < 0x80) size = buf[pos++]!;
-    else if (pos + 1 < end && buf[pos + 1]! < 0x80) {
+    if (pos + 1 < end && buf[pos + 1]! < 0x80) {
       size = (buf[pos]! & 0x7f) | (buf[pos + 1]! << 7);
       pos += 2;
     } else {
@@ -322,43 +339,54 @@ export class SpanScan {
     return pos + size;
   }
 
-  /** A string field: what str() would decode is checked (UTF-8, maxValueBytes), not decoded. */
+  /** A string field: what str() would decode must be within maxValueBytes, and UTF-8 (checkStrings). */
   private string(pos: number, end: number): number {
     const stop = this.lengthDelimited(pos, end);
-    const start = this.at;
-    if (stop - start > this.maxValueBytes) throw COMPLEX;
-    if (!this.ascii(start, stop) && !isUtf8(this.buf.subarray(start, stop))) {
-      throw new OtlpDecodeError('invalid UTF-8 in the string field ending', { offset: stop });
-    }
+    if (stop - this.at > this.maxValueBytes) throw COMPLEX;
+    const n = this.stringInts;
+    if (n === this.strings.length) this.growStrings();
+    this.strings[n] = this.at;
+    this.strings[n + 1] = stop;
+    this.stringInts = n + 2;
     return stop;
   }
 
+  private growStrings(): void {
+    const next = new Int32Array(this.strings.length * 2);
+    next.set(this.strings);
+    this.strings = next;
+  }
+
   /**
-   * Whether bytes [start, end) are all ASCII: the aligned words between them four bytes at a time.
-   * Strings are mostly ASCII, so the bits are tested once, at the end.
+   * Checks the span's strings for UTF-8 as str() would. They are mostly ASCII, which is tested for
+   * all of them at once, four bytes at a time (the last four of each string may be read twice);
+   * only when some byte is not ASCII is each string validated on its own.
    */
-  private ascii(start: number, end: number): boolean {
+  private checkStrings(): void {
+    const strings = this.strings;
+    const view = this.view;
     const buf = this.buf;
     let bits = 0;
-    let i = start;
-    const o = this.offset;
-    const wordsFrom = (start + o + 3) >> 2;
-    const wordsTo = (end + o) >> 2;
-    if (wordsFrom < wordsTo) {
-      for (; i < (wordsFrom << 2) - o; i++) bits |= buf[i]!;
-      const words = this.words;
-      for (let w = wordsFrom; w < wordsTo; w++) bits |= words[w]!;
-      i = (wordsTo << 2) - o;
+    for (let k = 0; k < this.stringInts; k += 2) {
+      const start = strings[k]!;
+      const end = strings[k + 1]!;
+      if (end - start >= 4) {
+        for (let i = start; i < end - 4; i += 4) bits |= view.getInt32(i);
+        bits |= view.getInt32(end - 4);
+      } else for (let i = start; i < end; i++) bits |= buf[i]!;
     }
-    for (; i < end; i++) bits |= buf[i]!;
-    return (bits & 0x80808080) === 0;
+    if ((bits & 0x80808080) === 0) return;
+    for (let k = 0; k < this.stringInts; k += 2) {
+      if (!isUtf8(buf.subarray(strings[k], strings[k + 1]))) {
+        throw new OtlpDecodeError('invalid UTF-8 in the string field ending', { offset: strings[k + 1]! });
+      }
+    }
   }
 
   /** Reader.fixed32() (flags): returns the value; it ends 4 bytes on. */
   private fixed32(pos: number, end: number): number {
     if (pos + 4 > end) throw truncatedAt(pos);
-    const buf = this.buf;
-    return (buf[pos]! | (buf[pos + 1]! << 8) | (buf[pos + 2]! << 16) | (buf[pos + 3]! << 24)) >>> 0;
+    return this.view.getUint32(pos, true);
   }
 
   /** A fixed64 or double, stepped over; returns its end. */
