@@ -1,3 +1,4 @@
+import type { GrowingRunGraph } from './graph.js';
 import type { RunSummary, RunUpdate } from './run-index.js';
 import type { Span } from './span.js';
 
@@ -34,6 +35,12 @@ export interface SpanSource {
   subscribe(runId: string, listener: (update: RunUpdate) => void): () => void;
   /** Forgets a run (spans shared with other runs stay); false for an unknown run. */
   deleteRun(runId: string): boolean;
+  /**
+   * An empty graph for the run, to be grown with its spans (from `runSpans` and updates), when the
+   * source can index them better than by span id strings (optional; deciding builds its own
+   * otherwise).
+   */
+  runGraph?(runId: string): GrowingRunGraph;
 }
 
 /** Part of the cap set aside for a batch added in parts (`SpanSink.reserve`). */

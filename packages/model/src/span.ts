@@ -1,4 +1,4 @@
-import { RUN_ID_ATTRIBUTE } from './wire.js';
+import { EXTERNAL_PARENT_TRACESTATE_KEY, RUN_ID_ATTRIBUTE } from './wire.js';
 import type { Attributes } from './attributes.js';
 
 /** OTLP span kinds, numbered as in the protocol. */
@@ -118,4 +118,21 @@ export function plainSpan(span: Span): Span {
     resource: span.resource,
     scope: span.scope,
   };
+}
+
+/**
+ * True when the span's trace state names its parent as the one a test invented: a test that sends
+ * its own `traceparent` on the request starting a flow names a parent span no service will export,
+ * and says so with the `tracestate` entry `tracecheck=<that parent id>`. Every span of the flow
+ * carries it, so the span under the invented parent is recognized as the flow's real root. Deciding
+ * does not wait for that parent, and, a deliberate difference from Tempo, structural operators
+ * treat the span as a root (docs/language.md).
+ */
+export function parentIsExternal(span: Span): boolean {
+  if (span.parentSpanId === '' || span.traceState === '') return false;
+  for (const entry of span.traceState.split(',')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0 && entry.slice(0, eq).trim() === EXTERNAL_PARENT_TRACESTATE_KEY && entry.slice(eq + 1).trim() === span.parentSpanId) return true;
+  }
+  return false;
 }

@@ -12,6 +12,12 @@ export const RUN_ID_ATTRIBUTE = 'test.run.id';
 /** The attribute holding an effect's payload as JSON text (`effect()` writes it, snapshots and payload schemas read it). */
 export const PAYLOAD_ATTRIBUTE = 'effect.payload';
 
+/**
+ * The W3C `tracestate` key a test's requests carry beside their `traceparent`: `tracecheck=<the
+ * parent span id the test invented>` (see parentIsExternal in span.ts).
+ */
+export const EXTERNAL_PARENT_TRACESTATE_KEY = 'tracecheck';
+
 /** One run as `GET /api/runs` lists it; times are receive times, ISO-8601. */
 export interface RunSummaryJson {
   id: string;

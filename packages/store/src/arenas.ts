@@ -1,13 +1,21 @@
 import { estimateAttributesBytes, type InstrumentationScope, type Resource } from '@tracecheck/model';
 import type { Rows } from './rows.js';
 
+/**
+ * What views read of an arena: never changed, only replaced (compaction makes a new one), so a view
+ * made before a compaction keeps reading the bytes its ranges point into.
+ */
+export interface ArenaData {
+  readonly bytes: Uint8Array;
+  readonly resources: readonly Resource[];
+  readonly scopes: readonly InstrumentationScope[];
+}
+
 /** A request's bytes, kept for the spans stored from it, with the resources and scopes they share. */
 export interface Arena {
   /** Unique among the arenas a store ever made (a request added in parts finds its arena by it). */
   readonly serial: number;
-  bytes: Uint8Array;
-  readonly resources: readonly Resource[];
-  readonly scopes: readonly InstrumentationScope[];
+  data: ArenaData;
   /** Rows still using the arena. */
   live: number;
   /** Bytes of the live rows' Span messages. */
@@ -67,7 +75,7 @@ export class Arenas {
     for (const slot of slots) {
       const arena = this.slots[slot];
       if (arena === undefined || arena.live === 0) continue;
-      if (arena.bytes.byteLength < COMPACT_MIN_BYTES || arena.liveBytes >= arena.bytes.byteLength * COMPACT_BELOW) continue;
+      if (arena.data.bytes.byteLength < COMPACT_MIN_BYTES || arena.liveBytes >= arena.data.bytes.byteLength * COMPACT_BELOW) continue;
       due.set(slot, { arena, out: new Uint8Array(arena.liveBytes), at: 0 });
     }
     if (due.size === 0) return 0;
@@ -77,16 +85,16 @@ export class Arenas {
       if (d === undefined) continue;
       const start = range[2 * row]!;
       const end = range[2 * row + 1]!;
-      d.out.set(d.arena.bytes.subarray(start, end), d.at);
+      d.out.set(d.arena.data.bytes.subarray(start, end), d.at);
       range[2 * row] = d.at;
       range[2 * row + 1] = d.at + (end - start);
       d.at += end - start;
     }
     let saved = 0;
     for (const { arena, out } of due.values()) {
-      saved += arena.bytes.byteLength - out.byteLength;
-      arena.charge -= arena.bytes.byteLength - out.byteLength;
-      arena.bytes = out;
+      saved += arena.data.bytes.byteLength - out.byteLength;
+      arena.charge -= arena.data.bytes.byteLength - out.byteLength;
+      arena.data = { ...arena.data, bytes: out };
     }
     return saved;
   }

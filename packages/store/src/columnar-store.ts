@@ -2,6 +2,7 @@ import {
   type AddResult,
   DEFAULT_MAX_BYTES,
   DEFAULT_RETENTION_MS,
+  type GrowingRunGraph,
   MAX_NAME_SEEN_LENGTH,
   MAX_NAMES_SEEN,
   reinherit,
@@ -16,13 +17,14 @@ import {
   type StoreReservation,
 } from '@tracecheck/model';
 import { type DecodeLimits, encodeProtobufRequest, type SkimResult, skimProtobufRequest } from '@tracecheck/otlp';
-import { type Arena, arenaCharge, Arenas } from './arenas.js';
+import { type Arena, arenaCharge, type ArenaData, Arenas } from './arenas.js';
 import { wordsOfHex } from './hex.js';
 import { IdTable } from './id-table.js';
 import { Interner } from './interner.js';
+import { RowGraph } from './row-graph.js';
 import { Rows } from './rows.js';
 import { TRACE_BYTES, type TraceRecord, Traces } from './traces.js';
-import { SpanView } from './view.js';
+import { SpanView, ViewBatch, VIEW_WORDS, W } from './view.js';
 
 export interface ColumnarStoreOptions extends SpanStoreOptions {
   /** The limits requests were skimmed with; a view decodes its span with the same (default: DEFAULT_DECODE_LIMITS). */
@@ -205,7 +207,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
       }
       if (arena === undefined) {
         const serial = this.arenaSerial++;
-        arena = { serial, bytes: skim.bytes, resources: skim.resources, scopes: skim.scopes, live: 0, liveBytes: 0, charge: arenaCost };
+        arena = { serial, data: { bytes: skim.bytes, resources: skim.resources, scopes: skim.scopes }, live: 0, liveBytes: 0, charge: arenaCost };
         arenaSlot = this.arenas.add(arena);
         this.arenaOf.set(skim, { slot: arenaSlot, serial });
         taken += arenaCost;
@@ -303,6 +305,11 @@ export class ColumnarStore implements SpanSource, SkimSink {
     if (!wordsOfHex(traceId, 4, words, 0) || !wordsOfHex(spanId, 2, words, 4)) return false;
     const trace = this.traces.find(words, 0);
     return trace !== undefined && this.rowOf(trace.slot, words[4]!, words[5]!) >= 0;
+  }
+
+  /** A graph of the run over the store's rows (RowGraph), for deciding to grow with the run's views. */
+  runGraph(): GrowingRunGraph {
+    return new RowGraph({ rowOf: (slot, hi, lo) => this.rowOf(slot, hi, lo) });
   }
 
   spanNamesSeen(): ReadonlySet<string> {
@@ -492,40 +499,48 @@ export class ColumnarStore implements SpanSource, SkimSink {
     for (const [run, rows] of joined) this.runIndex.touch(run, now, this.runIndex.hasListeners(run) ? this.views(rows) : []);
   }
 
-  /** Views of rows, in the order given. */
+  /** Views of rows, in the order given, in one batch. */
   private views(rows: readonly number[]): Span[] {
     const r = this.rows;
-    const out: Span[] = new Array(rows.length);
+    const n = rows.length;
+    const words = new Int32Array(n * W);
+    const names: string[] = new Array(n);
+    const traceIds: string[] = new Array(n);
+    const arenas: ArenaData[] = new Array(n);
+    const batch = new ViewBatch(words, names, traceIds, arenas, this.limits);
+    const out: Span[] = new Array(n);
+    const V = VIEW_WORDS;
     let lastTrace = -1;
     let traceId = '';
-    for (let k = 0; k < rows.length; k++) {
+    for (let k = 0; k < n; k++) {
       const row = rows[k]!;
       const slot = r.trace[row]!;
       if (slot !== lastTrace) {
         traceId = this.traces.hex(slot);
         lastTrace = slot;
       }
-      const arena = this.arenas.get(r.arena[row]!);
-      out[k] = new SpanView({
-        bytes: arena.bytes,
-        start: r.range[2 * row]!,
-        end: r.range[2 * row + 1]!,
-        complex: r.complex[row] === 1,
-        limits: this.limits,
-        resource: arena.resources[r.resource[row]!]!,
-        scope: arena.scopes[r.scope[row]!]!,
-        traceId,
-        spanHi: r.ids[row * 4]! | 0,
-        spanLo: r.ids[row * 4 + 1]! | 0,
-        parentHi: r.ids[row * 4 + 2]! | 0,
-        parentLo: r.ids[row * 4 + 3]! | 0,
-        name: this.names.get(r.name[row]!),
-        kind: r.kind[row]! as Span['kind'],
-        statusCode: r.status[row]! as Span['status']['code'],
-        flags: r.flags[row]!,
-        startTimeUnixNano: r.start[row]!,
-        endTimeUnixNano: r.end[row]!,
-      });
+      const w = k * W;
+      words[w + V.ROW] = row;
+      words[w + V.SLOT] = slot;
+      words[w + V.SPAN_HI] = r.ids[row * 4]!;
+      words[w + V.SPAN_LO] = r.ids[row * 4 + 1]!;
+      words[w + V.PARENT_HI] = r.ids[row * 4 + 2]!;
+      words[w + V.PARENT_LO] = r.ids[row * 4 + 3]!;
+      // The time columns' words are little-endian: a time's high word is its second.
+      words[w + V.START_HI] = r.startWords[2 * row + 1]!;
+      words[w + V.START_LO] = r.startWords[2 * row]!;
+      words[w + V.END_HI] = r.endWords[2 * row + 1]!;
+      words[w + V.END_LO] = r.endWords[2 * row]!;
+      words[w + V.RANGE_START] = r.range[2 * row]!;
+      words[w + V.RANGE_END] = r.range[2 * row + 1]!;
+      words[w + V.ENUMS] = r.kind[row]! | (r.status[row]! << 8) | (r.complex[row]! << 16);
+      words[w + V.FLAGS] = r.flags[row]!;
+      words[w + V.RESOURCE] = r.resource[row]!;
+      words[w + V.SCOPE] = r.scope[row]!;
+      names[k] = this.names.get(r.name[row]!);
+      traceIds[k] = traceId;
+      arenas[k] = this.arenas.get(r.arena[row]!).data;
+      out[k] = new SpanView(batch, k);
     }
     return out;
   }

@@ -1,104 +1,206 @@
 import type { Attributes, InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, StatusCode } from '@tracecheck/model';
-import { type DecodeLimits, decodeSpanRange, LazyAttributes } from '@tracecheck/otlp';
+import { type DecodeLimits, decodeSpanRange, LazyAttributes, type SpanRangeRef } from '@tracecheck/otlp';
+import type { ArenaData } from './arenas.js';
 import { hexOfPair } from './hex.js';
+import { traceStateAt } from './span-fields.js';
 
-/** What a view copies out of the store's columns when it is made. */
-export interface ViewFields {
-  readonly bytes: Uint8Array;
-  readonly start: number;
-  readonly end: number;
-  readonly complex: boolean;
-  readonly limits: Partial<DecodeLimits>;
-  readonly resource: Resource;
-  readonly scope: InstrumentationScope;
-  readonly traceId: string;
-  /** Span id and parent id words, as signed 32-bit ints (small ints cost V8 nothing to hold). */
-  readonly spanHi: number;
-  readonly spanLo: number;
-  readonly parentHi: number;
-  readonly parentLo: number;
-  readonly name: string;
-  readonly kind: SpanKind;
-  readonly statusCode: StatusCode;
-  readonly flags: number;
-  readonly startTimeUnixNano: bigint;
-  readonly endTimeUnixNano: bigint;
+const TWO_32 = 2n ** 32n;
+/** A 64-bit value from its (high, low) words. */
+export const fromWords = (hi: number, lo: number): bigint => BigInt(hi >>> 0) * TWO_32 + BigInt(lo >>> 0);
+
+/** Words per view in a ViewBatch, and where each field is. */
+export const W = 16;
+const ROW = 0;
+const SLOT = 1;
+const SPAN_HI = 2;
+const SPAN_LO = 3;
+const PARENT_HI = 4;
+const PARENT_LO = 5;
+const START_HI = 6;
+const START_LO = 7;
+const END_HI = 8;
+const END_LO = 9;
+const RANGE_START = 10;
+const RANGE_END = 11;
+/** kind | status code << 8 | complex << 16 */
+const ENUMS = 12;
+const FLAGS = 13;
+const RESOURCE = 14;
+const SCOPE = 15;
+export const VIEW_WORDS = { ROW, SLOT, SPAN_HI, SPAN_LO, PARENT_HI, PARENT_LO, START_HI, START_LO, END_HI, END_LO, RANGE_START, RANGE_END, ENUMS, FLAGS, RESOURCE, SCOPE } as const;
+
+/**
+ * The views made by one read of the store (a run's spans, an update), with what they copied out of
+ * the store's columns: W words each in one Int32Array, and one array per field that is an object.
+ * A hundred thousand views are then a hundred thousand small objects and a few arrays, not a few
+ * million fields for the garbage collector to trace.
+ */
+export class ViewBatch {
+  constructor(
+    readonly words: Int32Array,
+    readonly names: readonly string[],
+    readonly traceIds: readonly string[],
+    readonly arenas: readonly ArenaData[],
+    readonly limits: Partial<DecodeLimits>,
+  ) {}
+}
+
+/** What a view decodes or formats, kept once read: made with the first such read. */
+interface ViewCache {
+  full?: Span;
+  attributes?: Attributes;
+  spanId?: string;
+  parentSpanId?: string;
+  start?: bigint;
+  end?: bigint;
+  traceState?: string;
 }
 
 /**
- * A stored span as the model's `Span`, decoded as it is read. The index fields were copied out of
- * the store's columns when the view was made, so a view stays right after its row is reused or its
- * arena compacted (it keeps the bytes it was made over). Attributes are looked up by key in the
- * bytes without building a map; events, links and the rest are decoded, once, on first read.
+ * A stored span as the model's `Span`, decoded as it is read. What the store's columns hold was
+ * copied into the view's batch when it was made, so a view stays right after its row is reused or
+ * its arena compacted (it keeps the bytes it was made over). Attributes are looked up by key in the
+ * bytes without building a map; the trace state is read alone; events, links and the rest are
+ * decoded, once, on first read.
  *
  * Views are made for one piece of work (a check, a response) and cache what it decoded: the cache
  * goes with them, never into the store.
  */
-export class SpanView implements Span {
-  private full: Span | undefined;
-  private attrs: Attributes | undefined;
-  private ids: { spanId: string; parentSpanId: string } | undefined;
-  private statusView: SpanStatus | undefined;
+export class SpanView implements Span, SpanRangeRef {
+  private c: ViewCache | undefined;
 
-  constructor(private readonly f: ViewFields) {}
+  constructor(
+    private readonly b: ViewBatch,
+    private readonly at: number,
+  ) {}
+
+  private w(field: number): number {
+    return this.b.words[this.at * W + field]!;
+  }
+
+  private cache(): ViewCache {
+    return (this.c ??= {});
+  }
+
+  /** The row the span had when the view was made, and its trace's slot (a RowGraph indexes by them). */
+  get row(): number {
+    return this.w(ROW);
+  }
+
+  get slot(): number {
+    return this.w(SLOT);
+  }
+
+  /** Span id, parent id, start and end time as signed 32-bit words. */
+  get spanHi(): number {
+    return this.w(SPAN_HI);
+  }
+
+  get spanLo(): number {
+    return this.w(SPAN_LO);
+  }
+
+  get parentHi(): number {
+    return this.w(PARENT_HI);
+  }
+
+  get parentLo(): number {
+    return this.w(PARENT_LO);
+  }
+
+  get startHi(): number {
+    return this.w(START_HI);
+  }
+
+  get startLo(): number {
+    return this.w(START_LO);
+  }
+
+  get endHi(): number {
+    return this.w(END_HI);
+  }
+
+  get endLo(): number {
+    return this.w(END_LO);
+  }
+
+  get bytes(): Uint8Array {
+    return this.b.arenas[this.at]!.bytes;
+  }
+
+  get start(): number {
+    return this.w(RANGE_START);
+  }
+
+  get end(): number {
+    return this.w(RANGE_END);
+  }
+
+  get complex(): boolean {
+    return (this.w(ENUMS) & 0x10000) !== 0;
+  }
+
+  get limits(): Partial<DecodeLimits> {
+    return this.b.limits;
+  }
 
   get traceId(): string {
-    return this.f.traceId;
-  }
-
-  get spanId(): string {
-    return this.idText().spanId;
-  }
-
-  get parentSpanId(): string {
-    return this.idText().parentSpanId;
+    return this.b.traceIds[this.at]!;
   }
 
   get name(): string {
-    return this.f.name;
+    return this.b.names[this.at]!;
   }
 
   get kind(): SpanKind {
-    return this.f.kind;
+    return (this.w(ENUMS) & 0xff) as SpanKind;
   }
 
   get flags(): number {
-    return this.f.flags;
-  }
-
-  get startTimeUnixNano(): bigint {
-    return this.f.startTimeUnixNano;
-  }
-
-  get endTimeUnixNano(): bigint {
-    return this.f.endTimeUnixNano;
+    return this.w(FLAGS) >>> 0;
   }
 
   get resource(): Resource {
-    return this.f.resource;
+    return this.b.arenas[this.at]!.resources[this.w(RESOURCE)]!;
   }
 
   get scope(): InstrumentationScope {
-    return this.f.scope;
+    return this.b.arenas[this.at]!.scopes[this.w(SCOPE)]!;
+  }
+
+  get spanId(): string {
+    return (this.cache().spanId ??= hexOfPair(this.spanHi, this.spanLo));
+  }
+
+  get parentSpanId(): string {
+    const c = this.cache();
+    c.parentSpanId ??= this.parentHi === 0 && this.parentLo === 0 ? '' : hexOfPair(this.parentHi, this.parentLo);
+    return c.parentSpanId;
+  }
+
+  get startTimeUnixNano(): bigint {
+    return (this.cache().start ??= fromWords(this.startHi, this.startLo));
+  }
+
+  get endTimeUnixNano(): bigint {
+    return (this.cache().end ??= fromWords(this.endHi, this.endLo));
   }
 
   get status(): SpanStatus {
     // The code is a column; only the message needs the bytes.
-    this.statusView ??= Object.defineProperty({ code: this.f.statusCode } as SpanStatus, 'message', {
-      get: () => this.decoded().status.message,
-      enumerable: true,
-    });
-    return this.statusView;
+    return new LazyStatus(((this.w(ENUMS) >> 8) & 0xff) as StatusCode, this);
   }
 
   get attributes(): Attributes {
-    const { f } = this;
-    this.attrs ??= f.complex ? this.decoded().attributes : new LazyAttributes(f);
-    return this.attrs;
+    const c = this.cache();
+    c.attributes ??= this.complex ? this.decoded().attributes : new LazyAttributes(this);
+    return c.attributes;
   }
 
   get traceState(): string {
-    return this.decoded().traceState;
+    const c = this.cache();
+    c.traceState ??= (this.complex ? undefined : traceStateAt(this.bytes, this.start, this.end)) ?? this.decoded().traceState;
+    return c.traceState;
   }
 
   get droppedAttributesCount(): number {
@@ -121,23 +223,22 @@ export class SpanView implements Span {
     return this.decoded().droppedLinksCount;
   }
 
-  /** A plain object with every field, for code that spreads or serializes spans. */
-  toJSON(): Span {
-    return this.decoded();
+  /** The span decoded whole (cached). */
+  decoded(): Span {
+    const c = this.cache();
+    c.full ??= decodeSpanRange(this.bytes, this.start, this.end, this.resource, this.scope, this.limits);
+    return c.full;
   }
+}
 
-  private decoded(): Span {
-    const { f } = this;
-    this.full ??= decodeSpanRange(f.bytes, f.start, f.end, f.resource, f.scope, f.limits);
-    return this.full;
-  }
+/** A view's status: the code from the columns, the message decoded when read. */
+class LazyStatus implements SpanStatus {
+  constructor(
+    readonly code: StatusCode,
+    private readonly view: SpanView,
+  ) {}
 
-  private idText(): { spanId: string; parentSpanId: string } {
-    const { f } = this;
-    this.ids ??= {
-      spanId: hexOfPair(f.spanHi, f.spanLo),
-      parentSpanId: f.parentHi === 0 && f.parentLo === 0 ? '' : hexOfPair(f.parentHi, f.parentLo),
-    };
-    return this.ids;
+  get message(): string {
+    return this.view.decoded().status.message;
   }
 }

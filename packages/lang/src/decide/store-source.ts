@@ -1,4 +1,4 @@
-import type { OpenSpans, SpanSource } from '@tracecheck/model';
+import type { GrowingRunGraph, OpenSpans, SpanSource } from '@tracecheck/model';
 import { RunGraphBuilder } from '../eval/graph.js';
 import type { RunSource } from './decide.js';
 
@@ -10,7 +10,7 @@ import type { RunSource } from './decide.js';
  * reported open count as work in flight.
  */
 export function storeRunSource(store: SpanSource, runId: string, openSpans?: OpenSpans): RunSource {
-  let builder: RunGraphBuilder | undefined;
+  let builder: GrowingRunGraph | undefined;
   return {
     spans: () => store.runSpans(runId),
     subscribe: (listener) => {
@@ -28,7 +28,7 @@ export function storeRunSource(store: SpanSource, runId: string, openSpans?: Ope
     lastArrival: () => store.lastArrival(runId),
     graph: () => {
       if (builder === undefined) {
-        builder = new RunGraphBuilder();
+        builder = store.runGraph?.(runId) ?? new RunGraphBuilder();
         builder.add(store.runSpans(runId));
       }
       return builder.graph();

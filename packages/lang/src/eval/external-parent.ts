@@ -9,17 +9,4 @@
  * from Tempo, structural operators treat that span as a root (Tempo leaves spans whose parent is not
  * in the trace out of every relation, which would leave a test-started flow without structure).
  */
-import type { Span } from '@tracecheck/model';
-
-/** The `tracestate` key of the entry that names the invented parent. */
-export const EXTERNAL_PARENT_TRACESTATE_KEY = 'tracecheck';
-
-/** True when the span's trace state names its parent as the test's invented one. */
-export function parentIsExternal(span: Span): boolean {
-  if (span.traceState === '' || span.parentSpanId === '') return false;
-  for (const entry of span.traceState.split(',')) {
-    const eq = entry.indexOf('=');
-    if (eq > 0 && entry.slice(0, eq).trim() === EXTERNAL_PARENT_TRACESTATE_KEY && entry.slice(eq + 1).trim() === span.parentSpanId) return true;
-  }
-  return false;
-}
+export { EXTERNAL_PARENT_TRACESTATE_KEY, parentIsExternal } from '@tracecheck/model';

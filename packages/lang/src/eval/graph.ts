@@ -6,37 +6,10 @@
  *
  * Structure never crosses traces: a link is data on a span, not an edge.
  */
-import type { Span } from '@tracecheck/model';
+import type { GrowingRunGraph, RunGraph, Span, TraceGraph } from '@tracecheck/model';
 import { parentIsExternal } from './external-parent.js';
 
-/** One trace of a run, as far as it has arrived. */
-export interface TraceGraph {
-  readonly traceId: string;
-  /** Distinct spans of the trace (first arrival of a repeated span id wins), in arrival order. */
-  readonly spans: readonly Span[];
-  /** The span without a parent span id (`trace:rootName` reads it); undefined until it arrives. */
-  readonly root: Span | undefined;
-  /** Earliest start and latest end of the trace's spans (`trace:duration` is their difference). */
-  readonly startNanos: bigint;
-  readonly endNanos: bigint;
-  /** The parent span when it has arrived; undefined for roots and for spans whose parent never arrived. */
-  parent(span: Span): Span | undefined;
-  /** The arrived spans whose parent is `span`. */
-  children(span: Span): readonly Span[];
-  /** True for a span that names a parent which has not arrived (an uninstrumented caller, a browser). */
-  isOrphan(span: Span): boolean;
-}
-
-/** The spans of one run, grouped into traces. */
-export interface RunGraph {
-  /** Distinct spans of the run, in arrival order. */
-  readonly spans: readonly Span[];
-  readonly traces: readonly TraceGraph[];
-  /** The trace a span belongs to. */
-  traceOf(span: Span): TraceGraph;
-  /** Earliest start of any span of the run (0 for an empty run): `within` counts from it. */
-  readonly startNanos: bigint;
-}
+export type { RunGraph, TraceGraph };
 
 const NO_CHILDREN: readonly Span[] = [];
 
@@ -88,7 +61,7 @@ class IndexedTrace implements TraceGraph {
  * regrouping the whole run on every arrival. A span already added (same trace and span id) is
  * ignored, so overlapping additions are harmless.
  */
-export class RunGraphBuilder {
+export class RunGraphBuilder implements GrowingRunGraph {
   private readonly traces = new Map<string, IndexedTrace>();
   private readonly distinct: Span[] = [];
   private start: bigint | undefined;
