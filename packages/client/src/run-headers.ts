@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EXTERNAL_PARENT_TRACESTATE_KEY, RUN_ID_ATTRIBUTE } from '@tracecheck/model';
 
 /**
  * The W3C headers a test sends on the request that starts a flow. A type, not an interface, so it is
@@ -24,8 +25,8 @@ export function runHeaders(runId: string, options: { traceId?: string } = {}): R
   const traceId = options.traceId ?? randomBytes(16).toString('hex');
   const parentId = randomBytes(8).toString('hex');
   return {
-    baggage: `test.run.id=${encodeURIComponent(runId)}`,
+    baggage: `${RUN_ID_ATTRIBUTE}=${encodeURIComponent(runId)}`,
     traceparent: `00-${traceId}-${parentId}-01`,
-    tracestate: `tracecheck=${parentId}`,
+    tracestate: `${EXTERNAL_PARENT_TRACESTATE_KEY}=${parentId}`,
   };
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { buildRunGraph, type BuiltAssertion, renderTree } from '@tracecheck/lang';
 import type { Span } from '@tracecheck/model';
 import type { CheckOptions, CheckVerdict, CloseRunOptions, CloseRunResult, TracecheckClient } from './client.js';
-import type { RunHeaders } from './run-headers.js';
+import { type RunHeaders, runHeaders } from './run-headers.js';
 
 /** A run id for a test: its name made safe and short, then random, so parallel runs never collide. */
 export function newRunId(name = 'run'): string {
@@ -39,12 +39,7 @@ export class TestRun {
    * not wait for it, structural operators treat the span under it as a root).
    */
   headers(): RunHeaders {
-    const parentId = randomBytes(8).toString('hex');
-    return {
-      baggage: `test.run.id=${encodeURIComponent(this.id)}`,
-      traceparent: `00-${this.traceId}-${parentId}-01`,
-      tracestate: `tracecheck=${parentId}`,
-    };
+    return runHeaders(this.id, { traceId: this.traceId });
   }
 
   /** `fetch` with this run's headers added (headers already in `init` win, except `baggage`, which is merged). */
