@@ -31,11 +31,11 @@ export function decodeJsonRequest(body: string | Uint8Array, options: DecodeOpti
 }
 
 /**
- * Decodes a request JSON.parse (or `parser`) already parsed. The transcoder also calls it for a
- * request it found malformed, so the error (message and path) is rendered here only.
+ * Decodes a request JSON.parse already parsed. The transcoder also calls it for a request it found
+ * malformed, so the error (message and path) is rendered here only.
  */
-export function decodeParsedJson(parsed: unknown, options: DecodeOptions, parser?: IncrementalJson): DecodeResult {
-  const decoder = new JsonDecoder(options, new BudgetMeter(options.budget), parser);
+export function decodeParsedJson(parsed: unknown, options: DecodeOptions): DecodeResult {
+  const decoder = new JsonDecoder(options, new BudgetMeter(options.budget));
   const steps = decoder.request(parsed);
   while (!steps.next().done);
   return decoder.result();
@@ -51,10 +51,7 @@ export async function decodeJsonRequestSliced(body: string | Uint8Array, options
   return decodeParsedJsonSliced({ value: parser.value, parser }, options, meter);
 }
 
-/**
- * `decodeParsedJson` in slices. The sliced transcoder calls it for a request it found malformed: a
- * huge one is walked again to render the error, which must not hold the event loop either.
- */
+/** `decodeParsedJson` in slices: a huge request the sliced transcoder found malformed is walked again for the error. */
 export async function decodeParsedJsonSliced(parsed: ParsedJsonBody, options: SlicedDecodeOptions, meter = new BudgetMeter(options.budget)): Promise<DecodeResult> {
   const decoder = new JsonDecoder(options, meter, parsed.parser);
   const steps = decoder.request(parsed.value);
