@@ -2,6 +2,9 @@ import { estimateSpanBytes } from './span-size.js';
 import { type Span, type SpanLink, taggedRunId } from './span.js';
 import { RunIndex, type RunSummary, type RunUpdate } from './run-index.js';
 import type { AddResult, SpanSource, SpanSink, StoreReservation } from './span-source.js';
+import { MemoryCap } from './memory-cap.js';
+
+export { StoreFullError } from './memory-cap.js';
 import { type InheritanceGraph, NO_RUNS, reinherit } from './inheritance.js';
 
 /** Limits of a store; every one has a default sized for one CI job. */
@@ -17,23 +20,6 @@ export interface SpanStoreOptions {
 export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 export const DEFAULT_RETENTION_MS = 10 * 60 * 1000;
 
-/** Thrown by `add` when the batch would take the store over its memory cap. Nothing was stored. */
-export class StoreFullError extends Error {
-  readonly code = 'STORE_FULL';
-  constructor(
-    readonly neededBytes: number,
-    readonly usedBytes: number,
-    readonly maxBytes: number,
-  ) {
-    super(`span store is full: ${usedBytes} of ${maxBytes} bytes used, the batch needs ${neededBytes} more`);
-    this.name = 'StoreFullError';
-  }
-}
-
-interface MutableReservation {
-  remaining: number;
-  release(): void;
-}
 
 /** One stored span and what the store knows of it. */
 interface SpanRecord {
@@ -90,19 +76,18 @@ export class SpanStore implements SpanSource, SpanSink {
     },
   };
   private seq = 0;
-  private bytes = 0;
   private count = 0;
-  /** Bytes set aside by reservations, not yet used by their batches. */
-  private reservedBytes = 0;
+  private readonly cap: MemoryCap;
 
   constructor(options: SpanStoreOptions = {}) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.cap = new MemoryCap(this.maxBytes);
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.now = options.now ?? Date.now;
   }
 
   get usedBytes(): number {
-    return this.bytes;
+    return this.cap.used;
   }
 
   get spanCount(): number {
@@ -111,7 +96,7 @@ export class SpanStore implements SpanSource, SpanSink {
 
   /** Bytes set aside by reservations and not yet used. */
   get reservedByteCount(): number {
-    return this.reservedBytes;
+    return this.cap.reserved;
   }
 
   /**
@@ -120,18 +105,7 @@ export class SpanStore implements SpanSource, SpanSink {
    * StoreFullError (nothing set aside) when they do not fit beside what is stored and reserved.
    */
   reserve(bytes: number): StoreReservation {
-    if (bytes > 0 && this.bytes + this.reservedBytes + bytes > this.maxBytes) {
-      throw new StoreFullError(bytes, this.bytes + this.reservedBytes, this.maxBytes);
-    }
-    this.reservedBytes += bytes;
-    const reservation: MutableReservation = {
-      remaining: bytes,
-      release: () => {
-        this.reservedBytes -= reservation.remaining;
-        reservation.remaining = 0;
-      },
-    };
-    return reservation;
+    return this.cap.reserve(bytes);
   }
 
   /**
@@ -150,15 +124,8 @@ export class SpanStore implements SpanSource, SpanSink {
       needed += bytes;
       fresh.push({ span, seq: 0, tag: taggedRunId(span), bytes });
     }
-    const own = reservation?.remaining ?? 0;
-    if (needed > 0 && this.bytes + this.reservedBytes - own + needed > this.maxBytes) {
-      throw new StoreFullError(needed - own, this.bytes + this.reservedBytes - own, this.maxBytes);
-    }
-    if (reservation !== undefined) {
-      const used = Math.min(own, needed);
-      (reservation as MutableReservation).remaining -= used;
-      this.reservedBytes -= used;
-    }
+    this.cap.check(needed, reservation);
+    this.cap.take(needed, reservation);
     const now = this.now();
     const added = new Map<string, SpanRecord[]>();
     for (const draft of fresh) {
@@ -168,7 +135,6 @@ export class SpanStore implements SpanSource, SpanSink {
       if (list) list.push(rec);
       else added.set(rec.span.traceId, [rec]);
     }
-    this.bytes += needed;
     this.count += fresh.length;
     this.reinherit(added, now);
     return { accepted: fresh.length, duplicates: spans.length - fresh.length };
@@ -315,7 +281,7 @@ export class SpanStore implements SpanSource, SpanSink {
       if (n > 0) trace.tagged.set(rec.tag, n);
       else trace.tagged.delete(rec.tag);
     }
-    this.bytes -= rec.bytes;
+    this.cap.used -= rec.bytes;
     this.count--;
     if (trace.spans.size === 0) {
       this.traces.delete(trace.id);

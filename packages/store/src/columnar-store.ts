@@ -13,18 +13,18 @@ import {
   type SpanSink,
   type SpanSource,
   type SpanStoreOptions,
-  StoreFullError,
+  MemoryCap,
   type StoreReservation,
 } from '@tracecheck/model';
 import { type DecodeLimits, encodeProtobufRequest, type SkimResult, skimProtobufRequest } from '@tracecheck/otlp';
-import { type Arena, arenaCharge, type ArenaData, Arenas } from './arenas.js';
+import { type Arena, arenaCharge, Arenas } from './arenas.js';
 import { wordsOfHex } from './hex.js';
 import { IdTable } from './id-table.js';
 import { Interner } from './interner.js';
 import { RowGraph } from './row-graph.js';
 import { Rows } from './rows.js';
 import { TRACE_BYTES, type TraceRecord, Traces } from './traces.js';
-import { SpanView, ViewBatch, VIEW_WORDS, W } from './view.js';
+import { makeViews } from './make-views.js';
 
 export interface ColumnarStoreOptions extends SpanStoreOptions {
   /** The limits requests were skimmed with; a view decodes its span with the same (default: DEFAULT_DECODE_LIMITS). */
@@ -53,11 +53,6 @@ export type ReceiverStore = SpanSource & SkimSink;
 /** A BigUint64Array's elements as 32-bit words (2 per element). */
 function wordsOf(a: BigUint64Array): Uint32Array {
   return new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
-}
-
-interface MutableReservation {
-  remaining: number;
-  release(): void;
 }
 
 /**
@@ -92,13 +87,13 @@ export class ColumnarStore implements SpanSource, SkimSink {
   /** The time columns of the skim being added, as words. */
   private adding: { startWords: Uint32Array<ArrayBufferLike>; endWords: Uint32Array<ArrayBufferLike> } = { startWords: new Uint32Array(0), endWords: new Uint32Array(0) };
   private seq = 0;
-  private bytes = 0;
-  private reservedBytes = 0;
+  private readonly cap: MemoryCap;
   /** Deletions in parts under way (deleteRunSome), by run. */
   private readonly deleting = new Map<string, { touched: Map<number, number[]>; arenas: Set<number> }>();
 
   constructor(options: ColumnarStoreOptions = {}) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.cap = new MemoryCap(this.maxBytes);
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.now = options.now ?? Date.now;
     this.limits = options.decodeLimits ?? {};
@@ -111,7 +106,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
   }
 
   get usedBytes(): number {
-    return this.bytes;
+    return this.cap.used;
   }
 
   get spanCount(): number {
@@ -119,22 +114,11 @@ export class ColumnarStore implements SpanSource, SkimSink {
   }
 
   get reservedByteCount(): number {
-    return this.reservedBytes;
+    return this.cap.reserved;
   }
 
   reserve(bytes: number): StoreReservation {
-    if (bytes > 0 && this.bytes + this.reservedBytes + bytes > this.maxBytes) {
-      throw new StoreFullError(bytes, this.bytes + this.reservedBytes, this.maxBytes);
-    }
-    this.reservedBytes += bytes;
-    const reservation: MutableReservation = {
-      remaining: bytes,
-      release: () => {
-        this.reservedBytes -= reservation.remaining;
-        reservation.remaining = 0;
-      },
-    };
-    return reservation;
+    return this.cap.reserve(bytes);
   }
 
   /**
@@ -168,14 +152,13 @@ export class ColumnarStore implements SpanSource, SkimSink {
   addSkim(skim: SkimResult, reservation?: StoreReservation, from = 0, to = skim.count): AddResult {
     let arenaSlot = this.arenas.find(this.arenaOf.get(skim));
     const arenaCost = arenaSlot === undefined ? arenaCharge(skim.bytes, skim.resources, skim.scopes) : 0;
-    const own = reservation?.remaining ?? 0;
-    const free = this.maxBytes - (this.bytes + this.reservedBytes - own);
+    const free = this.cap.room(reservation);
     // The most the part can take is every span new, each in a new trace; only when that does not
     // fit is it worth counting what is new (a first pass that changes nothing).
     if (arenaCost + (to - from) * (ROW_BYTES + TRACE_BYTES) > free) {
       const needed = this.needed(skim, from, to, arenaCost);
       if (needed === 0) return { accepted: 0, duplicates: to - from };
-      if (needed > free) throw new StoreFullError(needed - own, this.bytes + this.reservedBytes - own, this.maxBytes);
+      this.cap.check(needed, reservation);
     }
     const { ids } = skim;
     const now = this.now();
@@ -227,12 +210,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
         taken -= TRACE_BYTES;
       }
     }
-    if (reservation !== undefined) {
-      const used = Math.min(own, taken);
-      (reservation as MutableReservation).remaining -= used;
-      this.reservedBytes -= used;
-    }
-    this.bytes += taken;
+    this.cap.take(taken, reservation);
     if (accepted > 0) this.announce(touched, now);
     return { accepted, duplicates: to - from - accepted };
   }
@@ -352,7 +330,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
     }
     this.deleting.delete(runId);
     this.runIndex.drop(runId);
-    this.bytes -= this.arenas.compact(work.arenas, this.rows, this.rows.extent);
+    this.cap.used -= this.arenas.compact(work.arenas, this.rows, this.rows.extent);
     this.announce(work.touched, this.now());
     return 'done';
   }
@@ -374,7 +352,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
       if (before - this.rows.count >= maxSpans) break;
       if (trace.lastSeen < cutoff && trace.runs.size === 0 && trace.tagged.size === 0) this.removeRows(trace, () => true, arenas);
     }
-    this.bytes -= this.arenas.compact(arenas, this.rows, this.rows.extent);
+    this.cap.used -= this.arenas.compact(arenas, this.rows, this.rows.extent);
     return before - this.rows.count;
   }
 
@@ -450,18 +428,18 @@ export class ColumnarStore implements SpanSource, SkimSink {
       arena.live--;
       arena.liveBytes -= rows.range[2 * row + 1]! - rows.range[2 * row]!;
       if (arena.live === 0) {
-        this.bytes -= this.arenas.free(slot);
+        this.cap.used -= this.arenas.free(slot);
         arenas.delete(slot);
       } else arenas.add(slot);
       rows.release(row);
-      this.bytes -= ROW_BYTES;
+      this.cap.used -= ROW_BYTES;
     }
     trace.rows = kept;
     if (kept.length === 0) {
       for (const r of trace.runs) this.runIndex.removeTrace(r, trace.slot);
       for (const r of trace.tagged.keys()) this.runIndex.removeTrace(r, trace.slot);
       this.traces.remove(trace);
-      this.bytes -= TRACE_BYTES;
+      this.cap.used -= TRACE_BYTES;
     }
   }
 
@@ -501,47 +479,6 @@ export class ColumnarStore implements SpanSource, SkimSink {
 
   /** Views of rows, in the order given, in one batch. */
   private views(rows: readonly number[]): Span[] {
-    const r = this.rows;
-    const n = rows.length;
-    const words = new Int32Array(n * W);
-    const names: string[] = new Array(n);
-    const traceIds: string[] = new Array(n);
-    const arenas: ArenaData[] = new Array(n);
-    const batch = new ViewBatch(words, names, traceIds, arenas, this.limits);
-    const out: Span[] = new Array(n);
-    const V = VIEW_WORDS;
-    let lastTrace = -1;
-    let traceId = '';
-    for (let k = 0; k < n; k++) {
-      const row = rows[k]!;
-      const slot = r.trace[row]!;
-      if (slot !== lastTrace) {
-        traceId = this.traces.hex(slot);
-        lastTrace = slot;
-      }
-      const w = k * W;
-      words[w + V.ROW] = row;
-      words[w + V.SLOT] = slot;
-      words[w + V.SPAN_HI] = r.ids[row * 4]!;
-      words[w + V.SPAN_LO] = r.ids[row * 4 + 1]!;
-      words[w + V.PARENT_HI] = r.ids[row * 4 + 2]!;
-      words[w + V.PARENT_LO] = r.ids[row * 4 + 3]!;
-      // The time columns' words are little-endian: a time's high word is its second.
-      words[w + V.START_HI] = r.startWords[2 * row + 1]!;
-      words[w + V.START_LO] = r.startWords[2 * row]!;
-      words[w + V.END_HI] = r.endWords[2 * row + 1]!;
-      words[w + V.END_LO] = r.endWords[2 * row]!;
-      words[w + V.RANGE_START] = r.range[2 * row]!;
-      words[w + V.RANGE_END] = r.range[2 * row + 1]!;
-      words[w + V.ENUMS] = r.kind[row]! | (r.status[row]! << 8) | (r.complex[row]! << 16);
-      words[w + V.FLAGS] = r.flags[row]!;
-      words[w + V.RESOURCE] = r.resource[row]!;
-      words[w + V.SCOPE] = r.scope[row]!;
-      names[k] = this.names.get(r.name[row]!);
-      traceIds[k] = traceId;
-      arenas[k] = this.arenas.get(r.arena[row]!).data;
-      out[k] = new SpanView(batch, k);
-    }
-    return out;
+    return makeViews(rows, this.rows, (slot) => this.traces.hex(slot), (id) => this.names.get(id), (slot) => this.arenas.get(slot).data, this.limits);
   }
 }
