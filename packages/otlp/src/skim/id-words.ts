@@ -17,6 +17,9 @@ export function wordsOfHex(into: Uint32Array, offset: number, hex: string): void
 
 const RUN_KEY = Buffer.from(RUN_ID_ATTRIBUTE, 'utf8');
 
+/** Bytes of the run id attribute's key. */
+export const RUN_KEY_LENGTH = RUN_KEY.length;
+
 /** Whether bytes [start, end) of `buf` spell the run id attribute's key. */
 export function isRunKey(buf: Uint8Array, start: number, end: number): boolean {
   if (end - start !== RUN_KEY.length) return false;

@@ -1,36 +1,31 @@
-import { isUtf8 } from 'node:buffer';
 import type protobuf from 'protobufjs';
 import { MAX_VALUE_DEPTH } from '../enums.js';
 import { OtlpDecodeError } from '../errors.js';
 import type { DecodeLimits } from '../limits.js';
-import { truncatedAt } from '../proto-reader.js';
 import type { Columns } from './columns.js';
-import { isRunKey, storeIdWords } from './id-words.js';
+import { isRunKey, RUN_KEY_LENGTH, storeIdWords } from './id-words.js';
+import { COMPLEX, ScanReads } from './scan-reads.js';
 
 /*
  * The skim's pass over one Span message: it reads every field the full decoder's readSpan reads, in
  * the same order and with the same wire rules (varints, lengths, wire types, skipped fields and
  * groups at the same nesting depth), and checks strings for UTF-8 instead of decoding them. It builds
  * nothing: it notes where the index fields are, and checks the span's strings together at its end
- * (a refusal is a refusal wherever it is found). Positions are locals, not the protobufjs Reader's:
- * tags, lengths and small varints of one or two bytes are read here, and anything else (a longer
- * varint, one near the end of its message, a skipped field) is handed to the Reader at the same
- * position, so the rules of a rare case are protobufjs's own, not a copy of them.
+ * (a refusal is a refusal wherever it is found). Its wire reads are ScanReads'.
  *
  * It is exact while no decode limit is involved. Near one (more attribute, event, link, element or
  * entry fields than a limit allows, counting repeats and merged values; a string or bytes value over
  * maxValueBytes) it throws COMPLEX, and the caller reads the span with the full decoder instead.
  */
 
-/** Thrown by the pass when the span needs the full decoder. */
-export const COMPLEX = Symbol('complex span');
+export { COMPLEX };
 
 /** What a span's own `test.run.id` attribute says, pending its resource's once the request is read. */
 export const RUN_ABSENT = 0;
 export const RUN_STRING = 1;
 export const RUN_OTHER = 2;
 
-export class SpanScan {
+export class SpanScan extends ScanReads {
   // Where the span's index fields are in the bytes (-1: absent), and its small values.
   trace = -1;
   traceLen = 0;
@@ -50,8 +45,6 @@ export class SpanScan {
   runStart = 0;
   runEnd = 0;
 
-  /** Where the last read ends (reads that return a value), or where its bytes start (lengthDelimited). */
-  private at = 0;
   /** The string member of the value last walked, or -1 when its last member is not a string. */
   private valueStart = -1;
   private valueEnd = 0;
@@ -60,20 +53,16 @@ export class SpanScan {
    * of one value (merged values continue one list): an upper bound of the decoder's list lengths.
    */
   private readonly listFields = new Int32Array(MAX_VALUE_DEPTH + 2);
-  /** The span's strings, [start, end) pairs, for `checkStrings`. */
-  private strings = new Int32Array(64);
-  private stringInts = 0;
-  private readonly maxValueBytes: number;
 
   /** `view` is a DataView of `buf`, both the Reader's bytes. */
   constructor(
-    private readonly r: protobuf.Reader,
-    private readonly buf: Uint8Array,
-    private readonly view: DataView,
+    r: protobuf.Reader,
+    buf: Uint8Array,
+    view: DataView,
     private readonly limits: DecodeLimits,
     private readonly columns: Columns,
   ) {
-    this.maxValueBytes = limits.maxValueBytes;
+    super(r, buf, view, limits.maxValueBytes);
   }
 
   /** Scans the Span message at [start, end), at nesting depth `depth`; its links go to the columns. */
@@ -85,7 +74,7 @@ export class SpanScan {
     this.trace = this.id = this.parent = this.nameStart = this.startTime = this.endTime = -1;
     this.traceLen = this.idLen = this.parentLen = this.flags = this.kind = this.statusCode = 0;
     this.run = RUN_ABSENT;
-    this.stringInts = 0;
+    this.clearStrings();
     let pos = start;
     while (pos < end) {
       const tag = this.tag(pos, end);
@@ -102,7 +91,7 @@ export class SpanScan {
         case 0x41: pos = this.fixed64(pos, end); this.endTime = pos - 8; continue;
         case 0x4a:
           if (++attributes > maxAttributes) throw COMPLEX;
-          pos = this.keyValue(pos, end, depth + 1, 1, true);
+          pos = this.attribute(pos, end, depth + 1, true);
           continue;
         case 0x5a:
           if (++events > maxEvents) throw COMPLEX;
@@ -131,6 +120,45 @@ export class SpanScan {
         this.statusCode = this.uint32(pos, stop) | 0;
         pos = this.at;
       } else pos = this.skip(tag, pos, stop, depth);
+    }
+    return stop;
+  }
+
+  /**
+   * An attribute (a KeyValue at level 1) whose length follows its tag at `pos`. Most are a key and a
+   * value holding one string, int, bool or double, with lengths of one byte, and are read here in one
+   * go, with every byte the general reading would check; any other form is keyValue's, from the start.
+   */
+  private attribute(pos: number, end: number, depth: number, span: boolean): number {
+    const buf = this.buf;
+    if (pos >= end) return this.keyValue(pos, end, depth, 1, span);
+    const length = buf[pos]!;
+    const stop = pos + 1 + length;
+    const key = pos + 3;
+    if (length >= 0x80 || length < 5 || stop > end || buf[pos + 1] !== 0x0a || buf[pos + 2]! >= 0x80) return this.keyValue(pos, end, depth, 1, span);
+    const keyEnd = key + buf[pos + 2]!;
+    const value = keyEnd + 2;
+    if (value >= stop || buf[keyEnd] !== 0x12 || value + buf[keyEnd + 1]! !== stop || keyEnd - key > this.maxValueBytes) {
+      return this.keyValue(pos, end, depth, 1, span);
+    }
+    const member = buf[value]!;
+    // The value's one member fills it: a string (length of one byte), a varint of at most five bytes
+    // (which uint32() and int64() read alone), or a double.
+    let text = -1;
+    if (member === 0x0a) {
+      text = value + 2;
+      if (buf[value + 1]! >= 0x80 || text + buf[value + 1]! !== stop || stop - text > this.maxValueBytes) return this.keyValue(pos, end, depth, 1, span);
+    } else if (member === 0x10 || member === 0x18) {
+      if (stop - value < 2 || stop - value > 6 || buf[stop - 1]! >= 0x80) return this.keyValue(pos, end, depth, 1, span);
+      for (let i = value + 1; i < stop - 1; i++) if (buf[i]! < 0x80) return this.keyValue(pos, end, depth, 1, span);
+    } else if (member !== 0x21 || stop - value !== 9) return this.keyValue(pos, end, depth, 1, span);
+    // From the tag's last byte to the key, and from the key to a string value, every byte was checked
+    // above to be under 0x80.
+    this.noteString(key, text < 0 ? keyEnd : stop, pos - 1);
+    if (span && keyEnd - key === RUN_KEY_LENGTH && isRunKey(buf, key, keyEnd)) {
+      this.run = text < 0 ? RUN_OTHER : RUN_STRING;
+      this.runStart = text;
+      this.runEnd = stop;
     }
     return stop;
   }
@@ -222,7 +250,7 @@ export class SpanScan {
       else if (tag === 0x12) pos = this.string(pos, stop);
       else if (tag === 0x1a) {
         if (++attributes > this.limits.maxAttributes) throw COMPLEX;
-        pos = this.keyValue(pos, stop, depth + 1, 1, false);
+        pos = this.attribute(pos, stop, depth + 1, false);
       } else if (tag === 0x20) {
         this.uint32(pos, stop);
         pos = this.at;
@@ -254,7 +282,7 @@ export class SpanScan {
       } else if (tag === 0x1a) pos = this.string(pos, stop);
       else if (tag === 0x22) {
         if (++attributes > this.limits.maxAttributes) throw COMPLEX;
-        pos = this.keyValue(pos, stop, depth + 1, 1, false);
+        pos = this.attribute(pos, stop, depth + 1, false);
       } else if (tag === 0x28) {
         this.uint32(pos, stop);
         pos = this.at;
@@ -270,151 +298,5 @@ export class SpanScan {
       storeIdWords(c.linkIds, at + 4, this.view, id, 2);
     }
     return stop;
-  }
-
-  // Wire reads. Each reads at `pos` within a message ending at `end`, as the Reader would with pos and
-  // len there; a value is returned and its end left in `at`, a length-delimited field's end is
-  // returned and its start left in `at`. The common case is a few lines (so it is inlined); the rest
-  // is in a method of its own.
-
-  /** Reader.tag(). */
-  private tag(pos: number, end: number): number {
-    const b = this.buf[pos]!;
-    if (b < 0x80) {
-      this.at = pos + 1;
-      return b;
-    }
-    return this.longTag(pos, end);
-  }
-
-  /** A tag of two bytes (flags: field 16), or any the Reader reads. */
-  private longTag(pos: number, end: number): number {
-    const buf = this.buf;
-    if (pos + 1 < end && buf[pos + 1]! < 0x80) {
-      this.at = pos + 2;
-      return (buf[pos]! & 0x7f) | (buf[pos + 1]! << 7);
-    }
-    const r = this.reader(pos, end);
-    const tag = r.tag();
-    this.at = r.pos;
-    return tag;
-  }
-
-  /** Reader.uint32() (also int32() and bool(), which read it). */
-  private uint32(pos: number, end: number): number {
-    if (pos < end && this.buf[pos]! < 0x80) {
-      this.at = pos + 1;
-      return this.buf[pos]!;
-    }
-    const r = this.reader(pos, end);
-    const v = r.uint32();
-    this.at = r.pos;
-    return v;
-  }
-
-  /** A length prefix (Reader.size()) and the bytes it covers, which must fit in the message. */
-  private lengthDelimited(pos: number, end: number): number {
-    if (pos < end && this.buf[pos]! < 0x80) {
-      const stop = pos + 1 + this.buf[pos]!;
-      if (stop > end) throw truncatedAt(pos + 1);
-      this.at = pos + 1;
-      return stop;
-    }
-    return this.longLengthDelimited(pos, end);
-  }
-
-  private longLengthDelimited(pos: number, end: number): number {
-    const buf = this.buf;
-    let size: number;
-    if (pos + 1 < end && buf[pos + 1]! < 0x80) {
-      size = (buf[pos]! & 0x7f) | (buf[pos + 1]! << 7);
-      pos += 2;
-    } else {
-      const r = this.reader(pos, end);
-      size = r.size();
-      pos = r.pos;
-    }
-    if (pos + size > end) throw truncatedAt(pos);
-    this.at = pos;
-    return pos + size;
-  }
-
-  /** A string field: what str() would decode must be within maxValueBytes, and UTF-8 (checkStrings). */
-  private string(pos: number, end: number): number {
-    const stop = this.lengthDelimited(pos, end);
-    if (stop - this.at > this.maxValueBytes) throw COMPLEX;
-    const n = this.stringInts;
-    if (n === this.strings.length) this.growStrings();
-    this.strings[n] = this.at;
-    this.strings[n + 1] = stop;
-    this.stringInts = n + 2;
-    return stop;
-  }
-
-  private growStrings(): void {
-    const next = new Int32Array(this.strings.length * 2);
-    next.set(this.strings);
-    this.strings = next;
-  }
-
-  /**
-   * Checks the span's strings for UTF-8 as str() would. They are mostly ASCII, which is tested for
-   * all of them at once, four bytes at a time (the last four of each string may be read twice);
-   * only when some byte is not ASCII is each string validated on its own.
-   */
-  private checkStrings(): void {
-    const strings = this.strings;
-    const view = this.view;
-    const buf = this.buf;
-    let bits = 0;
-    for (let k = 0; k < this.stringInts; k += 2) {
-      const start = strings[k]!;
-      const end = strings[k + 1]!;
-      if (end - start >= 4) {
-        for (let i = start; i < end - 4; i += 4) bits |= view.getInt32(i);
-        bits |= view.getInt32(end - 4);
-      } else for (let i = start; i < end; i++) bits |= buf[i]!;
-    }
-    if ((bits & 0x80808080) === 0) return;
-    for (let k = 0; k < this.stringInts; k += 2) {
-      if (!isUtf8(buf.subarray(strings[k], strings[k + 1]))) {
-        throw new OtlpDecodeError('invalid UTF-8 in the string field ending', { offset: strings[k + 1]! });
-      }
-    }
-  }
-
-  /** Reader.fixed32() (flags): returns the value; it ends 4 bytes on. */
-  private fixed32(pos: number, end: number): number {
-    if (pos + 4 > end) throw truncatedAt(pos);
-    return this.view.getUint32(pos, true);
-  }
-
-  /** A fixed64 or double, stepped over; returns its end. */
-  private fixed64(pos: number, end: number): number {
-    if (pos + 8 > end) throw truncatedAt(pos);
-    return pos + 8;
-  }
-
-  /** WireReader.int64(), stepped over: its fast path here, and protobufjs's reading past it. */
-  private int64(pos: number, end: number): number {
-    const buf = this.buf;
-    for (let i = 0, p = pos; i < 7 && p < end; i++) if (buf[p++]! < 0x80) return p;
-    const r = this.reader(pos, end);
-    r.int64();
-    return r.pos;
-  }
-
-  /** Skips an unknown field (or a known one with an unexpected wire type) as WireReader.skip does. */
-  private skip(tag: number, pos: number, end: number, depth: number): number {
-    const r = this.reader(pos, end);
-    r.skipType(tag & 7, depth, tag >>> 3);
-    return r.pos;
-  }
-
-  /** The Reader, at `pos` in a message ending at `end`. */
-  private reader(pos: number, end: number): protobuf.Reader {
-    this.r.pos = pos;
-    this.r.len = end;
-    return this.r;
   }
 }
