@@ -6,3 +6,4 @@ export { MissingUrlError, ReceiverHttpError, ReceiverUnreachableError } from './
 export type { RunHeaders } from './run-headers.js';
 export { runHeaders } from './run-headers.js';
 export { newRunId, TestRun } from './test-run.js';
+export type { SettledPass } from './test-run.js';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildRunGraph, type BuiltAssertion, renderTree } from '@tracecheck/lang';
 import type { Span } from '@tracecheck/model';
-import type { CheckOptions, CheckVerdict, CloseRunOptions, CloseRunResult, TracecheckClient } from './client.js';
+import type { CheckOptions, CheckVerdict, CloseRunOptions, CloseRunResult, OverturnedCheck, TracecheckClient } from './client.js';
 import { type RunHeaders, runHeaders } from './run-headers.js';
 
 /** A run id for a test: its name made safe and short, then random, so parallel runs never collide. */
@@ -16,9 +16,20 @@ export function newRunId(name = 'run'): string {
   return `${slug}-${randomBytes(4).toString('hex')}`;
 }
 
+/** A check of the run that passed by settling: closing the run decides it again. */
+export interface SettledPass {
+  readonly assertion: string;
+  /** Where the check was made, as given in its options. */
+  readonly caller: CheckOptions['caller'];
+}
+
 export class TestRun {
   /** One trace for the whole test: its requests are roots of the same trace. */
   private readonly traceId = randomBytes(16).toString('hex');
+  /** Checks that passed by settling: only those can be overturned, so only then is closing worth it. */
+  readonly settledPasses: SettledPass[] = [];
+  /** What closing the run overturned, over every close (a snapshot closes it during the test too). */
+  readonly overturned: OverturnedCheck[] = [];
 
   constructor(
     readonly client: TracecheckClient,
@@ -67,13 +78,20 @@ export class TestRun {
     return renderTree(buildRunGraph(spans), { maxLines: options.maxLines ?? 200 }, 0).join('\n');
   }
 
-  /** Decides an assertion on this run (see `TracecheckClient.check`). */
-  check(assertion: string | BuiltAssertion, options: CheckOptions = {}): Promise<CheckVerdict> {
-    return this.client.check(this.id, assertion, options);
+  /** Decides an assertion on this run (see `TracecheckClient.check`); a pass by settling is remembered. */
+  async check(assertion: string | BuiltAssertion, options: CheckOptions = {}): Promise<CheckVerdict> {
+    const verdict = await this.client.check(this.id, assertion, options);
+    if (verdict.pass && verdict.reason === 'settled') this.settledPasses.push({ assertion: verdict.assertion, caller: options.caller });
+    return verdict;
   }
 
-  /** Ends the run: waits for it to settle and re-verifies its settled passes (see `closeRun`). */
-  close(options: CloseRunOptions = {}): Promise<CloseRunResult> {
-    return this.client.closeRun(this.id, options);
+  /**
+   * Ends the run: waits for it to settle and re-verifies its settled passes (see `closeRun`); what it
+   * overturned is also added to `overturned`.
+   */
+  async close(options: CloseRunOptions = {}): Promise<CloseRunResult> {
+    const closed = await this.client.closeRun(this.id, options);
+    this.overturned.push(...closed.overturned);
+    return closed;
   }
 }

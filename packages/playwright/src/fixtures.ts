@@ -28,7 +28,7 @@ async function overturnedError(testInfo: TestInfo, run: PlaywrightRun, overturne
   const files = [paths.text, paths.spans].filter((p): p is string => p !== undefined).map(displayPath);
   const count = overturned.length === 1 ? 'a check that had passed was' : `${overturned.length} checks that had passed were`;
   const error = new OverturnedCheckError(`tracecheck: ${count} overturned when run ${run.id} was closed at the end of the test\n\n${text}\n\nEvidence: ${files.join(', ')} (attached to the test)`);
-  const at = run.settledPasses.find((p) => overturned.some((o) => o.assertion === p.assertion))?.location ?? { file: testInfo.file, line: testInfo.line, column: testInfo.column };
+  const at = overturned.map((o) => run.settledAt(o.assertion)).find((l) => l !== undefined) ?? { file: testInfo.file, line: testInfo.line, column: testInfo.column };
   error.stack = `${error.name}: ${error.message}\n    at ${at.file}:${at.line}:${at.column}`;
   return error;
 }
@@ -52,9 +52,9 @@ export const test = base.extend<TracecheckFixtures & TracecheckOptionFixtures>({
       try {
         // Only a pass by settling can be overturned: without one, closing (which waits for the run
         // to be quiet) has nothing to decide again.
-        const overturned = [...run.overturned];
-        if (run.settledPasses.length > 0) overturned.push(...(await run.close(closeOptions(tracecheck))).overturned);
-        if (overturned.length > 0) throw await overturnedError(testInfo, run, overturned);
+        if (run.settledPasses.length > 0) await run.close(closeOptions(tracecheck));
+        // Also what closes during the test (an effect snapshot's) overturned.
+        if (run.overturned.length > 0) throw await overturnedError(testInfo, run, run.overturned);
       } finally {
         // Deleting frees the receiver's memory (and re-verifies checks made without this fixture).
         if (!tracecheck.keepRuns) await client.deleteRun(run.id).catch(() => undefined);

@@ -1,12 +1,10 @@
 /**
  * The run the `run` fixture hands a test: a `TestRun` (from @tracecheck/client) that also remembers
- * the test's tracecheck options and whether a check passed by settling (only those can be overturned
- * when the run is closed), and the routing that puts its headers on the page's requests.
+ * the test's tracecheck options, and the routing that puts its headers on the page's requests.
  */
 import { resolve } from 'node:path';
 import type { BrowserContext, Route } from '@playwright/test';
-import { TestRun, type CheckOptions, type CheckVerdict, type OverturnedCheck, type TracecheckClient } from '@tracecheck/client';
-import type { BuiltAssertion } from '@tracecheck/lang';
+import { TestRun, type TracecheckClient } from '@tracecheck/client';
 import { originMatcher, type TracecheckOptions, withRunHeaders } from './options.js';
 
 /** Where a check was made: the test file (absolute), line and column. */
@@ -17,11 +15,6 @@ export interface CheckLocation {
 }
 
 export class PlaywrightRun extends TestRun {
-  /** Checks of this run that passed by settling (closing the run decides them again), with where they were made. */
-  readonly settledPasses: { assertion: string; location: CheckLocation | undefined }[] = [];
-  /** Overturns found when the run was closed during the test (an effect snapshot closes it). */
-  readonly overturned: OverturnedCheck[] = [];
-
   constructor(
     client: TracecheckClient,
     id: string,
@@ -30,14 +23,10 @@ export class PlaywrightRun extends TestRun {
     super(client, id);
   }
 
-  override async check(assertion: string | BuiltAssertion, options: CheckOptions = {}): Promise<CheckVerdict> {
-    const verdict = await super.check(assertion, options);
-    if (verdict.pass && verdict.reason === 'settled') {
-      const c = options.caller;
-      const location = c?.file !== undefined && c.line !== undefined ? { file: resolve(c.file), line: c.line, column: c.column ?? 1 } : undefined;
-      this.settledPasses.push({ assertion: verdict.assertion, location });
-    }
-    return verdict;
+  /** Where the settled pass of `assertion` was made, if its check said. */
+  settledAt(assertion: string): CheckLocation | undefined {
+    const c = this.settledPasses.find((p) => p.assertion === assertion)?.caller;
+    return c?.file !== undefined && c.line !== undefined ? { file: resolve(c.file), line: c.line, column: c.column ?? 1 } : undefined;
   }
 }
 

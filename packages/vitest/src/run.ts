@@ -1,11 +1,9 @@
 /**
  * The worker's side: the receiver the global setup provided, a client for it, and `VitestRun`, the
- * `TestRun` a test gets as its `run` fixture (it remembers its test, when it started, and whether a
- * check passed by settling, so that closing the run is only paid for when there is something to
- * re-verify).
+ * `TestRun` a test gets as its `run` fixture (it remembers its test and when it started).
  */
-import { type BuiltAssertion, DEFAULT_TIMEOUT_MS } from '@tracecheck/lang';
-import { type CheckOptions, type CheckVerdict, type OverturnedCheck, TestRun, TracecheckClient } from '@tracecheck/client';
+import { DEFAULT_TIMEOUT_MS } from '@tracecheck/lang';
+import { TestRun, TracecheckClient } from '@tracecheck/client';
 import { inject, type TestContext } from 'vitest';
 import { fetchServiceLogs, renderServiceLogs } from './log-server.js';
 import type { ProvidedRun } from './options.js';
@@ -52,12 +50,8 @@ export function clientFor(provided: ProvidedRun): TracecheckClient {
 export class VitestRun extends TestRun {
   /** When the test started (ms since the epoch): service logs are shown from here. */
   readonly startedAt = Date.now();
-  /** Checks that passed by settling, which closing the run re-verifies. */
-  settledPasses = 0;
   /** A failure of this test already showed the service logs (the matcher's message does). */
   logsShown = false;
-  /** Overturns found when the run was closed during the test (an effect snapshot closes it). */
-  readonly overturned: OverturnedCheck[] = [];
 
   constructor(
     client: TracecheckClient,
@@ -68,12 +62,6 @@ export class VitestRun extends TestRun {
     readonly context: TestContext | undefined,
   ) {
     super(client, id);
-  }
-
-  override async check(assertion: string | BuiltAssertion, options: CheckOptions = {}): Promise<CheckVerdict> {
-    const verdict = await super.check(assertion, options);
-    if (verdict.pass && verdict.reason === 'settled') this.settledPasses++;
-    return verdict;
   }
 
   /** What the services of the test run logged since this test started, as text ('' when none). */

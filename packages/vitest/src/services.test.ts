@@ -101,7 +101,8 @@ describe('starting services', () => {
 
   it('without url or port it counts as started at once', async () => {
     const s = await start(service('node sleeper.mjs'));
-    await sleep(300);
+    // Started means spawned, not ready: the first line comes once Node has loaded the script.
+    for (let waited = 0; s.logs.tail(0, 100).text === '' && waited < 10_000; waited += 50) await sleep(50);
     expect(s.logs.tail(0, 100).text).toMatch(/^sleeper \d+/);
     await s.stop();
   });
