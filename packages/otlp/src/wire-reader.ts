@@ -137,14 +137,11 @@ export class WireReader {
     const len = end - start;
     if (len === 0) return '';
     const buf = this.buf;
-    const slot = (len * 31 + buf[start]! * 7 + buf[start + (len >> 1)]! * 3 + buf[end - 1]!) & (CACHE_SLOTS - 1);
+    // Run ids and the like differ in their last two bytes ("run-7", "run-17").
+    const beforeLast = len > 1 ? buf[end - 2]! : 0;
+    const slot = (len * 31 + buf[start]! * 7 + buf[start + (len >> 1)]! * 3 + beforeLast * 5 + buf[end - 1]!) & (CACHE_SLOTS - 1);
     const cached = this.cached[slot]!;
-    if (cached.length === len) {
-      const at = this.cachedAt[slot]!;
-      let i = 0;
-      while (i < len && buf[at + i] === buf[start + i]) i++;
-      if (i === len) return cached;
-    }
+    if (cached.length === len && this.sameBytes(this.cachedAt[slot]!, start, len)) return cached;
     const key = this.decodeString(start, this.cut(start, end));
     // One UTF-16 unit per byte means ASCII, not cut: the string of those bytes alone, whatever the limits.
     if (key.length === len) {
@@ -152,6 +149,15 @@ export class WireReader {
       this.cachedAt[slot] = start;
     }
     return key;
+  }
+
+  /** Whether the `len` bytes at `a` and at `b` are the same (four at a time). */
+  private sameBytes(a: number, b: number, len: number): boolean {
+    const view = this.view;
+    let i = 0;
+    for (; i + 4 <= len; i += 4) if (view.getInt32(a + i) !== view.getInt32(b + i)) return false;
+    for (; i < len; i++) if (this.buf[a + i] !== this.buf[b + i]) return false;
+    return true;
   }
 
   /** A bytes field as lowercase hex (ids). */

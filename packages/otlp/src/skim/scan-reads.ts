@@ -146,7 +146,9 @@ export class ScanReads {
       const start = strings[k]!;
       const end = strings[k + 1]!;
       if (end - start >= 4) {
-        for (let i = start; i < end - 4; i += 4) bits |= view.getInt32(i);
+        let i = start;
+        for (; i + 8 < end; i += 8) bits |= view.getInt32(i) | view.getInt32(i + 4);
+        if (i + 4 < end) bits |= view.getInt32(i);
         bits |= view.getInt32(end - 4);
       } else for (let i = start; i < end; i++) bits |= buf[i]!;
     }
