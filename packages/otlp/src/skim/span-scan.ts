@@ -25,6 +25,10 @@ export const RUN_ABSENT = 0;
 export const RUN_STRING = 1;
 export const RUN_OTHER = 2;
 
+/** What `scalar` finds: a value that is not one string; a value that is not one scalar. */
+const NOT_STRING = -1;
+const NOT_SCALAR = -2;
+
 export class SpanScan extends ScanReads {
   // Where the span's index fields are in the bytes (-1: absent), and its small values.
   trace = -1;
@@ -126,8 +130,8 @@ export class SpanScan extends ScanReads {
 
   /**
    * An attribute (a KeyValue at level 1) whose length follows its tag at `pos`. Most are a key and a
-   * value holding one string, int, bool or double, with lengths of one byte, and are read here in one
-   * go, with every byte the general reading would check; any other form is keyValue's, from the start.
+   * value holding one scalar or an array, with lengths of one byte, and are read here in one go,
+   * checking every byte the general reading would check; any other form is keyValue's, from the start.
    */
   private attribute(pos: number, end: number, depth: number, span: boolean): number {
     const buf = this.buf;
@@ -141,26 +145,59 @@ export class SpanScan extends ScanReads {
     if (value >= stop || buf[keyEnd] !== 0x12 || value + buf[keyEnd + 1]! !== stop || keyEnd - key > this.maxValueBytes) {
       return this.keyValue(pos, end, depth, 1, span);
     }
-    const member = buf[value]!;
-    // The value's one member fills it: a string (length of one byte), a varint of at most five bytes
-    // (which uint32() and int64() read alone), or a double.
-    let text = -1;
-    if (member === 0x0a) {
-      text = value + 2;
-      if (buf[value + 1]! >= 0x80 || text + buf[value + 1]! !== stop || stop - text > this.maxValueBytes) return this.keyValue(pos, end, depth, 1, span);
-    } else if (member === 0x10 || member === 0x18) {
-      if (stop - value < 2 || stop - value > 6 || buf[stop - 1]! >= 0x80) return this.keyValue(pos, end, depth, 1, span);
-      for (let i = value + 1; i < stop - 1; i++) if (buf[i]! < 0x80) return this.keyValue(pos, end, depth, 1, span);
-    } else if (member !== 0x21 || stop - value !== 9) return this.keyValue(pos, end, depth, 1, span);
-    // From the tag's last byte to the key, and from the key to a string value, every byte was checked
-    // above to be under 0x80.
-    this.noteString(key, text < 0 ? keyEnd : stop, pos - 1);
+    let text = this.scalar(value, stop);
+    if (text === NOT_SCALAR) {
+      // An array filling the value: the list is read as anyValue would (its length is one byte).
+      if (buf[value] !== 0x2a || buf[value + 1]! >= 0x80 || value + 2 + buf[value + 1]! !== stop) return this.keyValue(pos, end, depth, 1, span);
+      this.noteString(key, keyEnd, pos - 1);
+      this.listFields[1] = 0;
+      this.list(value + 1, stop, depth + 2, 1, false);
+      text = NOT_STRING;
+    } else {
+      // From the tag's last byte to the key, and from the key to a string value, every byte was
+      // checked to be under 0x80.
+      this.noteString(key, text < 0 ? keyEnd : stop, pos - 1);
+    }
     if (span && keyEnd - key === RUN_KEY_LENGTH && isRunKey(buf, key, keyEnd)) {
       this.run = text < 0 ? RUN_OTHER : RUN_STRING;
       this.runStart = text;
       this.runEnd = stop;
     }
     return stop;
+  }
+
+  /** An array element (an AnyValue at `level`) whose length follows its tag at `pos`: a scalar here, else anyValue's. */
+  private element(pos: number, end: number, depth: number, level: number): number {
+    if (pos < end && this.buf[pos]! < 0x80 && level <= MAX_VALUE_DEPTH) {
+      const stop = pos + 1 + this.buf[pos]!;
+      const text = stop <= end && pos + 1 < stop ? this.scalar(pos + 1, stop) : NOT_SCALAR;
+      if (text !== NOT_SCALAR) {
+        // From the tag's last byte to a string, every byte was checked to be under 0x80.
+        if (text >= 0) this.noteString(text, stop, pos - 1);
+        return stop;
+      }
+    }
+    return this.anyValue(pos, end, depth, level);
+  }
+
+  /**
+   * What the AnyValue bytes [value, stop) hold when they are one member filling them: a string with a
+   * length of one byte (where its text starts), a varint of at most five bytes (which uint32() and
+   * int64() read alone) or a double (NOT_STRING); NOT_SCALAR for anything else. `value` < `stop`.
+   */
+  private scalar(value: number, stop: number): number {
+    const buf = this.buf;
+    const member = buf[value]!;
+    if (member === 0x0a) {
+      const text = value + 2;
+      return text <= stop && buf[value + 1]! < 0x80 && text + buf[value + 1]! === stop && stop - text <= this.maxValueBytes ? text : NOT_SCALAR;
+    }
+    if (member === 0x10 || member === 0x18) {
+      if (stop - value < 2 || stop - value > 6 || buf[stop - 1]! >= 0x80) return NOT_SCALAR;
+      for (let i = value + 1; i < stop - 1; i++) if (buf[i]! < 0x80) return NOT_SCALAR;
+      return NOT_STRING;
+    }
+    return member === 0x21 && stop - value === 9 ? NOT_STRING : NOT_SCALAR;
   }
 
   /** A KeyValue at `depth`, as keyValue(_, level) reads it; `span` when it is one of the span's own attributes. */
@@ -233,7 +270,7 @@ export class SpanScan extends ScanReads {
       else if (entries) pos = this.keyValue(pos, stop, depth + 1, level + 1, false);
       else {
         this.listFields[level + 1] = 0;
-        pos = this.anyValue(pos, stop, depth + 1, level + 1);
+        pos = this.element(pos, stop, depth + 1, level + 1);
       }
     }
     return stop;
