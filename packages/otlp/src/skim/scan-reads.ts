@@ -111,7 +111,7 @@ export class ScanReads {
    */
   protected noteString(start: number, end: number, asciiFrom: number): void {
     const n = this.stringInts;
-    if (n > 0 && this.strings[n - 1]! >= asciiFrom && asciiFrom < start) {
+    if (n > 0 && this.strings[n - 1]! >= asciiFrom) {
       this.strings[n - 1] = end;
       return;
     }

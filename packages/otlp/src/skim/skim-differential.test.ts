@@ -131,6 +131,54 @@ const BASES: readonly Uint8Array[] = [
   ...Array.from({ length: 24 }, (_, seed) => encodeProtobufRequest(randomSpans(seed))),
 ];
 
+/** A length-delimited field of under 16 KiB. */
+const ld = (field: number, body: number[]): number[] => [(field << 3) | 2, ...(body.length < 128 ? [body.length] : [(body.length & 0x7f) | 0x80, body.length >> 7]), ...body];
+const k = ld(1, [0x6b]);
+const value = (body: number[]): number[] => ld(2, body);
+
+/** A request of one span whose one attribute is the KeyValue `body`. */
+function requestWithAttribute(body: number[]): Uint8Array {
+  const span = [...ld(1, Array<number>(16).fill(0xab)), ...ld(2, Array<number>(8).fill(1)), ...ld(9, body)];
+  return Uint8Array.from(ld(1, ld(2, ld(2, span))));
+}
+
+/**
+ * KeyValues at the edges of the forms the skim reads in one go (a key, then a value holding one
+ * scalar or an array of them): what one-byte changes of real requests cannot reach, as every
+ * length would have to change with it.
+ */
+const ODD_KEY_VALUES: readonly number[][] = [
+  [...k, ...value([])],
+  [...k],
+  [...value([0x10, 1]), ...k],
+  [...k, ...value([0x10, 1]), ...value([0x18, 2])],
+  [...k, ...value([0x10])],
+  [...k, ...value([0x10, 0x80])],
+  [...k, ...value([0x18, 0x80, 0x80, 0x80, 0x80, 0x01])],
+  [...k, ...value([0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])],
+  [...k, ...value([0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])],
+  [...k, ...value([0x10, ...Array<number>(10).fill(0xff), 0x01])],
+  [...k, ...value([0x21, 1, 2, 3, 4, 5, 6, 7])],
+  [...k, ...value([0x21, 1, 2, 3, 4, 5, 6, 7, 8, 0x10, 1])],
+  [...k, ...value([0x0a, 3, 0x61, 0x62])],
+  [...k, ...value([0x0a, 1, 0x61, 0x10, 1])],
+  [...k, ...value([0x0a, 2, 0xc3, 0xa9])],
+  [...k, ...value([0x3a, 1, 0xff])],
+  [...k, ...value([0x12, 0])],
+  [...k, ...value([0x2a, 0])],
+  [...k, ...value([0x2a, 2, 0x0a, 0])],
+  [...k, ...value([0x2a, 3, 0x0a, 1, 0x10])],
+  [...k, ...value([0x2a, 3, 0x0a, 5, 0x10])],
+  [...k, ...value([0x2a, 4, 0x0a, 2, 0x10, 0x01, 0x10, 1])],
+  [...k, ...value([0x2a, 8, 0x0a, 2, 0x10, 0x01, 0x0a, 2, 0x2a, 0])],
+  [...k, ...value([0x2a, 6, 0x0a, 4, 0x0a, 2, 0x61, 0x62])],
+  [...k, ...value([0x2a, 5, 0x0a, 3, 0x0a, 1, 0xff])],
+  [...k, ...value([0x2a, 4, 0x12, 2, 0x10, 1])],
+  // An element of 1285 bytes, whose length's second byte is 0x0a: read as one byte of length, it
+  // would be a string member of 131 bytes followed by unknown fields.
+  [...k, ...value(ld(5, ld(1, [0x83, ...Array<number>(131).fill(0x61), 0x08, 0x80, 0x00, ...Array<number>(575).fill([0x08, 0x00]).flat()])))],
+];
+
 const limitsArb = fc.option(
   fc.record({
     maxAttributes: fc.integer({ min: 0, max: 6 }),
@@ -177,6 +225,26 @@ describe('skimProtobufRequest against the full decoder', () => {
         }
       }
     }
+  });
+
+  it('agrees on every one-byte change of a span with attributes of each form (the one-go readings)', () => {
+    const attributes = { s: 'text', i: 200, i5: 2 ** 31, i6: 2 ** 35, neg: -1, b: true, d: 1.5, a: ['x', 7, 'yz'], 'test.run.id': 'r' };
+    const bytes = encodeProtobufRequest([span({ name: 'n', attributes, events: [{ name: 'e', timeUnixNano: 1n, attributes: { k: 'v', n: 300 } }] })]);
+    const outcomes = { refused: 0, accepted: 0 };
+    for (let at = 0; at < bytes.length; at++) {
+      for (const v of new Set([0x00, 0x01, 0x0a, 0x7f, 0x80, 0xff, bytes[at]! ^ 0x80, bytes[at]! + 1, bytes[at]! - 1])) {
+        const mutated = Uint8Array.from(bytes);
+        mutated[at] = v;
+        outcomes[expectSameAsFullDecoder(mutated)]++;
+      }
+    }
+    expect(outcomes.refused).toBeGreaterThan(0);
+    expect(outcomes.accepted).toBeGreaterThan(0);
+  });
+
+  it.each(ODD_KEY_VALUES.map((kv, i) => [i, kv] as const))('agrees on the hand-made attribute %i, under small limits too', (_, kv) => {
+    const bytes = requestWithAttribute(kv);
+    for (const limits of [undefined, { maxValueBytes: 1 }, { maxArrayElements: 1 }, { maxAttributes: 0 }]) expectSameAsFullDecoder(bytes, limits);
   });
 
   it('sliced gives the same result and refuses with the same error', async () => {

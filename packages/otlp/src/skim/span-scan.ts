@@ -139,16 +139,17 @@ export class SpanScan extends ScanReads {
     const length = buf[pos]!;
     const stop = pos + 1 + length;
     const key = pos + 3;
-    if (length >= 0x80 || length < 5 || stop > end || buf[pos + 1] !== 0x0a || buf[pos + 2]! >= 0x80) return this.keyValue(pos, end, depth, 1, span);
+    // Every length inside a KeyValue of under 128 bytes that ends within it is under 0x80 too.
+    if (length >= 0x80 || length < 5 || stop > end || buf[pos + 1] !== 0x0a) return this.keyValue(pos, end, depth, 1, span);
     const keyEnd = key + buf[pos + 2]!;
     const value = keyEnd + 2;
-    if (value >= stop || buf[keyEnd] !== 0x12 || value + buf[keyEnd + 1]! !== stop || keyEnd - key > this.maxValueBytes) {
+    if (buf[keyEnd] !== 0x12 || value + buf[keyEnd + 1]! !== stop || keyEnd - key > this.maxValueBytes) {
       return this.keyValue(pos, end, depth, 1, span);
     }
     let text = this.scalar(value, stop);
     if (text === NOT_SCALAR) {
       // An array filling the value: the list is read as anyValue would (its length is one byte).
-      if (buf[value] !== 0x2a || buf[value + 1]! >= 0x80 || value + 2 + buf[value + 1]! !== stop) return this.keyValue(pos, end, depth, 1, span);
+      if (buf[value] !== 0x2a || value + 2 + buf[value + 1]! !== stop) return this.keyValue(pos, end, depth, 1, span);
       this.noteString(key, keyEnd, pos - 1);
       this.listFields[1] = 0;
       this.list(value + 1, stop, depth + 2, 1, false);
@@ -181,16 +182,17 @@ export class SpanScan extends ScanReads {
   }
 
   /**
-   * What the AnyValue bytes [value, stop) hold when they are one member filling them: a string with a
-   * length of one byte (where its text starts), a varint of at most five bytes (which uint32() and
-   * int64() read alone) or a double (NOT_STRING); NOT_SCALAR for anything else. `value` < `stop`.
+   * What the AnyValue bytes [value, stop) hold when they are one member filling them: a string (where
+   * its text starts), a varint of at most five bytes (which uint32() and int64() read alone) or a
+   * double (NOT_STRING); NOT_SCALAR for anything else (an empty value too: `value` <= `stop`). The
+   * value is under 128 bytes, so a length that fits in it is one byte under 0x80.
    */
   private scalar(value: number, stop: number): number {
     const buf = this.buf;
     const member = buf[value]!;
     if (member === 0x0a) {
       const text = value + 2;
-      return text <= stop && buf[value + 1]! < 0x80 && text + buf[value + 1]! === stop && stop - text <= this.maxValueBytes ? text : NOT_SCALAR;
+      return text + buf[value + 1]! === stop && stop - text <= this.maxValueBytes ? text : NOT_SCALAR;
     }
     if (member === 0x10 || member === 0x18) {
       if (stop - value < 2 || stop - value > 6 || buf[stop - 1]! >= 0x80) return NOT_SCALAR;
