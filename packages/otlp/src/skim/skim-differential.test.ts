@@ -176,7 +176,7 @@ const ODD_KEY_VALUES: readonly number[][] = [
   [...k, ...value([0x2a, 4, 0x12, 2, 0x10, 1])],
   // An element of 1285 bytes, whose length's second byte is 0x0a: read as one byte of length, it
   // would be a string member of 131 bytes followed by unknown fields.
-  [...k, ...value(ld(5, ld(1, [0x83, ...Array<number>(131).fill(0x61), 0x08, 0x80, 0x00, ...Array<number>(575).fill([0x08, 0x00]).flat()])))],
+  [...k, ...value(ld(5, ld(1, [0x83, ...Array<number>(131).fill(0x61), 0x08, 0x80, 0x00, ...Array.from({ length: 575 }, () => [0x08, 0x00]).flat()])))],
 ];
 
 const limitsArb = fc.option(
