@@ -75,7 +75,8 @@ export function mutate(root: Record<string, unknown>, mutations: readonly Mutati
     const all = places(root);
     if (all.length === 0) break;
     const [c, k] = all[at % all.length]!;
-    const odd = ODD_VALUES[pick % ODD_VALUES.length];
+    // A copy: later mutations change what they land in, never the shared list (nor loop it into itself).
+    const odd = structuredClone(ODD_VALUES[pick % ODD_VALUES.length]);
     const target = (c as Record<string | number, unknown>)[k];
     const set = (v: unknown): void => void ((c as Record<string | number, unknown>)[k] = v);
     switch (kind) {
@@ -89,7 +90,7 @@ export function mutate(root: Record<string, unknown>, mutations: readonly Mutati
         break;
       case 3: // a field added, anywhere an object is
         if (typeof target === 'object' && target !== null && !Array.isArray(target)) {
-          Object.defineProperty(target, FIELD_NAMES[pick % FIELD_NAMES.length]!, { value: ODD_VALUES[(pick >> 6) % ODD_VALUES.length], enumerable: true, writable: true, configurable: true });
+          Object.defineProperty(target, FIELD_NAMES[pick % FIELD_NAMES.length]!, { value: structuredClone(ODD_VALUES[(pick >> 6) % ODD_VALUES.length]), enumerable: true, writable: true, configurable: true });
         } else set(odd);
         break;
       case 4: // an element repeated, past small limits
