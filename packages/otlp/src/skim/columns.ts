@@ -79,7 +79,8 @@ export class Columns {
   /** The time columns (startNanos, then endNanos) as 32-bit words. */
   private words: Uint32Array;
   linkIds = new Uint32Array(16 * 6);
-  linkWords = 0;
+  /** Links listed so far, each 6 words of linkIds. */
+  links = 0;
   readonly names: string[] = [];
   /** A row's own run tag; `inherits` rows take their resource's once the request is read. */
   readonly runTags: (string | undefined)[] = [];
@@ -95,11 +96,19 @@ export class Columns {
     return this.c;
   }
 
-  /** Index of a new row, its columns zeroed; its links are the words from `linkWords` on. */
-  addRow(linkWords: number): number {
+  /**
+   * A new row (its other columns zero) for the span at bytes [start, end). Its links are the ones
+   * listed since the row before (a rejected span's are taken back), so they end at `links`.
+   */
+  addRow(start: number, end: number, resourceIndex: number, scopeIndex: number): number {
     if (this.count === this.capacity) this.grow();
     const i = this.count++;
-    this.c.linkStart[i] = linkWords / 6;
+    const c = this.c;
+    c.ranges[2 * i] = start;
+    c.ranges[2 * i + 1] = end;
+    c.resourceIndex[i] = resourceIndex;
+    c.scopeIndex[i] = scopeIndex;
+    c.linkStart[i + 1] = this.links;
     return i;
   }
 
@@ -119,13 +128,12 @@ export class Columns {
 
   /** Room for a link of the row being read (6 words: trace id, span id); returns where. */
   linkWordsFor(): number {
-    if (this.linkWords + 6 > this.linkIds.length) {
+    const at = 6 * this.links++;
+    if (at + 6 > this.linkIds.length) {
       const next = new Uint32Array(this.linkIds.length * 2);
       next.set(this.linkIds);
       this.linkIds = next;
     }
-    const at = this.linkWords;
-    this.linkWords += 6;
     return at;
   }
 
@@ -136,7 +144,6 @@ export class Columns {
   finish(resourceTags: readonly (string | undefined)[]): Omit<SkimResult, 'bytes' | 'resources' | 'scopes' | 'rejectedSpans' | 'errorMessage' | 'limited'> {
     const n = this.count;
     const c = this.c;
-    c.linkStart[n] = this.linkWords / 6;
     for (let i = 0; i < n; i++) if (c.inherits[i] === 1) this.runTags[i] = resourceTags[c.resourceIndex[i]!];
     return {
       count: n,
@@ -152,7 +159,7 @@ export class Columns {
       scopeIndex: c.scopeIndex.subarray(0, n),
       runTags: this.runTags,
       linkStart: c.linkStart.subarray(0, n + 1),
-      linkIds: this.linkIds.subarray(0, this.linkWords),
+      linkIds: this.linkIds.subarray(0, 6 * this.links),
       complex: c.complex.subarray(0, n),
     };
   }

@@ -48,7 +48,7 @@ export class SkimDecoder extends ReaderDecoder {
     const r = this.r;
     const start = r.pos;
     const end = r.len;
-    const links = this.columns.linkWords;
+    const links = this.columns.links;
     // The pass leaves the Reader wherever it last used it.
     const took = this.scanned(start, end);
     r.len = end;
@@ -58,8 +58,8 @@ export class SkimDecoder extends ReaderDecoder {
       return;
     }
     r.pos = start;
-    this.columns.linkWords = links;
-    this.rowOfSpan(this.readSpan(resource, scope), start, end, rsIndex, ssIndex, spanIndex, links);
+    this.columns.links = links;
+    this.rowOfSpan(this.readSpan(resource, scope), start, end, rsIndex, ssIndex, spanIndex);
   }
 
   /** Whether the pass took the span at [start, end); false when it needs the full decoder. */
@@ -85,12 +85,12 @@ export class SkimDecoder extends ReaderDecoder {
       const reason = invalidIdReason(hex(s.trace, s.traceLen), hex(s.id, s.idLen), hex(s.parent, s.parentLen));
       if (reason !== undefined) {
         this.rejections.reject(spanPath(rsIndex, ssIndex, spanIndex), reason);
-        this.columns.linkWords = links;
+        this.columns.links = links;
         return;
       }
     }
     const c = this.columns;
-    const row = this.addRow(start, end, resource, scope, links);
+    const row = this.addRow(start, end, resource, scope);
     const rows = c.rows;
     storeIdWords(rows.ids, row * 8, view, s.trace, 4);
     storeIdWords(rows.ids, row * 8 + 4, view, s.id, 2);
@@ -112,7 +112,7 @@ export class SkimDecoder extends ReaderDecoder {
   }
 
   /** A row from a span the full decoder read (near a limit): its columns from the model span. */
-  private rowOfSpan(span: Span, start: number, end: number, rsIndex: number, ssIndex: number, spanIndex: number, links: number): void {
+  private rowOfSpan(span: Span, start: number, end: number, rsIndex: number, ssIndex: number, spanIndex: number): void {
     const reason = invalidIdReason(span.traceId, span.spanId, span.parentSpanId);
     if (reason !== undefined) {
       this.rejections.reject(spanPath(rsIndex, ssIndex, spanIndex), reason);
@@ -126,7 +126,7 @@ export class SkimDecoder extends ReaderDecoder {
         wordsOfHex(c.linkIds, at + 4, link.spanId);
       }
     }
-    const row = this.addRow(start, end, span.resource, span.scope, links);
+    const row = this.addRow(start, end, span.resource, span.scope);
     const rows = c.rows;
     wordsOfHex(rows.ids, row * 8, span.traceId);
     wordsOfHex(rows.ids, row * 8 + 4, span.spanId);
@@ -146,16 +146,10 @@ export class SkimDecoder extends ReaderDecoder {
     this.spend(0);
   }
 
-  private addRow(start: number, end: number, resource: Resource, scope: InstrumentationScope, links: number): number {
-    const row = this.columns.addRow(links);
-    const rows = this.columns.rows;
-    rows.ranges[row * 2] = start;
-    rows.ranges[row * 2 + 1] = end;
+  private addRow(start: number, end: number, resource: Resource, scope: InstrumentationScope): number {
     if (this.resources[this.resources.length - 1] !== resource) this.resources.push(resource);
     if (this.scopes[this.scopes.length - 1] !== scope) this.scopes.push(scope);
-    rows.resourceIndex[row] = this.resources.length - 1;
-    rows.scopeIndex[row] = this.scopes.length - 1;
-    return row;
+    return this.columns.addRow(start, end, this.resources.length - 1, this.scopes.length - 1);
   }
 
   /** The skim's result, once the request is read; `bytes` are the request's (owned) bytes. */
