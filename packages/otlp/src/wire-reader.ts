@@ -125,7 +125,7 @@ export class WireReader {
   /**
    * An attribute key: the same few keys come back in every span, so an ASCII key already seen in
    * this request is reused instead of decoded and hashed again. The cache slot is picked from the
-   * length and three bytes (cheap); a full comparison decides.
+   * length and four bytes (cheap); a full comparison decides.
    */
   protected key(): string {
     const start = this.lengthDelimited();

@@ -8,7 +8,8 @@ import { MAX_FIELDS_PER_MESSAGE } from '../wire-reader.js';
 import { Columns, SKIM_ROW_BYTES } from './columns.js';
 import { storeIdWords, wordsOfHex } from './id-words.js';
 import type { SkimResult } from './skim-result.js';
-import { COMPLEX, RUN_ABSENT, RUN_STRING, SpanScan } from './span-scan.js';
+import { COMPLEX } from './scan-reads.js';
+import { RUN_ABSENT, RUN_STRING, SpanScan } from './span-scan.js';
 
 /*
  * The skim: ReaderDecoder's walk of the request (resources and scopes decoded whole, by the same

@@ -18,8 +18,6 @@ import { COMPLEX, ScanReads } from './scan-reads.js';
  * maxValueBytes) it throws COMPLEX, and the caller reads the span with the full decoder instead.
  */
 
-export { COMPLEX };
-
 /** What a span's own `test.run.id` attribute says, pending its resource's once the request is read. */
 export const RUN_ABSENT = 0;
 export const RUN_STRING = 1;
