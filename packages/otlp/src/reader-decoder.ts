@@ -394,6 +394,27 @@ export class ReaderDecoder extends WireReader {
     return map;
   }
 
+  /**
+   * The value of the KeyValue whose length prefix is at the reader, without building a map: what
+   * `keyValue` would store for its key when no decode limit is in reach (a span the skim found
+   * simple). Repeated value fields merge as in `keyValue`.
+   */
+  protected valueOfKeyValue(): AnyValue {
+    const r = this.r;
+    const outer = this.enter();
+    let value: AnyValue | undefined;
+    while (r.pos < r.len) {
+      const tag = this.nextTag();
+      if (tag === 0x12) {
+        const inner = this.enter();
+        value = this.anyValue(value, 1);
+        this.leave(inner);
+      } else this.skip(tag);
+    }
+    this.leave(outer);
+    return value ?? EMPTY_VALUE;
+  }
+
   /** Set when a nested value went over a limit: the top-level attribute holding it is dropped. */
   private overflowed = false;
 

@@ -48,7 +48,6 @@ export class ViewBatch {
 /** What a view decodes or formats, kept once read: made with the first such read. */
 interface ViewCache {
   full?: Span;
-  attributes?: Attributes;
   spanId?: string;
   parentSpanId?: string;
   start?: bigint;
@@ -68,6 +67,8 @@ interface ViewCache {
  */
 export class SpanView implements Span, SpanRangeRef {
   private c: ViewCache | undefined;
+  /** Kept on the view itself: a check reading an attribute of every span makes no cache object. */
+  private attrs: Attributes | undefined;
 
   constructor(
     private readonly b: ViewBatch,
@@ -192,9 +193,8 @@ export class SpanView implements Span, SpanRangeRef {
   }
 
   get attributes(): Attributes {
-    const c = this.cache();
-    c.attributes ??= this.complex ? this.decoded().attributes : new LazyAttributes(this);
-    return c.attributes;
+    this.attrs ??= this.complex ? this.decoded().attributes : new LazyAttributes(this);
+    return this.attrs;
   }
 
   get traceState(): string {

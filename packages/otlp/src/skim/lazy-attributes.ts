@@ -25,16 +25,23 @@ export interface SpanRangeRef {
  */
 export class LazyAttributes implements ReadonlyMap<string, AnyValue> {
   private whole: Attributes | undefined;
-  private readonly found = new Map<string, AnyValue | undefined>();
+  /** The last key looked up and its value: a check mostly reads one key of a span, often again. */
+  private lastKey: string | undefined;
+  private lastValue: AnyValue | undefined;
+  /** Earlier keys looked up, made only when a second key is. */
+  private found: Map<string, AnyValue | undefined> | undefined;
 
   constructor(private readonly ref: SpanRangeRef) {}
 
   get(key: string): AnyValue | undefined {
     if (this.whole !== undefined || this.ref.complex === true) return this.all().get(key);
-    if (this.found.has(key)) return this.found.get(key);
+    if (key === this.lastKey) return this.lastValue;
+    if (this.found?.has(key)) return this.found.get(key);
     const { bytes, start, end } = this.ref;
     const value = findSpanAttribute(bytes, start, end, key);
-    this.found.set(key, value);
+    if (this.lastKey !== undefined) (this.found ??= new Map()).set(this.lastKey, this.lastValue);
+    this.lastKey = key;
+    this.lastValue = value;
     return value;
   }
 
