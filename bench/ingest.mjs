@@ -14,7 +14,9 @@
 //   over HTTP            POST /v1/traces to a null sink (a node:http server that reads the body and
 //                        answers 200) and to `tracecheck receive`, each a child process pinned to one
 //                        core (taskset -c 0), sent by this process pinned to the other, 4 keep-alive
-//                        connections; spans/s from the first request to the last response. Every span
+//                        connections; spans/s from the first request to the last response. Each first
+//                        gets another set of the same size (other ids: warm-up), then the measured
+//                        set; the receiver's cold rate (the warm-up set) is printed too. Every span
 //                        must be stored exactly once (GET /api/stats).
 // Memory: RSS of the receiver process after the HTTP run, and RSS per stored span in a child that
 // stores the spans (columnar and object stores, after GC); with --million, 1,000,000+ spans too.
@@ -164,6 +166,9 @@ async function main() {
   if (values['memory-only']) return memoryFigures();
   console.log(`tracecheck ingest benchmark: ${BATCHES} requests x ${SPANS} spans from the OpenTelemetry SDK's serializers, node ${process.version}`);
   const bodies = officialRequests(BATCHES, SPANS);
+  // Another set of the same size, other ids: the receiver's warm-up (JIT), so that what is measured
+  // is its steady state on spans it has not seen, not its first requests.
+  const warmUp = officialRequests(BATCHES, SPANS);
   const texts = bodies.json.map((b) => b.toString('utf8'));
   const avg = (bufs) => Math.round(bufs.reduce((n, b) => n + b.length, 0) / bufs.length / SPANS);
   console.log(`payload: ${avg(bodies.protobuf)} bytes/span protobuf, ${avg(bodies.json)} bytes/span JSON\n`);
@@ -172,6 +177,7 @@ async function main() {
   const inProcess = {
     'protobufjs Type.decode alone': best(3, () => bodies.protobuf.forEach((b) => protobufjsRequest.decode(b))),
     'JSON.parse alone': best(3, () => texts.forEach((t) => JSON.parse(t))),
+    'JSON.parse of the bytes (UTF-8 decoding included)': best(3, () => bodies.json.forEach((b) => JSON.parse(b.toString('utf8')))),
     'protobuf: skim + columnar store': best(3, () => {
       const store = new ColumnarStore({ maxBytes: 64 * 1024 ** 3 });
       bodies.protobuf.forEach((b) => store.addSkim(skimProtobufRequest(b)));
@@ -191,21 +197,25 @@ async function main() {
   const http = {};
   const sink = await startChild([nullSink], /listening on (\S+)/);
   try {
-    await postAll(sink.url, bodies.protobuf.slice(0, 20), 'application/x-protobuf');
+    await postAll(sink.url, warmUp.protobuf, 'application/x-protobuf');
+    await postAll(sink.url, warmUp.json, 'application/json');
     http['null sink, protobuf'] = await postAll(sink.url, bodies.protobuf, 'application/x-protobuf');
     http['null sink, JSON'] = await postAll(sink.url, bodies.json, 'application/json');
   } finally {
     sink.child.kill('SIGTERM');
   }
   let receiverRss = 0;
-  for (const [format, list, type] of [['protobuf', bodies.protobuf, 'application/x-protobuf'], ['JSON', bodies.json, 'application/json']]) {
+  for (const [format, list, warm, type] of [
+    ['protobuf', bodies.protobuf, warmUp.protobuf, 'application/x-protobuf'],
+    ['JSON', bodies.json, warmUp.json, 'application/json'],
+  ]) {
     const receiver = await startChild([cli, 'receive', '--http-port', '0', '--grpc-port', '0', '--max-memory', '4GiB'], /http=(\S+)/);
     const startRss = rssOf(receiver.child.pid);
     try {
-      await postAll(receiver.url, list.slice(0, 20), type); // warm-up; the store keeps these spans
+      http[`tracecheck receive, ${format}, cold (its first requests)`] = await postAll(receiver.url, warm, type);
       http[`tracecheck receive, ${format}`] = await postAll(receiver.url, list, type);
       const stats = await getJson(`${receiver.url}/api/stats`);
-      if (stats.store.spans !== total) throw new Error(`lost or duplicated spans: ${stats.store.spans} stored of ${total}`);
+      if (stats.store.spans !== 2 * total) throw new Error(`lost or duplicated spans: ${stats.store.spans} stored of ${2 * total}`);
       if (format === 'protobuf') receiverRss = rssOf(receiver.child.pid) - startRss;
     } finally {
       receiver.child.kill('SIGTERM');
@@ -219,9 +229,10 @@ async function main() {
   console.log(`  receive protobuf / null sink protobuf             ${ratio(http['tracecheck receive, protobuf'], http['null sink, protobuf'])}x   (target >= 0.5)`);
   console.log(`  receive protobuf / protobufjs decode alone        ${ratio(http['tracecheck receive, protobuf'], inProcess['protobufjs Type.decode alone'])}x   (next step >= 1)`);
   console.log(`  receive JSON / JSON.parse alone                   ${ratio(http['tracecheck receive, JSON'], inProcess['JSON.parse alone'])}x   (target >= 0.5)`);
+  console.log(`  receive JSON / JSON.parse of the bytes            ${ratio(http['tracecheck receive, JSON'], inProcess['JSON.parse of the bytes (UTF-8 decoding included)'])}x`);
   console.log(`  ingest without HTTP, protobuf: new / old path     ${ratio(inProcess['protobuf: skim + columnar store'], inProcess['old path, protobuf: full decode + object store'])}x`);
 
-  console.log(`\nmemory: the receiver's RSS grew ${(receiverRss / 1024 ** 2).toFixed(0)} MiB storing ${total} spans over HTTP (${Math.round(receiverRss / total)} bytes/span, garbage not yet collected included)`);
+  console.log(`\nmemory: the receiver's RSS grew ${(receiverRss / 1024 ** 2).toFixed(0)} MiB storing ${2 * total} spans over HTTP (${Math.round(receiverRss / (2 * total))} bytes/span, garbage not yet collected included)`);
   memoryFigures();
 }
 
