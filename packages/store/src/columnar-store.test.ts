@@ -1,5 +1,6 @@
 import { createSpan, plainSpan, type Span } from '@tracecheck/model';
-import { encodeProtobufRequest, skimProtobufRequest } from '@tracecheck/otlp';
+import { decodeProtobufRequest, encodeProtobufRequest, skimProtobufRequest } from '@tracecheck/otlp';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMPACT_MIN_BYTES } from './arenas.js';
 import { ColumnarStore } from './columnar-store.js';
@@ -102,5 +103,66 @@ describe('ColumnarStore deletion in parts', () => {
     expect(store.spanCount).toBe(0);
     expect(store.usedBytes).toBe(0);
     expect(store.runs()).toEqual([]);
+  });
+});
+
+describe('ColumnarStore views', () => {
+  it('read every field as the full decoder decodes the request they came in', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            parent: fc.boolean(),
+            kind: fc.integer({ min: 0, max: 5 }),
+            status: fc.integer({ min: 0, max: 2 }),
+            start: fc.bigInt({ min: 0n, max: 2n ** 64n - 2n ** 40n }),
+            duration: fc.bigInt({ min: 0n, max: 2n ** 40n }),
+            traceState: fc.constantFrom('', 'a=1', 'tracecheck=0000000000000001,b=2'),
+            events: fc.nat(2),
+            links: fc.nat(2),
+            attributes: fc.dictionary(fc.constantFrom('a', 'b', 'amount', 'é', 'test.run.id'), fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.double({ noNaN: true }))),
+          }),
+          { minLength: 1, maxLength: 20 },
+        ),
+        (inits) => {
+          const spans = inits.map((s, i) => ({
+            ...createSpan({
+              traceId: tid(i % 3),
+              spanId: sid(i),
+              parentSpanId: s.parent ? sid(1000 + i) : '',
+              name: `op${i % 4}`,
+              kind: s.kind as Span['kind'],
+              startTimeUnixNano: s.start,
+              endTimeUnixNano: s.start + s.duration,
+              attributes: { ...s.attributes, 'test.run.id': 'R' },
+              events: Array.from({ length: s.events }, (_, e) => ({ name: `e${e}`, attributes: { n: e } })),
+              links: Array.from({ length: s.links }, (_, l) => ({ traceId: tid(50 + l), spanId: sid(50 + l) })),
+              status: { code: s.status as Span['status']['code'], message: s.status === 2 ? 'boom' : '' },
+            }),
+            traceState: s.traceState,
+            flags: i % 2,
+          }));
+          const bytes = encodeProtobufRequest(spans);
+          const store = new ColumnarStore();
+          store.addSkim(skimProtobufRequest(bytes));
+          const decoded = decodeProtobufRequest(bytes).spans;
+          const views = store.runSpans('R');
+          expect(views.map(plainSpan)).toEqual(decoded.map(plainSpan));
+          // Fields read one at a time, before anything decodes the span whole.
+          const fresh = store.runSpans('R');
+          fresh.forEach((v, i) => {
+            expect([v.links.length, v.events.length, v.traceState, v.startTimeUnixNano, v.endTimeUnixNano, v.flags]).toEqual([
+              decoded[i]!.links.length,
+              decoded[i]!.events.length,
+              decoded[i]!.traceState,
+              decoded[i]!.startTimeUnixNano,
+              decoded[i]!.endTimeUnixNano,
+              decoded[i]!.flags,
+            ]);
+          });
+        },
+      ),
+      { numRuns: Number(process.env.TRACECHECK_FUZZ_RUNS ?? 200), seed: Number(process.env.TRACECHECK_FUZZ_SEED ?? 3) },
+    );
   });
 });

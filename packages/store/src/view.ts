@@ -2,7 +2,11 @@ import type { Attributes, InstrumentationScope, Resource, Span, SpanEvent, SpanK
 import { type DecodeLimits, decodeSpanRange, LazyAttributes, type SpanRangeRef } from '@tracecheck/otlp';
 import type { ArenaData } from './arenas.js';
 import { hexOfPair } from './hex.js';
-import { traceStateAt } from './span-fields.js';
+import { hasFieldAt, traceStateAt } from './span-fields.js';
+
+const NONE: readonly never[] = Object.freeze([]);
+const EVENTS = 0x5a;
+const LINKS = 0x6a;
 
 const TWO_32 = 2n ** 32n;
 /** A 64-bit value from its (high, low) words. */
@@ -208,7 +212,7 @@ export class SpanView implements Span, SpanRangeRef {
   }
 
   get events(): readonly SpanEvent[] {
-    return this.decoded().events;
+    return this.lacks(EVENTS) ? NONE : this.decoded().events;
   }
 
   get droppedEventsCount(): number {
@@ -216,7 +220,12 @@ export class SpanView implements Span, SpanRangeRef {
   }
 
   get links(): readonly SpanLink[] {
-    return this.decoded().links;
+    return this.lacks(LINKS) ? NONE : this.decoded().links;
+  }
+
+  /** True when a simple span has no field `tag` at all (no decoding needed to say it has none). */
+  private lacks(tag: number): boolean {
+    return this.c?.full === undefined && !this.complex && hasFieldAt(this.bytes, this.start, this.end, tag) === false;
   }
 
   get droppedLinksCount(): number {

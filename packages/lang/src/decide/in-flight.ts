@@ -75,24 +75,30 @@ export function findInFlight(graph: RunGraph, open: readonly OpenSpanInfo[], now
   const openById = new Map<string, OpenSpanInfo>();
   for (const o of open) openById.set(`${o.traceId}/${o.spanId}`, o);
 
-  // Producers are consumed by a child in their trace, or by a span (often in a new trace) linking to them.
-  const linked = new Set<string>();
-  for (const span of graph.spans) for (const link of span.links) linked.add(`${link.traceId}/${link.spanId}`);
-
   const missingParents = new Map<string, { child: Span; sinceMs: number }>();
+  /** Producers with no consuming child: consumed only if a span links to them. */
+  const unconsumed: Span[] = [];
   for (const trace of graph.traces) {
     for (const span of trace.spans) {
-      const key = `${span.traceId}/${span.spanId}`;
-      openById.delete(key); // it arrived, so it ended: a stale report
+      // It arrived, so it ended: a report of it open is stale. (Keys are made only when needed: a
+      // span's id may have to be formatted to make one.)
+      if (openById.size > 0) openById.delete(`${span.traceId}/${span.spanId}`);
       if (trace.isOrphan(span) && !parentIsExternal(span)) {
         const parentKey = `${span.traceId}/${span.parentSpanId}`;
         const since = sinceOf(span.endTimeUnixNano, nowMs);
         const seen = missingParents.get(parentKey);
         if (seen === undefined || since < seen.sinceMs) missingParents.set(parentKey, { child: span, sinceMs: since });
       }
-      if (span.kind === SpanKind.PRODUCER && !trace.children(span).some(consumes) && !linked.has(key)) {
-        items.push({ kind: 'consumer', key, description: `the consumer of ${describeSpanShort(span)}`, sinceMs: sinceOf(span.endTimeUnixNano, nowMs) });
-      }
+      if (span.kind === SpanKind.PRODUCER && !trace.children(span).some(consumes)) unconsumed.push(span);
+    }
+  }
+  if (unconsumed.length > 0) {
+    // Consumed by a span (often in a new trace) linking to them: the links are read only now.
+    const linked = new Set<string>();
+    for (const span of graph.spans) for (const link of span.links) linked.add(`${link.traceId}/${link.spanId}`);
+    for (const span of unconsumed) {
+      const key = `${span.traceId}/${span.spanId}`;
+      if (!linked.has(key)) items.push({ kind: 'consumer', key, description: `the consumer of ${describeSpanShort(span)}`, sinceMs: sinceOf(span.endTimeUnixNano, nowMs) });
     }
   }
   for (const [key, { child, sinceMs }] of missingParents) {
