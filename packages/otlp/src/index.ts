@@ -20,4 +20,5 @@ export { skimProtobufRequest, skimProtobufRequestSliced } from './skim/skim.js';
 export type { SkimResult } from './skim/skim-result.js';
 export { decodeSpanRange, findSpanAttribute } from './skim/span-range.js';
 export { LazyAttributes } from './skim/lazy-attributes.js';
+export { spanHasField, spanTraceState } from './skim/span-walk.js';
 export type { SpanRangeRef } from './skim/lazy-attributes.js';

@@ -1,8 +1,7 @@
 import type { Attributes, InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, StatusCode } from '@tracecheck/model';
-import { type DecodeLimits, decodeSpanRange, LazyAttributes, type SpanRangeRef } from '@tracecheck/otlp';
+import { type DecodeLimits, decodeSpanRange, LazyAttributes, spanHasField, spanTraceState, type SpanRangeRef } from '@tracecheck/otlp';
 import type { ArenaData } from './arenas.js';
 import { hexOfPair } from './hex.js';
-import { hasFieldAt, traceStateAt } from './span-fields.js';
 
 const NONE: readonly never[] = Object.freeze([]);
 const EVENTS = 0x5a;
@@ -203,7 +202,7 @@ export class SpanView implements Span, SpanRangeRef {
 
   get traceState(): string {
     const c = this.cache();
-    c.traceState ??= (this.complex ? undefined : traceStateAt(this.bytes, this.start, this.end)) ?? this.decoded().traceState;
+    c.traceState ??= (this.complex ? undefined : spanTraceState(this.bytes, this.start, this.end)) ?? this.decoded().traceState;
     return c.traceState;
   }
 
@@ -225,7 +224,7 @@ export class SpanView implements Span, SpanRangeRef {
 
   /** True when a simple span has no field `tag` at all (no decoding needed to say it has none). */
   private lacks(tag: number): boolean {
-    return this.c?.full === undefined && !this.complex && hasFieldAt(this.bytes, this.start, this.end, tag) === false;
+    return this.c?.full === undefined && !this.complex && spanHasField(this.bytes, this.start, this.end, tag) === false;
   }
 
   get droppedLinksCount(): number {

@@ -12,6 +12,8 @@ import {
   type SkimResult,
   skimProtobufRequest,
   skimProtobufRequestSliced,
+  spanHasField,
+  spanTraceState,
 } from '../index.js';
 import { randomSpans } from '../testing/random-spans.js';
 import { MUTATION_OPS, type Mutation, mutate } from '../testing/wire-mutations.js';
@@ -72,6 +74,13 @@ function expectRow(r: SkimResult, i: number, span: Span, limits: Partial<DecodeL
   const keys = [...span.attributes.keys(), ...ABSENT_KEYS];
   if (!complex) {
     for (const key of keys) expect(plain(findSpanAttribute(r.bytes, start, end, key))).toEqual(plain(span.attributes.get(key)));
+    // The walks a store's views take for single fields (undefined: a group, the full decoder's case).
+    const state = spanTraceState(r.bytes, start, end);
+    if (state !== undefined) expect(state).toBe(span.traceState);
+    const events = spanHasField(r.bytes, start, end, 0x5a);
+    if (events === false) expect(span.events).toEqual([]);
+    const linked = spanHasField(r.bytes, start, end, 0x6a);
+    if (linked === false) expect(span.links).toEqual([]);
   }
   const lazy = new LazyAttributes({ bytes: r.bytes, start, end, complex, limits });
   for (const key of keys) {

@@ -3,6 +3,7 @@ import type { AnyValue, InstrumentationScope, Resource, Span } from '@tracecheck
 import { ReaderDecoder } from '../reader-decoder.js';
 import type { DecodeLimits } from '../limits.js';
 import { createReader, withDecodeErrors } from '../proto-reader.js';
+import { GIVE_UP, lastAttribute, sameBytes } from './span-walk.js';
 
 /*
  * On-demand reading of one span of a skimmed request, by the full decoder's own code: a whole span
@@ -13,7 +14,7 @@ import { createReader, withDecodeErrors } from '../proto-reader.js';
 class SpanRangeDecoder extends ReaderDecoder {
   /** The value of the last KeyValue among the span's attributes whose key is `key` (as `encoded`). */
   attribute(start: number, end: number, key: string, encoded: Uint8Array): AnyValue | undefined {
-    const at = lastKeyValue(this.buf, start, end, encoded);
+    const at = lastAttribute(this.buf, start, end, encoded);
     if (at === GIVE_UP) return withDecodeErrors(this.r, () => this.scan(start, end, key, encoded));
     if (at < 0) return undefined;
     this.narrowToSpan(start, end);
@@ -21,7 +22,7 @@ class SpanRangeDecoder extends ReaderDecoder {
     return withDecodeErrors(this.r, () => this.valueOfKeyValue());
   }
 
-  /** The key scan through the wire reader: for spans with fields `lastKeyValue` does not walk. */
+  /** The key scan through the wire reader: for spans with fields `lastAttribute` does not walk. */
   private scan(start: number, end: number, key: string, encoded: Uint8Array): AnyValue | undefined {
     this.narrowToSpan(start, end);
     const r = this.r;
@@ -56,64 +57,7 @@ class SpanRangeDecoder extends ReaderDecoder {
   }
 }
 
-const GIVE_UP = -2;
 
-/**
- * Where the last attribute KeyValue (field 9) of the span at [start, end) whose key is `encoded`
- * has its length prefix: -1 for none, GIVE_UP when the span has a group (wire types 3, 4), which
- * only the wire reader steps over. A walk of bytes the skim validated: every length is in range.
- */
-function lastKeyValue(buf: Uint8Array, start: number, end: number, encoded: Uint8Array): number {
-  let pos = start;
-  let found = -1;
-  const varint = (): number => {
-    let n = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = buf[pos++]!;
-      // Tags and lengths fit 32 bits; the rest of a longer varint is only stepped over.
-      if (shift < 28) n |= (b & 0x7f) << shift;
-      else if (shift === 28) n += (b & 0x0f) * 2 ** 28;
-      if (b < 0x80) return n >>> 0;
-    }
-  };
-  while (pos < end) {
-    const tag = varint();
-    const type = tag & 7;
-    if (type === 0) varint();
-    else if (type === 1) pos += 8;
-    else if (type === 5) pos += 4;
-    else if (type !== 2) return GIVE_UP;
-    else if (tag !== 0x4a) {
-      const len = varint(); // (not `pos += varint()`: that would add to pos as it was before the length)
-      pos += len;
-    } else {
-      const at = pos;
-      const kvEnd = varint() + pos;
-      // The last key field of a KeyValue is its key; without one, its key is ''.
-      let match = encoded.length === 0;
-      while (pos < kvEnd) {
-        const t = varint();
-        const tt = t & 7;
-        if (tt === 0) varint();
-        else if (tt === 1) pos += 8;
-        else if (tt === 5) pos += 4;
-        else if (tt !== 2) return GIVE_UP;
-        else {
-          const len = varint();
-          if (t === 0x0a) match = len === encoded.length && sameBytes(buf, pos, encoded);
-          pos += len;
-        }
-      }
-      if (match) found = at;
-    }
-  }
-  return found;
-}
-
-function sameBytes(buf: Uint8Array, at: number, bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (buf[at + i] !== bytes[i]) return false;
-  return true;
-}
 
 /**
  * One decoder per request's bytes (and limits), reused across calls: a store asks many questions of

@@ -1,0 +1,112 @@
+/*
+ * Walks over the top-level fields of a skimmed Span message, for what a store reads of a span
+ * without decoding it: one attribute's KeyValue by its key, the trace state, whether it has events
+ * or links. Only for spans the skim found simple (no decode limit reached), whose bytes it
+ * validated, so every length is in range: the last occurrence of a field wins, as in the full
+ * decoder, and a field of an unexpected wire type is skipped like an unknown one. A group (wire
+ * types 3 and 4) makes a walk give up (GIVE_UP): only the wire reader steps over one.
+ *
+ * The cursor is module state, so a walk allocates nothing (a check walks every span of a run).
+ */
+
+export const ABSENT = -1;
+export const GIVE_UP = -2;
+
+let pos = 0;
+
+/** A varint at the cursor; tags and lengths fit 32 bits, the rest of a longer one is stepped over. */
+function varint(buf: Uint8Array): number {
+  let n = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = buf[pos++]!;
+    if (shift < 28) n |= (b & 0x7f) << shift;
+    else if (shift === 28) n += (b & 0x0f) * 2 ** 28;
+    if (b < 0x80) return n >>> 0;
+  }
+}
+
+/** Steps over a field's value of wire type `type`; false for a group. */
+function skipValue(buf: Uint8Array, type: number): boolean {
+  if (type === 0) varint(buf);
+  else if (type === 1) pos += 8;
+  else if (type === 5) pos += 4;
+  else if (type === 2) {
+    const len = varint(buf); // (not `pos += varint(buf)`: that would add to pos as it was before the length)
+    pos += len;
+  } else return false;
+  return true;
+}
+
+/** Where the last length-delimited field with `tag` of the span at [start, end) has its length prefix. */
+export function lastSpanField(buf: Uint8Array, start: number, end: number, tag: number): number {
+  pos = start;
+  let found = ABSENT;
+  while (pos < end) {
+    const t = varint(buf);
+    if (t === tag) found = pos;
+    if (!skipValue(buf, t & 7)) return GIVE_UP;
+  }
+  return found;
+}
+
+/** The length-delimited value whose length prefix is at `at`: its [start, end). */
+export function lengthDelimitedAt(buf: Uint8Array, at: number): [number, number] {
+  pos = at;
+  const len = varint(buf);
+  return [pos, pos + len];
+}
+
+export function sameBytes(buf: Uint8Array, at: number, bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (buf[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+/**
+ * Where the last attribute KeyValue (field 9) of the span at [start, end) whose key is `encoded`
+ * (UTF-8) has its length prefix; ABSENT or GIVE_UP. The last key field of a KeyValue is its key;
+ * without one, its key is ''.
+ */
+export function lastAttribute(buf: Uint8Array, start: number, end: number, encoded: Uint8Array): number {
+  pos = start;
+  let found = ABSENT;
+  while (pos < end) {
+    const tag = varint(buf);
+    if (tag !== 0x4a) {
+      if (!skipValue(buf, tag & 7)) return GIVE_UP;
+      continue;
+    }
+    const at = pos;
+    const kvEnd = varint(buf) + pos;
+    let match = encoded.length === 0;
+    while (pos < kvEnd) {
+      const t = varint(buf);
+      if (t !== 0x0a) {
+        if (!skipValue(buf, t & 7)) return GIVE_UP;
+        continue;
+      }
+      const len = varint(buf);
+      match = len === encoded.length && sameBytes(buf, pos, encoded);
+      pos += len;
+    }
+    if (match) found = at;
+  }
+  return found;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The trace state (field 3) of a simple span at [start, end); undefined when only the full decoder can say. */
+export function spanTraceState(buf: Uint8Array, start: number, end: number): string | undefined {
+  const at = lastSpanField(buf, start, end, 0x1a);
+  if (at === GIVE_UP) return undefined;
+  if (at === ABSENT) return '';
+  const [from, to] = lengthDelimitedAt(buf, at);
+  for (let i = from; i < to; i++) if (buf[i]! >= 0x80) return utf8.decode(buf.subarray(from, to));
+  return Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('latin1');
+}
+
+/** Whether a simple span at [start, end) has a field `tag` (0x5a events, 0x6a links); undefined when only the full decoder can say. */
+export function spanHasField(buf: Uint8Array, start: number, end: number, tag: number): boolean | undefined {
+  const at = lastSpanField(buf, start, end, tag);
+  return at === GIVE_UP ? undefined : at !== ABSENT;
+}
