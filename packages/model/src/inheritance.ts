@@ -63,6 +63,8 @@ export function reinherit<K>(graph: InheritanceGraph<K>, touched: Iterable<K>): 
     // (Unchanged, the set is kept: the caller sees `runs === before` and has nothing to announce
     // beyond the new spans; a batch of spans of traces already in their runs allocates nothing here.)
   }
+  // Every affected trace is tagged (the common batch): its runs are its tags, nothing to propagate.
+  if (open.size === 0) return old;
   // Seed each open trace with what it inherits from outside the open set; record which open
   // traces pass their runs to which (target -> the open traces linking to its untagged spans).
   const dependents = new Map<K, Set<K>>();

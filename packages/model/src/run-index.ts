@@ -55,6 +55,11 @@ export class RunIndex<K = string> {
     this.runs.delete(runId);
   }
 
+  /** True when someone listens to any run (while nobody does, a store need not list what joined runs). */
+  get listening(): boolean {
+    return this.listeners.size > 0;
+  }
+
   /** True when someone listens to the run (a store builds the update's spans only then). */
   hasListeners(runId: string): boolean {
     return this.listeners.has(runId);
@@ -64,8 +69,10 @@ export class RunIndex<K = string> {
   touch(runId: string, now: number, spans: readonly Span[]): void {
     const entry = this.runs.get(runId);
     if (entry) entry.lastSeen = now;
+    const listeners = this.listeners.get(runId);
+    if (listeners === undefined) return;
     const update: RunUpdate = { runId, spans, lastSeen: now };
-    for (const listener of [...(this.listeners.get(runId) ?? [])]) {
+    for (const listener of [...listeners]) {
       try {
         listener(update);
       } catch {

@@ -50,6 +50,10 @@ export interface SkimSink extends SpanSink {
 /** What the receiver holds its spans in. */
 export type ReceiverStore = SpanSource & SkimSink;
 
+/** What an announcement lists for a run while nobody listens to any run (nothing), and hands out. */
+const UNLISTED: number[] = [];
+const NO_SPANS: readonly Span[] = [];
+
 /** A BigUint64Array's elements as 32-bit words (2 per element). */
 function wordsOf(a: BigUint64Array): Uint32Array {
   return new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
@@ -87,9 +91,11 @@ export class ColumnarStore implements SpanSource, SkimSink {
   /** The time columns of the skim being added, as words. */
   private adding: { startWords: Uint32Array<ArrayBufferLike>; endWords: Uint32Array<ArrayBufferLike> } = { startWords: new Uint32Array(0), endWords: new Uint32Array(0) };
   private seq = 0;
+  /** Numbers each add, so a trace can tell whether it was touched by the add under way. */
+  private batchSerial = 0;
   private readonly cap: MemoryCap;
   /** Deletions in parts under way (deleteRunSome), by run. */
-  private readonly deleting = new Map<string, { touched: Map<number, number[]>; arenas: Set<number> }>();
+  private readonly deleting = new Map<string, { touched: Set<number>; arenas: Set<number> }>();
 
   constructor(options: ColumnarStoreOptions = {}) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -163,11 +169,13 @@ export class ColumnarStore implements SpanSource, SkimSink {
     const { ids } = skim;
     const now = this.now();
     this.adding = { startWords: wordsOf(skim.startNanos), endWords: wordsOf(skim.endNanos) };
-    const touched = new Map<number, number[]>();
+    // The traces the part touches, in the order first touched; each trace's rows added by this part
+    // are the end of its list, from `trace.fresh` on (marked for this add by `batch`).
+    const batch = this.batchSerial++;
+    const touched: number[] = [];
     let taken = 0;
     let arena: Arena | undefined = arenaSlot === undefined ? undefined : this.arenas.get(arenaSlot);
     let trace: TraceRecord | undefined;
-    let fresh: number[] = [];
     let accepted = 0;
     for (let i = from; i < to; i++) {
       const w = i * 8;
@@ -176,8 +184,11 @@ export class ColumnarStore implements SpanSource, SkimSink {
         trace = this.traces.obtain(ids, w, now);
         trace.lastSeen = now;
         if (this.traces.created) taken += TRACE_BYTES;
-        fresh = touched.get(trace.slot) ?? [];
-        if (fresh.length === 0) touched.set(trace.slot, fresh);
+        if (trace.batch !== batch) {
+          trace.batch = batch;
+          trace.fresh = -1;
+          touched.push(trace.slot);
+        }
       }
       const row = this.rows.allocate();
       const key = this.key;
@@ -196,22 +207,27 @@ export class ColumnarStore implements SpanSource, SkimSink {
         taken += arenaCost;
       }
       this.insert(skim, i, row, trace, arenaSlot!, arena);
-      trace.rows.push(row);
-      fresh.push(row);
+      const { next } = this.rows;
+      next[row] = -1;
+      if (trace.last < 0) trace.first = row;
+      else next[trace.last] = row;
+      trace.last = row;
+      if (trace.fresh < 0) trace.fresh = row;
       accepted++;
     }
     taken += accepted * ROW_BYTES;
-    for (const [slot, rows] of touched) {
+    let kept = 0;
+    for (const slot of touched) {
       const t = this.traces.get(slot)!;
-      if (rows.length === 0 && t.rows.length === 0) {
+      if (t.first < 0) {
         // A trace made for spans that all turned out to be repeats has nothing to hold.
-        touched.delete(slot);
         this.traces.remove(t);
         taken -= TRACE_BYTES;
-      }
+      } else touched[kept++] = slot;
     }
+    touched.length = kept;
     this.cap.take(taken, reservation);
-    if (accepted > 0) this.announce(touched, now);
+    if (accepted > 0) this.announce(touched, batch, now);
     return { accepted, duplicates: to - from - accepted };
   }
 
@@ -238,10 +254,11 @@ export class ColumnarStore implements SpanSource, SkimSink {
     const entry = this.runIndex.get(runId);
     if (!entry) return undefined;
     const tag = this.runIds.find(runId);
+    const { tag: tags, next } = this.rows;
     let spans = 0;
     for (const slot of entry.traces) {
-      for (const row of this.traces.get(slot)?.rows ?? []) {
-        const t = this.rows.tag[row]!;
+      for (let row = this.traces.get(slot)?.first ?? -1; row >= 0; row = next[row]!) {
+        const t = tags[row]!;
         if (t < 0 || t === tag) spans++;
       }
     }
@@ -256,10 +273,11 @@ export class ColumnarStore implements SpanSource, SkimSink {
     const entry = this.runIndex.get(runId);
     if (!entry) return [];
     const tag = this.runIds.find(runId);
+    const { tag: tags, next } = this.rows;
     const rows: number[] = [];
     for (const slot of entry.traces) {
-      for (const row of this.traces.get(slot)?.rows ?? []) {
-        const t = this.rows.tag[row]!;
+      for (let row = this.traces.get(slot)?.first ?? -1; row >= 0; row = next[row]!) {
+        const t = tags[row]!;
         if (t < 0 || t === tag) rows.push(row);
       }
     }
@@ -275,7 +293,10 @@ export class ColumnarStore implements SpanSource, SkimSink {
   traceSpans(traceId: string): Span[] {
     const words = new Uint32Array(4);
     if (!wordsOfHex(traceId, 4, words, 0)) return [];
-    return this.views(this.traces.find(words, 0)?.rows ?? []);
+    const { next } = this.rows;
+    const rows: number[] = [];
+    for (let row = this.traces.find(words, 0)?.first ?? -1; row >= 0; row = next[row]!) rows.push(row);
+    return this.views(rows);
   }
 
   hasSpan(traceId: string, spanId: string): boolean {
@@ -313,7 +334,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
     const entry = this.runIndex.get(runId);
     let work = this.deleting.get(runId);
     if (!entry && !work) return 'unknown';
-    if (!work) this.deleting.set(runId, (work = { touched: new Map(), arenas: new Set() }));
+    if (!work) this.deleting.set(runId, (work = { touched: new Set(), arenas: new Set() }));
     const tag = this.runIds.find(runId);
     const before = this.rows.count;
     for (const slot of entry === undefined ? [] : [...entry.traces]) {
@@ -326,12 +347,13 @@ export class ColumnarStore implements SpanSource, SkimSink {
         const t = this.rows.tag[row]!;
         return t === tag || (t < 0 && !shared);
       }, work.arenas);
-      work.touched.set(slot, []);
+      work.touched.add(slot);
     }
     this.deleting.delete(runId);
     this.runIndex.drop(runId);
     this.cap.used -= this.arenas.compact(work.arenas, this.rows, this.rows.extent);
-    this.announce(work.touched, this.now());
+    // A batch number no trace carries: a deletion brings no new rows.
+    this.announce(work.touched, this.batchSerial++, this.now());
     return 'done';
   }
 
@@ -409,10 +431,16 @@ export class ColumnarStore implements SpanSource, SkimSink {
   /** Removes the trace's rows that `drop` picks; the trace goes with its last row. */
   private removeRows(trace: TraceRecord, drop: (row: number) => boolean, arenas: Set<number>): void {
     const { rows } = this;
-    const kept: number[] = [];
-    for (const row of trace.rows) {
+    // The kept rows stay linked in order; `prev` is the last one kept so far.
+    let prev = -1;
+    let row = trace.first;
+    while (row >= 0) {
+      const following = rows.next[row]!;
       if (!drop(row)) {
-        kept.push(row);
+        if (prev < 0) trace.first = row;
+        else rows.next[prev] = row;
+        prev = row;
+        row = following;
         continue;
       }
       const tag = rows.tag[row]!;
@@ -433,9 +461,12 @@ export class ColumnarStore implements SpanSource, SkimSink {
       } else arenas.add(slot);
       rows.release(row);
       this.cap.used -= ROW_BYTES;
+      row = following;
     }
-    trace.rows = kept;
-    if (kept.length === 0) {
+    if (prev >= 0) rows.next[prev] = -1;
+    else trace.first = -1;
+    trace.last = prev;
+    if (prev < 0) {
       for (const r of trace.runs) this.runIndex.removeTrace(r, trace.slot);
       for (const r of trace.tagged.keys()) this.runIndex.removeTrace(r, trace.slot);
       this.traces.remove(trace);
@@ -445,36 +476,40 @@ export class ColumnarStore implements SpanSource, SkimSink {
 
   /**
    * Recomputes run membership for the touched traces (inheritance.ts), updates the run index, and
-   * tells each run's subscribers which spans joined it: the new rows, and when a trace gained a run,
-   * its older untagged rows too. Views are made only for runs someone listens to.
+   * tells each run's subscribers which spans joined it: the rows of add `batch`, and when a trace
+   * gained a run, its older untagged rows too. Views are made only for runs someone listens to;
+   * while nobody listens to any run, the rows that joined are not even listed.
    */
-  private announce(touched: Map<number, number[]>, now: number): void {
-    const old = reinherit(this.traces.inheritance, touched.keys());
+  private announce(touched: Iterable<number>, batch: number, now: number): void {
+    const old = reinherit(this.traces.inheritance, touched);
+    const listing = this.runIndex.listening;
     const joined = new Map<string, number[]>();
     const join = (run: string, row: number): void => {
       let list = joined.get(run);
-      if (!list) joined.set(run, (list = []));
-      list.push(row);
+      if (!list) joined.set(run, (list = listing ? [] : UNLISTED));
+      if (listing) list.push(row);
     };
+    const { tag: tags, next } = this.rows;
     for (const [slot, before] of old) {
       const trace = this.traces.get(slot)!;
-      const fresh = touched.get(slot) ?? [];
-      for (const row of fresh) {
-        const tag = this.rows.tag[row]!;
+      const fresh = trace.batch === batch ? trace.fresh : -1;
+      for (let row = fresh; row >= 0; row = next[row]!) {
+        const tag = tags[row]!;
         if (tag >= 0) join(this.runIds.get(tag), row);
         else for (const r of trace.runs) join(r, row);
       }
       if (before === trace.runs) continue; // inheritance kept the set: the trace's runs did not change
       for (const r of before) if (!trace.runs.has(r)) this.runIndex.removeTrace(r, slot);
       for (const r of trace.runs) this.runIndex.addTrace(r, slot, now);
+      // The rows before the fresh ones are older; a trace all of whose rows are fresh has none.
+      if (trace.first === fresh) continue;
       const gained = [...trace.runs].filter((r) => !before.has(r));
       if (gained.length === 0) continue;
-      const freshSet = new Set(fresh);
-      for (const row of trace.rows) {
-        if (this.rows.tag[row]! < 0 && !freshSet.has(row)) for (const r of gained) join(r, row);
+      for (let row = trace.first; row >= 0 && row !== fresh; row = next[row]!) {
+        if (tags[row]! < 0) for (const r of gained) join(r, row);
       }
     }
-    for (const [run, rows] of joined) this.runIndex.touch(run, now, this.runIndex.hasListeners(run) ? this.views(rows) : []);
+    for (const [run, rows] of joined) this.runIndex.touch(run, now, this.runIndex.hasListeners(run) ? this.views(rows) : NO_SPANS);
   }
 
   /** Views of rows, in the order given, in one batch. */

@@ -5,6 +5,9 @@
  * Rows of removed spans are reused (a free list), so a long-lived receiver that stores and deletes
  * runs all day holds columns for the spans it has now, not for every span it ever had. Arrival
  * order is therefore kept in `seq`, not in row numbers.
+ *
+ * A trace's rows are a list linked through `next`, and so are the free rows: no array per trace
+ * for the garbage collector to trace and grow, and appending a row or reusing one costs two stores.
  */
 export class Rows {
   capacity = 0;
@@ -34,18 +37,22 @@ export class Rows {
   scope = new Int32Array(0);
   /** Arrival order, unique per stored span. */
   seq = new Float64Array(0);
+  /** The next row of the same trace in arrival order (of a free row: the next free one); -1 at the end. */
+  next = new Int32Array(0);
 
-  private readonly free: number[] = [];
-  private next = 0;
+  /** The free row to reuse first (the last freed), or -1. */
+  private freeHead = -1;
+  private freeCount = 0;
+  private used = 0;
 
   /** One past the highest row ever used: rows below it are in use or free. */
   get extent(): number {
-    return this.next;
+    return this.used;
   }
 
   /** Rows in use. */
   get count(): number {
-    return this.next - this.free.length;
+    return this.used - this.freeCount;
   }
 
   /** Bytes the columns hold. */
@@ -54,19 +61,26 @@ export class Rows {
   }
 
   /** Column bytes per row (the store charges a row this, plus its share of the id tables). */
-  static readonly BYTES_PER_ROW = 4 + 16 + 4 + 4 + 3 + 4 + 16 + 4 + 8 + 8 + 8;
+  static readonly BYTES_PER_ROW = 4 + 16 + 4 + 4 + 3 + 4 + 16 + 4 + 8 + 8 + 8 + 4;
 
   /** A row for a new span: a freed one, else the next, growing the columns when full. */
   allocate(): number {
-    const reused = this.free.pop();
-    if (reused !== undefined) return reused;
-    if (this.next === this.capacity) this.grow(Math.max(1024, this.capacity * 2));
-    return this.next++;
+    const reused = this.freeHead;
+    if (reused >= 0) {
+      this.freeHead = this.next[reused]!;
+      this.freeCount--;
+      return reused;
+    }
+    if (this.used === this.capacity) this.grow(Math.max(1024, this.capacity * 2));
+    return this.used++;
   }
 
+  /** Frees a row: it must be off its trace's list, whose link through `next` it loses. */
   release(row: number): void {
     this.arena[row] = -1;
-    this.free.push(row);
+    this.next[row] = this.freeHead;
+    this.freeHead = row;
+    this.freeCount++;
   }
 
   private grow(capacity: number): void {
@@ -90,6 +104,7 @@ export class Rows {
     this.resource = grown(this.resource, Int32Array);
     this.scope = grown(this.scope, Int32Array);
     this.seq = grown(this.seq, Float64Array);
+    this.next = grown(this.next, Int32Array);
     this.startWords = new Uint32Array(this.start.buffer);
     this.endWords = new Uint32Array(this.end.buffer);
     this.capacity = capacity;

@@ -3,12 +3,17 @@ import { hexOfWords } from './hex.js';
 import { IdTable } from './id-table.js';
 
 const NOT_TAGGED: ReadonlyMap<string, number> = new Map();
+const NO_SLOTS: readonly number[] = [];
 
 /** One trace: its rows, and what run inheritance needs of it. Keyed by a slot number. */
 export interface TraceRecord extends InheritingTrace {
   readonly slot: number;
-  /** Rows of its stored spans, in arrival order. */
-  rows: number[];
+  /** The first and last rows of its stored spans (in arrival order, linked by `Rows.next`); -1 when none. */
+  first: number;
+  last: number;
+  /** The add that last touched the trace (a serial), and its first row of that add (-1 for none). */
+  batch: number;
+  fresh: number;
   /** Run id -> number of its spans tagged with it (a shared empty map while none is). */
   tagged: ReadonlyMap<string, number>;
   /** Its spans' links to spans of other traces: 6 words each (trace id, span id), as the skim lists them. */
@@ -17,7 +22,7 @@ export interface TraceRecord extends InheritingTrace {
   lastSeen: number;
 }
 
-/** Bytes a trace is charged: its record, its rows list, its table entry and share of the run index. */
+/** Bytes a trace is charged: its record, its table entry and share of the run index. */
 export const TRACE_BYTES = 320;
 
 /**
@@ -39,7 +44,7 @@ export class Traces {
 
   readonly inheritance: InheritanceGraph<number> = {
     trace: (slot) => this.records[slot],
-    linkedBy: (slot) => (this.linkedBy.size === 0 ? [] : (this.linkedBy.get(this.hex(slot)) ?? [])),
+    linkedBy: (slot) => (this.linkedBy.size === 0 ? NO_SLOTS : (this.linkedBy.get(this.hex(slot)) ?? NO_SLOTS)),
     forEachLinkTarget: (slot, visit) => {
       const links = this.records[slot]?.links;
       if (links === undefined) return;
@@ -90,7 +95,7 @@ export class Traces {
       this.ids = grown;
     }
     for (let k = 0; k < 4; k++) this.ids[slot * 4 + k] = words[at + k]!;
-    const trace: TraceRecord = { slot, rows: [], tagged: NOT_TAGGED, links: undefined, runs: NO_RUNS, lastSeen: now };
+    const trace: TraceRecord = { slot, first: -1, last: -1, batch: -1, fresh: -1, tagged: NOT_TAGGED, links: undefined, runs: NO_RUNS, lastSeen: now };
     this.records[slot] = trace;
     return trace;
   }
