@@ -8,7 +8,8 @@ export interface CampaignOptions {
   maxSeconds?: number;
   maxMemory?: string;
   maxInFlight?: string;
-  overheadBytes?: number;
+  /** The peak RSS allowed (default: rssBound of the cap and the in-flight budget). */
+  boundBytes?: number;
   /** How long /healthz may take (default 1000 ms). */
   healthMs?: number;
   log?: (index: number, input: { kind: string; note: string }, code: string, rss: number | undefined) => void;
@@ -35,4 +36,4 @@ export function startReceiverProcess(args?: string[]): {
   exited: Promise<{ code: number | null; signal: string | null }>;
   stderr(): string;
 };
-export function statedOverhead(capBytes: number, inFlightBytes: number): number;
+export function rssBound(capBytes: number, inFlightBytes: number): number;
