@@ -19,10 +19,10 @@ import {
 import { type DecodeLimits, encodeProtobufRequest, type SkimResult, skimProtobufRequest } from '@tracecheck/otlp';
 import { type Arena, arenaCharge, Arenas } from './arenas.js';
 import { wordsOfHex } from './hex.js';
-import { IdTable } from './id-table.js';
 import { Interner } from './interner.js';
 import { RowGraph } from './row-graph.js';
 import { Rows } from './rows.js';
+import { SpanIndex } from './span-index.js';
 import { TRACE_BYTES, type TraceRecord, Traces } from './traces.js';
 import { makeViews } from './make-views.js';
 
@@ -75,7 +75,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
   private readonly limits: Partial<DecodeLimits>;
   private readonly rows = new Rows();
   private readonly traces = new Traces();
-  private readonly spanTable = new IdTable(3);
+  private readonly spans = new SpanIndex(this.rows);
   private readonly arenas = new Arenas();
   private readonly names = new Interner();
   private readonly runIds = new Interner();
@@ -87,7 +87,6 @@ export class ColumnarStore implements SpanSource, SkimSink {
    */
   private readonly arenaOf = new WeakMap<SkimResult, { slot: number; serial: number }>();
   private arenaSerial = 0;
-  private readonly key = new Uint32Array(3);
   /** The time columns of the skim being added, as words. */
   private adding: { startWords: Uint32Array<ArrayBufferLike>; endWords: Uint32Array<ArrayBufferLike> } = { startWords: new Uint32Array(0), endWords: new Uint32Array(0) };
   private seq = 0;
@@ -104,7 +103,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
     this.now = options.now ?? Date.now;
     this.limits = options.decodeLimits ?? {};
     this.traces.linkTag = (target, hi, lo) => {
-      const row = this.rowOf(target.slot, hi, lo);
+      const row = this.spans.find(target, hi, lo);
       if (row < 0) return null;
       const tag = this.rows.tag[row]!;
       return tag < 0 ? undefined : this.runIds.get(tag);
@@ -190,15 +189,9 @@ export class ColumnarStore implements SpanSource, SkimSink {
           touched.push(trace.slot);
         }
       }
+      // A span stored before (an exporter's retry) or repeated in the request is left out.
+      if (this.spans.find(trace, ids[w + 4]!, ids[w + 5]!) >= 0) continue;
       const row = this.rows.allocate();
-      const key = this.key;
-      key[0] = trace.slot;
-      key[1] = ids[w + 4]!;
-      key[2] = ids[w + 5]!;
-      if (this.spanTable.insertIfAbsent(key, 0, row) >= 0) {
-        this.rows.release(row); // a span stored before (an exporter's retry) or repeated in the request
-        continue;
-      }
       if (arena === undefined) {
         const serial = this.arenaSerial++;
         arena = { serial, data: { bytes: skim.bytes, resources: skim.resources, scopes: skim.scopes }, live: 0, liveBytes: 0, charge: arenaCost };
@@ -207,11 +200,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
         taken += arenaCost;
       }
       this.insert(skim, i, row, trace, arenaSlot!, arena);
-      const { next } = this.rows;
-      next[row] = -1;
-      if (trace.last < 0) trace.first = row;
-      else next[trace.last] = row;
-      trace.last = row;
+      this.spans.append(trace, row);
       if (trace.fresh < 0) trace.fresh = row;
       accepted++;
     }
@@ -239,7 +228,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
     for (let i = from; i < to; i++) {
       const trace = this.traces.find(ids, i * 8);
       if (trace === undefined) newTraces++;
-      else if (this.rowOf(trace.slot, ids[i * 8 + 4]!, ids[i * 8 + 5]!) >= 0) continue;
+      else if (this.spans.find(trace, ids[i * 8 + 4]!, ids[i * 8 + 5]!) >= 0) continue;
       fresh++;
     }
     // Spans repeated within the part count as new here, so this is never below what the add takes.
@@ -303,7 +292,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
     const words = new Uint32Array(6);
     if (!wordsOfHex(traceId, 4, words, 0) || !wordsOfHex(spanId, 2, words, 4)) return false;
     const trace = this.traces.find(words, 0);
-    return trace !== undefined && this.rowOf(trace.slot, words[4]!, words[5]!) >= 0;
+    return trace !== undefined && this.spans.find(trace, words[4]!, words[5]!) >= 0;
   }
 
   /** A graph of the run over the store's rows (RowGraph), for deciding to grow with the run's views. */
@@ -380,11 +369,8 @@ export class ColumnarStore implements SpanSource, SkimSink {
 
   /** The row of span (hi, lo) in the trace at `slot`, or -1. */
   private rowOf(slot: number, hi: number, lo: number): number {
-    const key = this.key;
-    key[0] = slot;
-    key[1] = hi;
-    key[2] = lo;
-    return this.spanTable.get(key);
+    const trace = this.traces.get(slot);
+    return trace === undefined ? -1 : this.spans.find(trace, hi, lo);
   }
 
   private insert(skim: SkimResult, i: number, row: number, trace: TraceRecord, arenaSlot: number, arena: Arena): void {
@@ -449,8 +435,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
         this.runIds.release(tag);
       }
       this.names.release(rows.name[row]!);
-      this.rowOf(trace.slot, rows.ids[row * 4]!, rows.ids[row * 4 + 1]!);
-      this.spanTable.delete(this.key);
+      this.spans.removed(trace, row);
       const slot = rows.arena[row]!;
       const arena = this.arenas.get(slot);
       arena.live--;

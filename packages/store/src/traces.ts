@@ -11,6 +11,9 @@ export interface TraceRecord extends InheritingTrace {
   /** The first and last rows of its stored spans (in arrival order, linked by `Rows.next`); -1 when none. */
   first: number;
   last: number;
+  /** How many rows it has, and whether they are in the span id table (SpanIndex). */
+  count: number;
+  indexed: boolean;
   /** The add that last touched the trace (a serial), and its first row of that add (-1 for none). */
   batch: number;
   fresh: number;
@@ -95,7 +98,7 @@ export class Traces {
       this.ids = grown;
     }
     for (let k = 0; k < 4; k++) this.ids[slot * 4 + k] = words[at + k]!;
-    const trace: TraceRecord = { slot, first: -1, last: -1, batch: -1, fresh: -1, tagged: NOT_TAGGED, links: undefined, runs: NO_RUNS, lastSeen: now };
+    const trace: TraceRecord = { slot, first: -1, last: -1, count: 0, indexed: false, batch: -1, fresh: -1, tagged: NOT_TAGGED, links: undefined, runs: NO_RUNS, lastSeen: now };
     this.records[slot] = trace;
     return trace;
   }
