@@ -25,6 +25,13 @@ export interface InheritanceGraph<K> {
    * span's tag, or with undefined and the target trace's key when the span is untagged.
    */
   forEachLinkTarget(key: K, visit: (tag: string | undefined, target: K) => void): void;
+  /** True when no trace links to another: a trace's runs are then its tags alone (optional). */
+  unlinked?(): boolean;
+  /**
+   * The set a trace tagged with exactly this run has as its runs. Optional: a store that keeps one
+   * per run spares a set per trace, as inheritance never changes a set it made.
+   */
+  onlyRun?(run: string): ReadonlySet<string>;
 }
 
 export const NO_RUNS: ReadonlySet<string> = new Set();
@@ -59,12 +66,18 @@ export function reinherit<K>(graph: InheritanceGraph<K>, touched: Iterable<K>): 
     if (trace.tagged.size === 0) {
       trace.runs = NO_RUNS;
       open.set(key, trace);
-    } else if (!sameKeys(trace.runs, trace.tagged)) trace.runs = new Set(trace.tagged.keys());
+    } else if (!sameKeys(trace.runs, trace.tagged)) {
+      trace.runs = trace.tagged.size === 1 && graph.onlyRun ? graph.onlyRun(trace.tagged.keys().next().value!) : new Set(trace.tagged.keys());
+    }
     // (Unchanged, the set is kept: the caller sees `runs === before` and has nothing to announce
     // beyond the new spans; a batch of spans of traces already in their runs allocates nothing here.)
   }
-  // Every affected trace is tagged (the common batch): its runs are its tags, nothing to propagate.
+  // Every affected trace is tagged (the common batch), or no trace links anywhere: nothing to propagate.
   if (open.size === 0) return old;
+  if (graph.unlinked?.()) {
+    for (const trace of open.values()) trace.runs = NO_RUNS;
+    return old;
+  }
   // Seed each open trace with what it inherits from outside the open set; record which open
   // traces pass their runs to which (target -> the open traces linking to its untagged spans).
   const dependents = new Map<K, Set<K>>();

@@ -431,8 +431,9 @@ export class ColumnarStore implements SpanSource, SkimSink {
       }
       const tag = rows.tag[row]!;
       if (tag >= 0) {
-        this.traces.tag(trace, this.runIds.get(tag), -1);
-        this.runIds.release(tag);
+        const run = this.runIds.get(tag);
+        this.traces.tag(trace, run, -1);
+        if (this.runIds.release(tag)) this.traces.forgetRun(run);
       }
       this.names.release(rows.name[row]!);
       this.spans.removed(trace, row);

@@ -26,12 +26,13 @@ export class Interner {
     return id;
   }
 
-  /** Counts one use less; the last one forgets the string. */
-  release(id: number): void {
-    if (--this.uses[id]! > 0) return;
+  /** Counts one use less; the last one forgets the string (and answers true). */
+  release(id: number): boolean {
+    if (--this.uses[id]! > 0) return false;
     this.ids.delete(this.strings[id]!);
     this.strings[id] = undefined;
     this.free.push(id);
+    return true;
   }
 
   /** The number of a string in use, or -1. */

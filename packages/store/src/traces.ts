@@ -44,6 +44,8 @@ export class Traces {
    */
   private readonly linkedBy = new Map<string, Set<number>>();
   private readonly scratch = new Uint32Array(4);
+  /** The runs of traces tagged with one run, one set per run id in use (see `forgetRun`). */
+  private readonly onlyRuns = new Map<string, ReadonlySet<string>>();
 
   readonly inheritance: InheritanceGraph<number> = {
     trace: (slot) => this.records[slot],
@@ -57,6 +59,12 @@ export class Traces {
         const tag = this.linkTag(target, links[i + 4]!, links[i + 5]!);
         if (tag !== null) visit(tag, target.slot);
       }
+    },
+    unlinked: () => this.linkedBy.size === 0,
+    onlyRun: (run) => {
+      let runs = this.onlyRuns.get(run);
+      if (runs === undefined) this.onlyRuns.set(run, (runs = new Set([run])));
+      return runs;
     },
   };
 
@@ -109,6 +117,11 @@ export class Traces {
     if (n > 0) tagged.set(run, n);
     else tagged.delete(run);
     trace.tagged = tagged.size === 0 ? NOT_TAGGED : tagged;
+  }
+
+  /** Drops the shared set of a run id no stored span is tagged with any more. */
+  forgetRun(run: string): void {
+    this.onlyRuns.delete(run);
   }
 
   /** Records a link from a span of `trace` to the span `words[at..at+6)` of another trace. */
