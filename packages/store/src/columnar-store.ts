@@ -5,7 +5,6 @@ import {
   type GrowingRunGraph,
   MAX_NAME_SEEN_LENGTH,
   MAX_NAMES_SEEN,
-  reinherit,
   RunIndex,
   type RunSummary,
   type RunUpdate,
@@ -25,6 +24,7 @@ import { Rows } from './rows.js';
 import { SpanIndex } from './span-index.js';
 import { TRACE_BYTES, type TraceRecord, Traces } from './traces.js';
 import { makeViews } from './make-views.js';
+import { Membership } from './membership.js';
 
 export interface ColumnarStoreOptions extends SpanStoreOptions {
   /** The limits requests were skimmed with; a view decodes its span with the same (default: DEFAULT_DECODE_LIMITS). */
@@ -49,10 +49,6 @@ export interface SkimSink extends SpanSink {
 
 /** What the receiver holds its spans in. */
 export type ReceiverStore = SpanSource & SkimSink;
-
-/** What an announcement lists for a run while nobody listens to any run (nothing), and hands out. */
-const UNLISTED: number[] = [];
-const NO_SPANS: readonly Span[] = [];
 
 /** A BigUint64Array's elements as 32-bit words (2 per element). */
 function wordsOf(a: BigUint64Array): Uint32Array {
@@ -80,6 +76,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
   private readonly names = new Interner();
   private readonly runIds = new Interner();
   private readonly runIndex = new RunIndex<number>();
+  private readonly membership = new Membership(this.rows, this.traces, this.runIds, this.runIndex, (rows) => this.views(rows));
   private readonly namesSeen = new Set<string>();
   /**
    * The arena made for a skim being added in parts. Weak, and the arena keeps no reference to the
@@ -216,7 +213,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
     }
     touched.length = kept;
     this.cap.take(taken, reservation);
-    if (accepted > 0) this.announce(touched, batch, now);
+    if (accepted > 0) this.membership.announce(touched, batch, now);
     return { accepted, duplicates: to - from - accepted };
   }
 
@@ -342,7 +339,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
     this.runIndex.drop(runId);
     this.cap.used -= this.arenas.compact(work.arenas, this.rows, this.rows.extent);
     // A batch number no trace carries: a deletion brings no new rows.
-    this.announce(work.touched, this.batchSerial++, this.now());
+    this.membership.announce(work.touched, this.batchSerial++, this.now());
     return 'done';
   }
 
@@ -458,44 +455,6 @@ export class ColumnarStore implements SpanSource, SkimSink {
       this.traces.remove(trace);
       this.cap.used -= TRACE_BYTES;
     }
-  }
-
-  /**
-   * Recomputes run membership for the touched traces (inheritance.ts), updates the run index, and
-   * tells each run's subscribers which spans joined it: the rows of add `batch`, and when a trace
-   * gained a run, its older untagged rows too. Views are made only for runs someone listens to;
-   * while nobody listens to any run, the rows that joined are not even listed.
-   */
-  private announce(touched: Iterable<number>, batch: number, now: number): void {
-    const old = reinherit(this.traces.inheritance, touched);
-    const listing = this.runIndex.listening;
-    const joined = new Map<string, number[]>();
-    const join = (run: string, row: number): void => {
-      let list = joined.get(run);
-      if (!list) joined.set(run, (list = listing ? [] : UNLISTED));
-      if (listing) list.push(row);
-    };
-    const { tag: tags, next } = this.rows;
-    for (const [slot, before] of old) {
-      const trace = this.traces.get(slot)!;
-      const fresh = trace.batch === batch ? trace.fresh : -1;
-      for (let row = fresh; row >= 0; row = next[row]!) {
-        const tag = tags[row]!;
-        if (tag >= 0) join(this.runIds.get(tag), row);
-        else for (const r of trace.runs) join(r, row);
-      }
-      if (before === trace.runs) continue; // inheritance kept the set: the trace's runs did not change
-      for (const r of before) if (!trace.runs.has(r)) this.runIndex.removeTrace(r, slot);
-      for (const r of trace.runs) this.runIndex.addTrace(r, slot, now);
-      // The rows before the fresh ones are older; a trace all of whose rows are fresh has none.
-      if (trace.first === fresh) continue;
-      const gained = [...trace.runs].filter((r) => !before.has(r));
-      if (gained.length === 0) continue;
-      for (let row = trace.first; row >= 0 && row !== fresh; row = next[row]!) {
-        if (tags[row]! < 0) for (const r of gained) join(r, row);
-      }
-    }
-    for (const [run, rows] of joined) this.runIndex.touch(run, now, this.runIndex.hasListeners(run) ? this.views(rows) : NO_SPANS);
   }
 
   /** Views of rows, in the order given, in one batch. */
