@@ -8,6 +8,14 @@ import { peakRss, startReceiverProcess } from '../../scripts/fuzz/campaign.mjs';
 
 const child = fileURLToPath(new URL('./exporter.mjs', import.meta.url));
 
+/**
+ * Runs read back and deleted at once, as a suite's test workers would. The receiver writes a run's
+ * spans one part per turn of its event loop, beside every export in flight; with one reader, eight
+ * exporters filled the 512 MiB store faster than finished runs were read and deleted, and an HTTP
+ * exporter refused (429) five times running gave its batch up.
+ */
+const READERS = 4;
+
 export async function runLoad({ processes = 4, runs = 2, spans = 1000, protocols = ['http/protobuf', 'http/json'], maxMemory, timeoutMs = 120_000, log = () => {} } = {}) {
   const receiver = startReceiverProcess(maxMemory === undefined ? [] : ['--max-memory', maxMemory]);
   const { http, grpc } = await receiver.ready;
@@ -31,8 +39,8 @@ export async function runLoad({ processes = 4, runs = 2, spans = 1000, protocols
   void Promise.all(exits).then((e) => (exited = e));
   while (verified.size < expectedRuns.size && performance.now() < deadline) {
     const list = await (await fetch(`${http}/api/runs`)).json();
-    for (const run of list) {
-      if (!expectedRuns.has(run.id) || verified.has(run.id) || run.spans < spans) continue;
+    const due = list.filter((run) => expectedRuns.has(run.id) && !verified.has(run.id) && run.spans >= spans);
+    const verify = async (run) => {
       const body = await (await fetch(`${http}/api/runs/${run.id}/spans`)).json();
       const ids = new Set(body.spans.map((s) => s.spanId));
       const seqs = new Set(body.spans.map((s) => JSON.stringify(s.attributes.find((a) => a.key === 'seq')?.value)));
@@ -42,7 +50,11 @@ export async function runLoad({ processes = 4, runs = 2, spans = 1000, protocols
       verified.set(run.id, body.spans.length);
       await fetch(`${http}/api/runs/${run.id}`, { method: 'DELETE' });
       log(`verified ${run.id} (${verified.size}/${expectedRuns.size})`);
-    }
+    };
+    let next = 0;
+    await Promise.all(Array.from({ length: READERS }, async () => {
+      while (next < due.length) await verify(due[next++]);
+    }));
     if (exited !== undefined && verified.size < expectedRuns.size) {
       // Every exporter is done: what has not arrived within a settle period is lost.
       await new Promise((r) => setTimeout(r, 500));
