@@ -9,9 +9,10 @@ import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, type SpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { StoreFullError } from '@tracecheck/model';
 import { describe, expect, it } from 'vitest';
 import type { Receiver } from './index.js';
-import { testReceiver } from '../test-support/fixtures.js';
+import { runSpans, testReceiver } from '../test-support/fixtures.js';
 
 type Compression = NonNullable<NonNullable<ConstructorParameters<typeof ProtoExporter>[0]>['compression']>;
 const GZIP = 'gzip' as Compression;
@@ -121,4 +122,25 @@ describe.each(exporters.slice(0, 2))('the official %s exporter and maxBodyBytes'
     await zipped.shutdown();
     expect(r.store.spanCount).toBe(9);
   });
+});
+
+describe('the official http/protobuf exporter and a full store', () => {
+  it('keeps its batch through 8 s of a full store, retrying after the default Retry-After', async () => {
+    // The JS exporters wait exactly Retry-After between their 5 retries: at the default 3 s a batch
+    // outlasts 15 s of a full store; at 1 s it was given up after 5 s.
+    const r = await testReceiver({ limits: { maxMemoryBytes: 20_000 } });
+    try {
+      for (;;) r.store.add(runSpans('filler', 1));
+    } catch (err) {
+      expect(err).toBeInstanceOf(StoreFullError);
+    }
+    const exporter = new ProtoExporter({ url: `${r.httpUrl}/v1/traces`, timeoutMillis: 30_000 });
+    const exported = exportSpans(exporter, recordSpans('run-full'));
+    await new Promise((resolve) => setTimeout(resolve, 8000));
+    expect(r.store.run('run-full')).toBeUndefined();
+    expect((await fetch(`${r.httpUrl}/api/runs/filler`, { method: 'DELETE' })).status).toBe(204);
+    expect(await exported).toEqual({ code: 0 });
+    await exporter.shutdown();
+    expect(r.store.run('run-full')?.spans).toBe(3);
+  }, 30_000);
 });
