@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startReceiverProcess } from '../scripts/fuzz/campaign.mjs';
-import { anyInt, anyString, request, runAttribute, span } from '../scripts/fuzz/protobuf.mjs';
 import { buildWorkspace } from './support/build.js';
+import { exportLargeRun } from './support/large-run.js';
 
 // Deciding a check evaluates its run in one piece (docs/language.md, "Deciding"): that piece must stay
 // well under the 1 s /healthz is allowed, also over a large run. Reading every span's links to find
@@ -9,7 +9,6 @@ import { buildWorkspace } from './support/build.js';
 // for 1.0-1.4 s on a busy machine, most of it decoding and then collecting them.
 
 const SPANS = 200_000;
-const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 
 describe('a check over a large run', () => {
   beforeAll(() => buildWorkspace(), 120_000);
@@ -18,13 +17,7 @@ describe('a check over a large run', () => {
     const receiver = startReceiverProcess(['--retention', '24h']);
     try {
       const { http } = await receiver.ready;
-      for (let from = 0; from < SPANS; from += 500) {
-        const spans = Array.from({ length: 500 }, (_, i) =>
-          span({ traceId: hex(((from + i) >> 3) + 1, 32), spanId: hex(from + i + 1, 16), attributes: [runAttribute('big'), ['seq', anyInt(from + i)], ['payload', anyString('x'.repeat(64))]] }),
-        );
-        const res = await fetch(`${http}/v1/traces`, { method: 'POST', body: request(spans), headers: { 'content-type': 'application/x-protobuf' } });
-        await res.arrayBuffer();
-      }
+      await exportLargeRun(http, 'big', SPANS);
 
       let checking = true;
       let worstMs = 0;

@@ -1,14 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startReceiverProcess } from '../scripts/fuzz/campaign.mjs';
-import { anyInt, anyString, request, runAttribute, span } from '../scripts/fuzz/protobuf.mjs';
 import { buildWorkspace } from './support/build.js';
+import { exportLargeRun } from './support/large-run.js';
 
 // A large run's spans are written in parts, and other requests are served between the parts. The
 // reader is another process, as fast as the socket: with it, every write drains at once, so only a
 // real process shows whether the receiver ever gives the event loop back while it answers.
 
 const SPANS = 60_000;
-const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 
 describe('GET /api/runs/{id}/spans of a large run', () => {
   beforeAll(() => buildWorkspace(), 120_000);
@@ -17,14 +16,7 @@ describe('GET /api/runs/{id}/spans of a large run', () => {
     const receiver = startReceiverProcess(['--retention', '24h']);
     try {
       const { http } = await receiver.ready;
-      for (let from = 0; from < SPANS; from += 500) {
-        const spans = Array.from({ length: 500 }, (_, i) =>
-          span({ traceId: hex(((from + i) >> 3) + 1, 32), spanId: hex(from + i + 1, 16), attributes: [runAttribute('big'), ['seq', anyInt(from + i)], ['payload', anyString('x'.repeat(64))]] }),
-        );
-        const res = await fetch(`${http}/v1/traces`, { method: 'POST', body: request(spans), headers: { 'content-type': 'application/x-protobuf' } });
-        expect(res.status).toBe(200);
-        await res.arrayBuffer();
-      }
+      await exportLargeRun(http, 'big', SPANS);
 
       let writing = true;
       let answeredMeanwhile = 0;
