@@ -3,6 +3,7 @@
 // dependencies), and the protobufjs decode-only baseline the benches compare against.
 import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
+import { NAMES, spanAttributes } from './payloads.mjs';
 
 const receiver = createRequire(new URL('../packages/receiver/package.json', import.meta.url));
 const exporter = createRequire(receiver.resolve('@opentelemetry/exporter-trace-otlp-http'));
@@ -10,8 +11,6 @@ const { JsonTraceSerializer, ProtobufTraceSerializer } = exporter('@opentelemetr
 const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = receiver('@opentelemetry/sdk-trace-base');
 const { resourceFromAttributes } = receiver('@opentelemetry/resources');
 const api = receiver('@opentelemetry/api');
-
-const NAMES = ['stripe.refund.create', 'email.send', 'db.query', 'warehouse.webhook'];
 
 /**
  * Calls `each(spans)` for `batches` batches of `spansPerBatch` finished SDK spans: 10-span traces
@@ -36,17 +35,7 @@ export function forEachOfficialBatch(batches, spansPerBatch, each) {
         root = span;
         span.setAttribute('test.run.id', `run-${Math.floor(n / 10) % 50}`);
       }
-      span.setAttributes({
-        'http.request.method': 'POST',
-        'url.full': `https://api.example.com/v1/refunds/${n}`,
-        'http.response.status_code': 200,
-        amount: 2500,
-        currency: 'EUR',
-        'effect.payload': JSON.stringify({ charge: `ch_${n}`, amount: 2500, reason: 'requested_by_customer' }),
-        retry: false,
-        ratio: 0.25,
-        tags: ['refund', 'eu'],
-      });
+      span.setAttributes(spanAttributes(n));
       if (n % 3 === 0) span.addEvent('retry', { attempt: 2 });
       if (n % 17 === 0) span.setStatus({ code: api.SpanStatusCode.ERROR, message: 'card_declined' });
       span.end();
