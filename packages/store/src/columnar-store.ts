@@ -15,9 +15,8 @@ import {
   MemoryCap,
   type StoreReservation,
 } from '@tracecheck/model';
-import { type DecodeLimits, encodeProtobufRequest, type SkimResult, skimProtobufRequest } from '@tracecheck/otlp';
+import { type DecodeLimits, encodeProtobufRequest, type SkimResult, skimProtobufRequest, wordsOfHex } from '@tracecheck/otlp';
 import { type Arena, arenaCharge, Arenas } from './arenas.js';
-import { wordsOfHex } from './hex.js';
 import { Interner } from './interner.js';
 import { RowGraph } from './row-graph.js';
 import { Rows } from './rows.js';
@@ -239,16 +238,24 @@ export class ColumnarStore implements SpanSource, SkimSink {
   run(runId: string): RunSummary | undefined {
     const entry = this.runIndex.get(runId);
     if (!entry) return undefined;
+    // Counted, not listed: GET /api/runs summarizes every run.
+    let spans = 0;
+    this.forEachRunRow(runId, () => spans++);
+    return { id: runId, spans, traces: entry.traces.size, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen };
+  }
+
+  /** Calls `visit` with each row of the run: its traces' untagged rows and the rows tagged with it. */
+  private forEachRunRow(runId: string, visit: (row: number) => void): void {
+    const entry = this.runIndex.get(runId);
+    if (!entry) return;
     const tag = this.runIds.find(runId);
     const { tag: tags, next } = this.rows;
-    let spans = 0;
     for (const slot of entry.traces) {
       for (let row = this.traces.get(slot)?.first ?? -1; row >= 0; row = next[row]!) {
         const t = tags[row]!;
-        if (t < 0 || t === tag) spans++;
+        if (t < 0 || t === tag) visit(row);
       }
     }
-    return { id: runId, spans, traces: entry.traces.size, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen };
   }
 
   lastArrival(runId: string): number | undefined {
@@ -256,17 +263,8 @@ export class ColumnarStore implements SpanSource, SkimSink {
   }
 
   runSpans(runId: string): Span[] {
-    const entry = this.runIndex.get(runId);
-    if (!entry) return [];
-    const tag = this.runIds.find(runId);
-    const { tag: tags, next } = this.rows;
     const rows: number[] = [];
-    for (const slot of entry.traces) {
-      for (let row = this.traces.get(slot)?.first ?? -1; row >= 0; row = next[row]!) {
-        const t = tags[row]!;
-        if (t < 0 || t === tag) rows.push(row);
-      }
-    }
+    this.forEachRunRow(runId, (row) => rows.push(row));
     const { seq } = this.rows;
     rows.sort((a, b) => seq[a]! - seq[b]!);
     return this.views(rows);
