@@ -3,6 +3,7 @@ import { OtlpDecodeError, decodeProtobufRequest, decodeProtobufRequestGeneric, e
 import type { DecodeResult } from './index.js';
 import { groupSpans } from './group-spans.js';
 import { randomSpans, rng } from './testing/random-spans.js';
+import { varint } from './testing/wire-mutations.js';
 
 /*
  * The hand-written Reader decoder against protobufjs's generic decoding of the schema: same spans,
@@ -34,15 +35,6 @@ function both(bytes: Uint8Array, label = ''): Outcome {
 }
 
 // Hand-built wire format, to send what our encoder never would (unknown fields, odd wire types).
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n > 0x7f) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return out;
-}
 const tag = (field: number, wire: number): number[] => varint(field * 8 + wire);
 const bytesOf = (...parts: (number[] | Uint8Array)[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => [...p]));
 const ld = (field: number, ...parts: (number[] | Uint8Array)[]): number[] => {

@@ -28,7 +28,8 @@ export interface Mutation {
   pick: number;
 }
 
-function varint(n: number): number[] {
+/** A non-negative integer as protobuf varint bytes (hand-built wire format in tests). */
+export function varint(n: number): number[] {
   const out: number[] = [];
   while (n > 0x7f) {
     out.push((n & 0x7f) | 0x80);
