@@ -21,4 +21,5 @@ export type { SkimResult } from './skim/skim-result.js';
 export { decodeSpanRange, findSpanAttribute } from './skim/span-range.js';
 export { LazyAttributes } from './skim/lazy-attributes.js';
 export { spanHasField, spanTraceState } from './skim/span-walk.js';
+export { hexOfPair, hexOfWords, wordsOfHex } from './skim/id-words.js';
 export type { SpanRangeRef } from './skim/lazy-attributes.js';

@@ -1,5 +1,5 @@
 import { type InheritanceGraph, type InheritingTrace, NO_RUNS } from '@tracecheck/model';
-import { hexOfWords } from './hex.js';
+import { hexOfWords } from '@tracecheck/otlp';
 import { IdTable } from './id-table.js';
 
 const NOT_TAGGED: ReadonlyMap<string, number> = new Map();

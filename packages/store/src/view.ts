@@ -1,7 +1,6 @@
 import type { Attributes, InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, StatusCode } from '@tracecheck/model';
-import { type DecodeLimits, decodeSpanRange, LazyAttributes, spanHasField, spanTraceState, type SpanRangeRef } from '@tracecheck/otlp';
+import { type DecodeLimits, decodeSpanRange, hexOfPair, LazyAttributes, spanHasField, spanTraceState, type SpanRangeRef } from '@tracecheck/otlp';
 import type { ArenaData } from './arenas.js';
-import { hexOfPair } from './hex.js';
 
 const NONE: readonly never[] = Object.freeze([]);
 const EVENTS = 0x5a;

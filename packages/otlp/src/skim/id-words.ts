@@ -10,9 +10,31 @@ export function storeIdWords(into: Uint32Array, offset: number, view: DataView, 
   for (let w = 0; w < words; w++) into[offset + w] = view.getUint32(at + 4 * w);
 }
 
-/** Stores the words of an id given as lowercase hex (a model span's). */
-export function wordsOfHex(into: Uint32Array, offset: number, hex: string): void {
-  for (let i = 0; i < hex.length; i += 8) into[offset + i / 8] = parseInt(hex.slice(i, i + 8), 16) >>> 0;
+const HEX = /^[0-9a-f]*$/;
+
+/**
+ * Writes the words of a lowercase hex id of `count` words into `into` at `at`; false (nothing
+ * written) when the text is not such an id, so no id held as words can equal it.
+ */
+export function wordsOfHex(hex: string, count: number, into: Uint32Array, at: number): boolean {
+  if (hex.length !== count * 8 || !HEX.test(hex)) return false;
+  for (let k = 0; k < count; k++) into[at + k] = Number.parseInt(hex.slice(k * 8, k * 8 + 8), 16);
+  return true;
+}
+
+const scratch = Buffer.alloc(16);
+
+/** Lowercase hex of `count` id words of `words` from `at`. */
+export function hexOfWords(words: ArrayLike<number>, at: number, count: number): string {
+  for (let k = 0; k < count; k++) scratch.writeUInt32BE(words[at + k]! >>> 0, k * 4);
+  return scratch.toString('hex', 0, count * 4);
+}
+
+/** Lowercase hex of a span id given as its two words. */
+export function hexOfPair(hi: number, lo: number): string {
+  scratch.writeUInt32BE(hi >>> 0, 0);
+  scratch.writeUInt32BE(lo >>> 0, 4);
+  return scratch.toString('hex', 0, 8);
 }
 
 const RUN_KEY = Buffer.from(RUN_ID_ATTRIBUTE, 'utf8');

@@ -123,15 +123,15 @@ export class SkimDecoder extends ReaderDecoder {
     for (const link of span.links) {
       if (link.traceId.length === 32 && link.spanId.length === 16) {
         const at = c.linkWordsFor();
-        wordsOfHex(c.linkIds, at, link.traceId);
-        wordsOfHex(c.linkIds, at + 4, link.spanId);
+        wordsOfHex(link.traceId, 4, c.linkIds, at);
+        wordsOfHex(link.spanId, 2, c.linkIds, at + 4);
       }
     }
     const row = this.addRow(start, end, span.resource, span.scope);
     const rows = c.rows;
-    wordsOfHex(rows.ids, row * 8, span.traceId);
-    wordsOfHex(rows.ids, row * 8 + 4, span.spanId);
-    if (span.parentSpanId !== '') wordsOfHex(rows.ids, row * 8 + 6, span.parentSpanId);
+    wordsOfHex(span.traceId, 4, rows.ids, row * 8);
+    wordsOfHex(span.spanId, 2, rows.ids, row * 8 + 4);
+    if (span.parentSpanId !== '') wordsOfHex(span.parentSpanId, 2, rows.ids, row * 8 + 6);
     rows.startNanos[row] = span.startTimeUnixNano;
     rows.endNanos[row] = span.endTimeUnixNano;
     rows.kind[row] = span.kind;
