@@ -41,6 +41,12 @@ export interface SpanSource {
    * otherwise).
    */
   runGraph?(runId: string): GrowingRunGraph;
+  /**
+   * The spans of a run as `runSpans` gives them, in parts of at most `partSize`, so a reader of a
+   * large run can pause between parts (optional; readers take `runSpans` whole otherwise). A span
+   * removed while the parts are read is left out of the parts still to come.
+   */
+  runSpanParts?(runId: string, partSize: number): Iterable<readonly Span[]>;
 }
 
 /** Part of the cap set aside for a batch added in parts (`SpanSink.reserve`). */

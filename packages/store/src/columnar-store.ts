@@ -23,6 +23,7 @@ import { Rows } from './rows.js';
 import { SpanIndex } from './span-index.js';
 import { TRACE_BYTES, type TraceRecord, Traces } from './traces.js';
 import { makeViews } from './make-views.js';
+import { arrivalOrder } from './arrival-order.js';
 import { Membership } from './membership.js';
 
 export interface ColumnarStoreOptions extends SpanStoreOptions {
@@ -265,9 +266,28 @@ export class ColumnarStore implements SpanSource, SkimSink {
   runSpans(runId: string): Span[] {
     const rows: number[] = [];
     this.forEachRunRow(runId, (row) => rows.push(row));
-    const { seq } = this.rows;
-    rows.sort((a, b) => seq[a]! - seq[b]!);
-    return this.views(rows);
+    const order = arrivalOrder(rows, this.rows.seq, this.rows.extent);
+    return this.views(Array.from({ length: order.length }, (_, i) => order.row(i)));
+  }
+
+  /**
+   * The spans of a run as `runSpans` gives them, made `partSize` at a time, so a reader of a large
+   * run can pause between parts. The order is taken at the first part; a span freed since (its run
+   * deleted meanwhile) is left out of the parts made after.
+   */
+  *runSpanParts(runId: string, partSize: number): Generator<Span[], void, undefined> {
+    const rows: number[] = [];
+    this.forEachRunRow(runId, (row) => rows.push(row));
+    const order = arrivalOrder(rows, this.rows.seq, this.rows.extent);
+    for (let i = 0; i < order.length; i += partSize) {
+      const part: number[] = [];
+      const { arena, seq } = this.rows;
+      for (let k = i; k < Math.min(order.length, i + partSize); k++) {
+        const row = order.row(k);
+        if (arena[row]! >= 0 && seq[row] === order.seq(k)) part.push(row);
+      }
+      yield this.views(part);
+    }
   }
 
   runTraceIds(runId: string): string[] {
