@@ -164,6 +164,38 @@ export class ProtoWriter {
     return true;
   }
 
+  /** A string field (written even when empty) of UTF-8 bytes `src[from, to)`, copied as they are. */
+  stringBytes(tag: number, src: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    this.varint(tag);
+    this.varint(n);
+    this.ensure(n);
+    const buf = this.buf;
+    let p = this.pos;
+    // Short ones by hand: a native copy costs more than the loop.
+    if (n <= ASCII_COPY_MAX >>> 4) for (let i = from; i < to; i++) buf[p++] = src[i]!;
+    else {
+      buf.set(src.subarray(from, to), p);
+      p += n;
+    }
+    this.pos = p;
+  }
+
+  /** Appends what `other` wrote. */
+  append(other: ProtoWriter): void {
+    this.ensure(other.pos);
+    other.buf.copy(this.buf, this.pos, 0, other.pos);
+    this.pos += other.pos;
+  }
+
+  /** Moves the bytes from `mid` to the end before those from `from` (fields written late that belong first). */
+  moveBefore(from: number, mid: number): void {
+    if (mid === this.pos || mid === from) return;
+    const tail = Buffer.from(this.buf.subarray(mid, this.pos));
+    this.buf.copyWithin(from + tail.length, from, mid);
+    tail.copy(this.buf, from);
+  }
+
   /** A bytes field (written even when empty). */
   bytes(tag: number, b: Uint8Array): void {
     this.varint(tag);

@@ -1,0 +1,281 @@
+/*
+ * A JSON scanner over the bytes of a body already known to be valid UTF-8, for the byte-level
+ * transcoder (fast-transcoder.ts). It reads only what real OTLP/JSON senders write and gives up
+ * (throws FAST_PATH_BAIL) on anything else, so it never has to render an error: the caller falls
+ * back to the JSON.parse path, which accepts or refuses the body with the decoder's own message.
+ * Giving up is therefore always safe; accepting must only ever happen where JSON.parse accepts.
+ */
+
+/** Thrown when the byte-level path cannot take a body; never escapes the transcoder. */
+export const FAST_PATH_BAIL = Object.freeze({ bail: true });
+
+/** Thrown to give up on the body. */
+export function bail(): never {
+  throw FAST_PATH_BAIL;
+}
+
+/**
+ * Deepest nesting of arrays and objects the scanner reads: below the incremental parser's cap
+ * (json-body.ts), so every body taken here is one that parser takes too.
+ */
+const MAX_DEPTH = 64;
+
+/** Strings scanned byte by byte up to this length; past it, the native indexOf takes over. */
+const SHORT_STRING = 64;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Bytes that end a plain run inside a string: the quote, the backslash, control characters. */
+const STRING_STOP = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 0x20; c++) t[c] = 1;
+  t[QUOTE] = 1;
+  t[BACKSLASH] = 1;
+  return t;
+})();
+
+const WS = (() => {
+  const t = new Uint8Array(256);
+  for (const c of [0x20, 0x09, 0x0a, 0x0d]) t[c] = 1;
+  return t;
+})();
+
+const KEY_SLOT_MASK = 0xff;
+
+/** The keys one kind of object knows, found by a hash of their bytes (no string is made of a key). */
+export class KeyTable {
+  readonly slots = new Int16Array(KEY_SLOT_MASK + 1).fill(-1);
+
+  constructor(readonly names: readonly string[]) {
+    names.forEach((name, index) => {
+      let h = name.length;
+      for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
+      // A collision would need a probe sequence; the tables are small and fixed, so it is simply refused.
+      if (this.slots[h & KEY_SLOT_MASK] !== -1) throw new Error(`key table collision: ${name}`);
+      this.slots[h & KEY_SLOT_MASK] = index;
+    });
+  }
+}
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+export class ByteScanner {
+  pos = 0;
+  /** Nesting of the arrays and objects open at `pos`. */
+  depth = 0;
+  /** The last string read: its content's bytes [strStart, strEnd). */
+  strStart = 0;
+  strEnd = 0;
+  /** Whether the last string has an escape (its bytes are not its value). */
+  strEscaped = false;
+  /** Whether the last string's bytes are all ASCII. */
+  strAscii = true;
+  /** The last number read: its bytes [numStart, numEnd), and whether it is an integer (no fraction, no exponent). */
+  numStart = 0;
+  numEnd = 0;
+  numInteger = true;
+
+  constructor(readonly buf: Buffer) {}
+
+  /** The next byte that is not whitespace (-1 at the end), not consumed. */
+  peek(): number {
+    const buf = this.buf;
+    let p = this.pos;
+    while (p < buf.length && WS[buf[p]!] === 1) p++;
+    this.pos = p;
+    return p < buf.length ? buf[p]! : -1;
+  }
+
+  /** Consumes byte `c` after any whitespace, or gives up. */
+  expect(c: number): void {
+    if (this.peek() !== c) bail();
+    this.pos++;
+  }
+
+  /** Consumes `{` or `[`; true when the container is empty (its end consumed too). */
+  open(c: 0x7b | 0x5b): boolean {
+    this.expect(c);
+    if (++this.depth > MAX_DEPTH) bail();
+    if (this.peek() === c + 2) {
+      this.pos++;
+      this.depth--;
+      return true;
+    }
+    return false;
+  }
+
+  /** After a member or element: true for a comma (another follows), false for the end `close` (consumed). */
+  more(close: 0x7d | 0x5d): boolean {
+    const c = this.peek();
+    this.pos++;
+    if (c === 0x2c) return true;
+    if (c !== close) bail();
+    this.depth--;
+    return false;
+  }
+
+  /** Reads a string token (its bytes in strStart/strEnd). Escapes are checked when decoded (`text`). */
+  string(): void {
+    this.expect(QUOTE);
+    const buf = this.buf;
+    const start = this.pos;
+    let p = start;
+    let ascii = 0;
+    let escaped = false;
+    for (;;) {
+      if (p - start >= SHORT_STRING) {
+        // A long string: find its end natively, then look for escapes and control bytes in it.
+        const q = buf.indexOf(QUOTE, p);
+        if (q < 0) bail();
+        for (; p < q; p++) {
+          const c = buf[p]!;
+          ascii |= c;
+          if (STRING_STOP[c] === 1) {
+            if (c !== BACKSLASH) bail();
+            escaped = true;
+            p++; // the escaped byte; an escaped quote is not the end
+          }
+        }
+        if (p > q) continue;
+        break;
+      }
+      if (p >= buf.length) bail();
+      const c = buf[p]!;
+      if (STRING_STOP[c] === 1) {
+        if (c === QUOTE) break;
+        if (c !== BACKSLASH) bail();
+        escaped = true;
+        p += 2;
+        continue;
+      }
+      ascii |= c;
+      p++;
+    }
+    this.strStart = start;
+    this.strEnd = p;
+    this.strEscaped = escaped;
+    this.strAscii = ascii < 0x80;
+    this.pos = p + 1;
+  }
+
+  /** The value of the last string read. */
+  text(): string {
+    const { buf, strStart, strEnd } = this;
+    if (!this.strEscaped) return this.strAscii ? buf.toString('latin1', strStart, strEnd) : buf.toString('utf8', strStart, strEnd);
+    try {
+      // The token alone, quotes included, is a JSON text: JSON.parse checks and decodes its escapes.
+      return JSON.parse(buf.toString('utf8', strStart - 1, strEnd + 1)) as string;
+    } catch {
+      return bail();
+    }
+  }
+
+  /** Whether the last string is exactly the ASCII `s` (no escapes). */
+  textIs(s: string): boolean {
+    const n = s.length;
+    if (this.strEscaped || this.strEnd - this.strStart !== n) return false;
+    for (let i = 0; i < n; i++) if (this.buf[this.strStart + i] !== s.charCodeAt(i)) return false;
+    return true;
+  }
+
+  /** Reads an object member's key (one with escapes gives up) and its colon; the key is the last string. */
+  key(): void {
+    this.string();
+    if (this.strEscaped) bail();
+    this.expect(0x3a);
+  }
+
+  /** The last string's index in `keys`, or -1. */
+  keyIn(keys: KeyTable): number {
+    const { buf, strStart, strEnd } = this;
+    let h = strEnd - strStart;
+    for (let i = strStart; i < strEnd; i++) h = (Math.imul(h, 31) + buf[i]!) | 0;
+    const at = keys.slots[h & KEY_SLOT_MASK]!;
+    return at >= 0 && this.textIs(keys.names[at]!) ? at : -1;
+  }
+
+  /** Reads a number token, checking JSON's grammar (numStart, numEnd, numInteger). */
+  number(): void {
+    const buf = this.buf;
+    this.peek();
+    const start = this.pos;
+    let p = start;
+    if (buf[p] === 0x2d) p++;
+    if (buf[p] === 0x30) p++;
+    else if (isDigit(buf[p] ?? 0)) while (isDigit(buf[p] ?? 0)) p++;
+    else bail();
+    let integer = true;
+    if (buf[p] === 0x2e) {
+      integer = false;
+      p++;
+      if (!isDigit(buf[p] ?? 0)) bail();
+      while (isDigit(buf[p] ?? 0)) p++;
+    }
+    if (buf[p] === 0x65 || buf[p] === 0x45) {
+      integer = false;
+      p++;
+      if (buf[p] === 0x2b || buf[p] === 0x2d) p++;
+      if (!isDigit(buf[p] ?? 0)) bail();
+      while (isDigit(buf[p] ?? 0)) p++;
+    }
+    this.numStart = start;
+    this.numEnd = p;
+    this.numInteger = integer;
+    this.pos = p;
+  }
+
+  /**
+   * The last number as a non-negative integer of at most 15 digits (exact in a double), or -1 when
+   * it is not one.
+   */
+  smallUint(): number {
+    const { buf, numStart, numEnd } = this;
+    if (!this.numInteger || numEnd - numStart > 15 || buf[numStart] === 0x2d) return -1;
+    let v = 0;
+    for (let i = numStart; i < numEnd; i++) v = v * 10 + buf[i]! - 0x30;
+    return v;
+  }
+
+  /** Consumes the literal `word` (true, false, null), or gives up. */
+  literal(word: string): void {
+    this.peek();
+    const n = word.length;
+    for (let i = 0; i < n; i++) if (this.buf[this.pos + i] !== word.charCodeAt(i)) bail();
+    this.pos += n;
+  }
+
+  /** Consumes `null` if it is next; true when it was. */
+  null(): boolean {
+    if (this.peek() !== 0x6e) return false;
+    this.literal('null');
+    return true;
+  }
+
+  /** Skips any JSON value, checking its syntax. */
+  skip(): void {
+    const c = this.peek();
+    if (c === QUOTE) this.string();
+    else if (c === 0x7b) {
+      if (this.open(0x7b)) return;
+      do {
+        this.key();
+        this.skip();
+      } while (this.more(0x7d));
+    } else if (c === 0x5b) {
+      if (this.open(0x5b)) return;
+      do this.skip();
+      while (this.more(0x5d));
+    } else if (c === 0x74) this.literal('true');
+    else if (c === 0x66) this.literal('false');
+    else if (c === 0x6e) this.literal('null');
+    else this.number();
+    // A skipped string's escapes must be valid too.
+    if (c === QUOTE && this.strEscaped) this.text();
+  }
+
+  /** Checks that only whitespace follows the top-level value. */
+  end(): void {
+    if (this.peek() !== -1) bail();
+  }
+}
