@@ -49,14 +49,17 @@ export class KeyTable {
 
   constructor(readonly names: readonly string[]) {
     names.forEach((name, index) => {
-      let h = name.length;
+      let h = 0;
       for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
+      h += name.length;
       // A collision would need a probe sequence; the tables are small and fixed, so it is simply refused.
       if (this.slots[h & KEY_SLOT_MASK] !== -1) throw new Error(`key table collision: ${name}`);
       this.slots[h & KEY_SLOT_MASK] = index;
     });
   }
 }
+
+const NO_KEYS = new KeyTable([]);
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
@@ -89,7 +92,7 @@ export class ByteScanner {
 
   /** Consumes byte `c` after any whitespace, or gives up. */
   expect(c: number): void {
-    if (this.peek() !== c) bail();
+    if (this.buf[this.pos] !== c && this.peek() !== c) bail();
     this.pos++;
   }
 
@@ -107,7 +110,8 @@ export class ByteScanner {
 
   /** After a member or element: true for a comma (another follows), false for the end `close` (consumed). */
   more(close: 0x7d | 0x5d): boolean {
-    const c = this.peek();
+    let c = this.buf[this.pos]!;
+    if (WS[c] === 1) c = this.peek();
     this.pos++;
     if (c === 0x2c) return true;
     if (c !== close) bail();
@@ -159,6 +163,24 @@ export class ByteScanner {
     this.pos = p + 1;
   }
 
+  /** Notes the last string's token in `into` (3 numbers at `3 * k`), for `recall`. */
+  keep(into: Int32Array, k: number): void {
+    into[3 * k] = this.strStart;
+    into[3 * k + 1] = this.strEnd;
+    into[3 * k + 2] = (this.strEscaped ? 1 : 0) | (this.strAscii ? 2 : 0);
+  }
+
+  /** Makes the token noted at `k` the last string read; false when none was (-1). */
+  recall(from: Int32Array, k: number): boolean {
+    const start = from[3 * k]!;
+    if (start < 0) return false;
+    this.strStart = start;
+    this.strEnd = from[3 * k + 1]!;
+    this.strEscaped = (from[3 * k + 2]! & 1) !== 0;
+    this.strAscii = (from[3 * k + 2]! & 2) !== 0;
+    return true;
+  }
+
   /** The value of the last string read. */
   text(): string {
     const { buf, strStart, strEnd } = this;
@@ -171,28 +193,31 @@ export class ByteScanner {
     }
   }
 
-  /** Whether the last string is exactly the ASCII `s` (no escapes). */
-  textIs(s: string): boolean {
-    const n = s.length;
-    if (this.strEscaped || this.strEnd - this.strStart !== n) return false;
-    for (let i = 0; i < n; i++) if (this.buf[this.strStart + i] !== s.charCodeAt(i)) return false;
-    return true;
-  }
-
-  /** Reads an object member's key (one with escapes gives up) and its colon; the key is the last string. */
-  key(): void {
-    this.string();
-    if (this.strEscaped) bail();
+  /**
+   * Reads an object member's key and its colon; returns the key's index in `keys`, or -1. A key with
+   * an escape or a control character gives up (no known key has one).
+   */
+  key(keys: KeyTable): number {
+    this.expect(QUOTE);
+    const buf = this.buf;
+    const start = this.pos;
+    let p = start;
+    let h = 0;
+    for (;;) {
+      const c = buf[p];
+      if (c === QUOTE) break;
+      if (c === undefined || STRING_STOP[c] === 1) bail();
+      h = (Math.imul(h, 31) + c) | 0;
+      p++;
+    }
+    this.pos = p + 1;
     this.expect(0x3a);
-  }
-
-  /** The last string's index in `keys`, or -1. */
-  keyIn(keys: KeyTable): number {
-    const { buf, strStart, strEnd } = this;
-    let h = strEnd - strStart;
-    for (let i = strStart; i < strEnd; i++) h = (Math.imul(h, 31) + buf[i]!) | 0;
-    const at = keys.slots[h & KEY_SLOT_MASK]!;
-    return at >= 0 && this.textIs(keys.names[at]!) ? at : -1;
+    const at = keys.slots[(h + p - start) & KEY_SLOT_MASK]!;
+    if (at < 0) return -1;
+    const name = keys.names[at]!;
+    if (name.length !== p - start) return -1;
+    for (let i = 0; i < name.length; i++) if (buf[start + i] !== name.charCodeAt(i)) return -1;
+    return at;
   }
 
   /** Reads a number token, checking JSON's grammar (numStart, numEnd, numInteger). */
@@ -259,7 +284,7 @@ export class ByteScanner {
     else if (c === 0x7b) {
       if (this.open(0x7b)) return;
       do {
-        this.key();
+        this.key(NO_KEYS);
         this.skip();
       } while (this.more(0x7d));
     } else if (c === 0x5b) {

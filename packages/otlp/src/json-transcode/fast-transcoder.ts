@@ -60,8 +60,12 @@ const QUOTE = 0x22;
 export class FastJsonTranscoder {
   private readonly s: ByteScanner;
   private w: ProtoWriter;
-  /** A span's attributes, written when met, copied into place after its scalar fields. */
-  private readonly scratch = new ProtoWriter(4096);
+  /** A span's attributes, events and links, written when met, copied into place after its scalar fields. */
+  private readonly scratch = [new ProtoWriter(4096), new ProtoWriter(1024), new ProtoWriter(1024)];
+  /** A span's string fields, by key index, as `ByteScanner.keep` notes them. */
+  private readonly tokens = new Int32Array(3 * SPAN.names.length);
+  /** A span's numeric fields (flags, counts, kind) by key index; 0 when absent. */
+  private readonly nums = new Float64Array(SPAN.names.length);
   private readonly j = new JsonReader();
   private readonly rejections = new Rejections();
   private readonly limits: DecodeLimits;
@@ -71,7 +75,6 @@ export class FastJsonTranscoder {
     resourceSpans: new Int32Array(3),
     scopeSpans: new Int32Array(3),
     owner: new Int32Array(6),
-    span: new Int32Array(SPAN.names.length),
     item: new Int32Array(6),
     status: new Int32Array(2),
   };
@@ -100,8 +103,7 @@ export class FastJsonTranscoder {
     let seen = false;
     if (!s.open(OBJECT)) {
       do {
-        s.key();
-        if (s.keyIn(REQUEST) < 0) {
+        if (s.key(REQUEST) < 0) {
           s.skip();
           continue;
         }
@@ -130,8 +132,7 @@ export class FastJsonTranscoder {
     let seen = 0;
     if (!s.open(OBJECT)) {
       do {
-        s.key();
-        const k = s.keyIn(keys);
+        const k = s.key(keys);
         if (k < 0) {
           s.skip();
           continue;
@@ -176,19 +177,27 @@ export class FastJsonTranscoder {
     s.pos = end;
   }
 
-  /** One span, written, then taken back when its ids reject it. */
+  /**
+   * One span, in one scan: its scalars are noted (strings by token, numbers by value), its lists
+   * written to scratch writers, then all is written in JsonTranscoder's order, and taken back when
+   * its ids reject it.
+   */
   private span(rsIndex: number, ssIndex: number, spanIndex: number): void {
-    const { s, scratch, limits } = this;
+    const { s, scratch, limits, tokens } = this;
     const w = this.w;
-    const at = this.at.span.fill(-1);
+    const nums = this.nums.fill(0);
+    tokens.fill(-1);
     let seen = 0;
     let dropped = 0;
-    scratch.pos = 0;
+    let extraEvents = 0;
+    let extraLinks = 0;
+    let linkIdsHex = true;
+    let statusCode = -1;
+    for (const x of scratch) x.pos = 0;
     if (s.peek() !== OBJECT) bail();
     if (!s.open(OBJECT)) {
       do {
-        s.key();
-        const k = s.keyIn(SPAN);
+        const k = s.key(SPAN);
         if (k < 0) {
           s.skip();
           continue;
@@ -196,53 +205,76 @@ export class FastJsonTranscoder {
         if ((seen & (1 << k)) !== 0) bail();
         seen |= 1 << k;
         if (s.null()) continue;
-        if (k === 9) {
-          this.w = scratch;
-          dropped = this.attributes(0x4a);
-          this.w = w;
-        } else {
-          at[k] = s.pos;
-          s.skip();
+        switch (k) {
+          case 4: // flags
+          case 10: // droppedAttributesCount
+          case 12: // droppedEventsCount
+          case 14: // droppedLinksCount
+            nums[k] = this.uint32();
+            break;
+          case 6:
+            nums[k] = this.enumValue(SPAN_KIND_NAMES);
+            break;
+          case 9:
+            this.w = scratch[0]!;
+            dropped = this.attributes(0x4a);
+            break;
+          case 11:
+            this.w = scratch[1]!;
+            extraEvents = this.list(limits.maxEvents, () => this.event());
+            break;
+          case 13:
+            this.w = scratch[2]!;
+            extraLinks = this.list(limits.maxLinks, () => {
+              linkIdsHex = this.link() && linkIdsHex;
+            });
+            break;
+          case 15: {
+            const st = this.at.status;
+            this.fields(STATUS, st);
+            const end = s.pos;
+            statusCode = this.enumAt(st[0]!, STATUS_CODE_NAMES);
+            if (st[1]! >= 0) {
+              s.pos = st[1]!;
+              s.string();
+              s.keep(tokens, k);
+            }
+            s.pos = end;
+            break;
+          }
+          default: // the ids, traceState, name and times: strings
+            s.string();
+            s.keep(tokens, k);
         }
+        this.w = w;
       } while (s.more(OBJECT_END));
     }
-    const end = s.pos;
     const spanStart = w.pos;
     const start = w.begin(0x12);
-    const traceId = this.stringAt(at[0]!);
-    const spanId = this.stringAt(at[1]!);
-    const parentSpanId = this.stringAt(at[2]!);
+    const traceId = this.stringOf(0);
+    const spanId = this.stringOf(1);
+    const parentSpanId = this.stringOf(2);
     const idsHex = w.hexField(0x0a, traceId) && w.hexField(0x12, spanId) && w.hexField(0x22, parentSpanId);
-    this.strAt(0x1a, at[3]!);
-    w.fixed32Field(0x85, this.uint32At(at[4]!)); // field 16: a two-byte tag, written as a varint
-    this.strAt(0x2a, at[5]!);
-    w.uint32Field(0x30, spanKindOf(this.enumAt(at[6]!, SPAN_KIND_NAMES)));
-    this.timeAt(0x39, at[7]!);
-    this.timeAt(0x41, at[8]!);
-    w.append(scratch);
-    this.count(0x50, this.uint32At(at[10]!) + dropped);
-
-    const extraEvents = this.list(at[11]!, limits.maxEvents, () => this.event());
+    if (s.recall(tokens, 3)) this.str(0x1a, true);
+    w.fixed32Field(0x85, nums[4]!); // field 16: a two-byte tag, written as a varint
+    if (s.recall(tokens, 5)) this.str(0x2a, true);
+    w.uint32Field(0x30, spanKindOf(nums[6]!));
+    if (s.recall(tokens, 7)) this.time(0x39);
+    if (s.recall(tokens, 8)) this.time(0x41);
+    w.append(scratch[0]!);
+    this.count(0x50, nums[10]! + dropped);
+    w.append(scratch[1]!);
     this.counts.droppedEvents += extraEvents;
-    this.count(0x60, this.uint32At(at[12]!) + extraEvents);
-
-    let linkIdsHex = true;
-    const extraLinks = this.list(at[13]!, limits.maxLinks, () => {
-      linkIdsHex = this.link() && linkIdsHex;
-    });
+    this.count(0x60, nums[12]! + extraEvents);
+    w.append(scratch[2]!);
     this.counts.droppedLinks += extraLinks;
-    this.count(0x70, this.uint32At(at[14]!) + extraLinks);
-
-    if (at[15]! >= 0) {
-      s.pos = at[15]!;
-      const st = this.at.status;
-      this.fields(STATUS, st);
+    this.count(0x70, nums[14]! + extraLinks);
+    if (statusCode >= 0) {
       const body = w.begin(0x7a);
-      w.uint32Field(0x18, statusCodeOf(this.enumAt(st[0]!, STATUS_CODE_NAMES)));
-      this.strAt(0x12, st[1]!);
+      w.uint32Field(0x18, statusCodeOf(statusCode));
+      if (s.recall(tokens, 15)) this.str(0x12, true);
       w.endOrOmit(body);
     }
-    s.pos = end;
 
     const reason = idsHex && linkIdsHex ? invalidIdReason(traceId, spanId, parentSpanId) : jsonIdRejection(traceId, spanId, parentSpanId, linkIdsHex);
     if (reason !== undefined) {
@@ -254,11 +286,9 @@ export class FastJsonTranscoder {
     this.meter.spend(ESTIMATE.span);
   }
 
-  /** The events or links list at `pos`: `each` for the first `max` elements; returns how many more there are. */
-  private list(pos: number, max: number, each: () => void): number {
+  /** The events or links list at the scanner: `each` for the first `max` elements; returns how many more there are. */
+  private list(max: number, each: () => void): number {
     const s = this.s;
-    if (pos < 0) return 0;
-    s.pos = pos;
     if (s.open(ARRAY)) return 0;
     let n = 0;
     do {
@@ -266,6 +296,11 @@ export class FastJsonTranscoder {
       else s.skip();
     } while (s.more(ARRAY_END));
     return Math.max(0, n - max);
+  }
+
+  /** The span's string noted as token `k` ('' when absent). */
+  private stringOf(k: number): string {
+    return this.s.recall(this.tokens, k) ? this.s.text() : '';
   }
 
   private event(): void {
@@ -312,8 +347,7 @@ export class FastJsonTranscoder {
     if (s.open(OBJECT)) return;
     let seen = 0;
     do {
-      s.key();
-      const k = s.keyIn(keys);
+      const k = s.key(keys);
       if (k < 0) {
         s.skip();
         continue;
@@ -359,22 +393,32 @@ export class FastJsonTranscoder {
     if (w.string(tag, text, this.limits.maxValueBytes)) this.counts.truncatedValues++;
   }
 
-  /** A uint32 at `pos` (0 when -1): a plain number only. */
+  /** A uint32 at `pos` (0 when -1). */
   private uint32At(pos: number): number {
     if (pos < 0) return 0;
+    this.s.pos = pos;
+    return this.uint32();
+  }
+
+  /** A uint32 at the scanner: a plain number only. */
+  private uint32(): number {
     const s = this.s;
-    s.pos = pos;
     s.number();
     const v = s.smallUint();
     if (v < 0 || v > UINT32_MAX) bail();
     return v;
   }
 
-  /** An enum at `pos` (0 when -1): a non-negative number, or a name. */
+  /** An enum at `pos` (0 when -1). */
   private enumAt(pos: number, names: ReadonlyMap<string, number>): number {
     if (pos < 0) return 0;
+    this.s.pos = pos;
+    return this.enumValue(names);
+  }
+
+  /** An enum at the scanner: a non-negative number, or a name. */
+  private enumValue(names: ReadonlyMap<string, number>): number {
     const s = this.s;
-    s.pos = pos;
     if (s.peek() === QUOTE) {
       s.string();
       return names.get(s.text()) ?? bail();
@@ -384,12 +428,17 @@ export class FastJsonTranscoder {
     return v < 0 ? bail() : v;
   }
 
-  /** A fixed64 time at `pos` (nothing when -1): a decimal string only. */
+  /** A fixed64 time at `pos` (nothing when -1). */
   private timeAt(tag: number, pos: number): void {
     if (pos < 0) return;
+    this.s.pos = pos;
+    this.s.string();
+    this.time(tag);
+  }
+
+  /** A fixed64 time from the string just read: decimal digits only. */
+  private time(tag: number): void {
     const s = this.s;
-    s.pos = pos;
-    s.string();
     if (s.strEscaped || !this.w.fixed64Digits(tag, s.text())) bail();
   }
 
@@ -437,8 +486,7 @@ export class FastJsonTranscoder {
     let seen = 0;
     if (!s.open(OBJECT)) {
       do {
-        s.key();
-        const k = s.keyIn(KEY_VALUE);
+        const k = s.key(KEY_VALUE);
         if (k < 0) {
           s.skip();
           continue;
@@ -468,8 +516,7 @@ export class FastJsonTranscoder {
     let seen = 0;
     let found = false;
     do {
-      s.key();
-      const k = s.keyIn(ANY_VALUE);
+      const k = s.key(ANY_VALUE);
       if (k < 0) {
         s.skip();
         continue;
@@ -558,8 +605,7 @@ export class FastJsonTranscoder {
     let seen = false;
     if (!s.open(OBJECT)) {
       do {
-        s.key();
-        if (s.keyIn(LIST) < 0) {
+        if (s.key(LIST) < 0) {
           s.skip();
           continue;
         }
