@@ -9,6 +9,7 @@ import { type Attributes, PAYLOAD_ATTRIBUTE, type Span } from '@tracecheck/model
 import type { Decidable } from '../decide/decide.js';
 import { compileAssertion } from '../eval/index.js';
 import type { CompiledAssertion, Outcome, RunGraph } from '../eval/index.js';
+import type { Steps } from '../eval/steps.js';
 import type { BuiltAssertion } from './assertion.js';
 import { BuilderError } from './errors.js';
 import type { PayloadSchema } from './selection.js';
@@ -51,6 +52,7 @@ export interface CompiledBuilt extends Decidable<BuiltOutcome> {
   readonly compiled: CompiledAssertion;
   evaluate(spans: readonly Span[]): BuiltOutcome;
   evaluateGraph(graph: RunGraph): BuiltOutcome;
+  evaluateGraphSteps(graph: RunGraph): Steps<BuiltOutcome>;
 }
 
 /** `effect.payload.items[0]["unit price"]`. */
@@ -161,6 +163,9 @@ export function compileBuilt(built: BuiltAssertion): CompiledBuilt {
     passesEarly: compiled.passesEarly,
     evaluate: (spans) => withPayloads(compiled.evaluate(spans)),
     evaluateGraph: (graph) => withPayloads(compiled.evaluateGraph(graph)),
+    *evaluateGraphSteps(graph) {
+      return withPayloads(yield* compiled.evaluateGraphSteps(graph));
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Span } from '@tracecheck/model';
 import { buildRunGraph, type RunGraph } from '../eval/graph.js';
-import { capOf, DEFAULT_IN_FLIGHT_CAPS, findInFlight, type InFlightCaps, type InFlightItem, type InFlightKind, type OpenSpanInfo } from './in-flight.js';
+import { DEFAULT_EVAL_SLICE_MS, runSliced, type Steps } from '../eval/steps.js';
+import { capOf, DEFAULT_IN_FLIGHT_CAPS, findInFlightSteps, type InFlightCaps, type InFlightItem, type InFlightKind, type OpenSpanInfo } from './in-flight.js';
 
 /**
  * Where a check reads its run: the spans so far, a push when more arrive, and when the last one did.
@@ -14,6 +15,8 @@ export interface RunSource {
   lastArrival(): number | undefined;
   /** The run's trace graph, kept up to date as spans arrive (optional: saves regrouping the run). */
   graph?(): RunGraph;
+  /** `graph` in steps (eval/steps.ts): a source that reads a large run in parts yields between them. */
+  graphSteps?(): Steps<RunGraph>;
   /** Names of every span the source ever held, for typo warnings (optional). */
   spanNamesSeen?(): ReadonlySet<string>;
   /**
@@ -41,6 +44,8 @@ export interface Decidable<O extends DecidableOutcome> {
   evaluate(spans: readonly Span[]): O;
   /** Evaluates a graph already built; used when the source keeps one. */
   evaluateGraph?(graph: RunGraph): O;
+  /** `evaluateGraph` in steps (eval/steps.ts), so deciding can pause between them. */
+  evaluateGraphSteps?(graph: RunGraph): Steps<O>;
 }
 
 export interface DecideOptions {
@@ -54,6 +59,11 @@ export interface DecideOptions {
   signal?: AbortSignal;
   /** Clock in ms since the epoch (tests). */
   now?: () => number;
+  /**
+   * Most time one evaluation runs before it lets the event loop turn, ms (default
+   * `DEFAULT_EVAL_SLICE_MS`): a check over a large run is evaluated in slices, between traces.
+   */
+  sliceMs?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -152,27 +162,50 @@ export function decide<O extends DecidableOutcome>(source: RunSource, check: Dec
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
+  const sliceMs = options.sliceMs ?? DEFAULT_EVAL_SLICE_MS;
   const caps: InFlightCaps = { ...DEFAULT_IN_FLIGHT_CAPS, ...definedOnly(options.caps ?? {}) };
   const ledger = new WaitLedger(caps);
   const start = now();
 
-  // With a source that keeps the run's graph, a check evaluates it as it stands instead of
-  // regrouping every span of the run on each arrival.
-  const evaluateNow = (): { outcome: O; count: number; graph: () => RunGraph } => {
+  /**
+   * One evaluation of the run as it stands, in steps. With a source that keeps the run's graph, a
+   * check evaluates it as it stands instead of regrouping every span of the run on each arrival.
+   * What is in flight is looked for only when a settling check holds.
+   */
+  function* evaluation(): Steps<Evaluation<O>> {
+    let outcome: O;
+    let graph: () => RunGraph;
+    let count: number;
     if (source.graph !== undefined && check.evaluateGraph !== undefined) {
-      const graph = source.graph();
-      return { outcome: check.evaluateGraph(graph), count: graph.spans.length, graph: () => graph };
+      const g = source.graphSteps !== undefined ? yield* source.graphSteps() : source.graph();
+      outcome = check.evaluateGraphSteps !== undefined ? yield* check.evaluateGraphSteps(g) : check.evaluateGraph(g);
+      graph = () => g;
+      count = g.spans.length;
+    } else {
+      const spans = source.spans();
+      outcome = check.evaluate(spans);
+      graph = () => (source.graph ? source.graph() : buildRunGraph(spans));
+      count = spans.length;
     }
-    const spans = source.spans();
-    return { outcome: check.evaluate(spans), count: spans.length, graph: () => (source.graph ? source.graph() : buildRunGraph(spans)) };
-  };
+    if (!outcome.holds || check.passesEarly || count === 0) return { outcome, count, inFlight: [], at: now() };
+    const at = now();
+    return { outcome, count, inFlight: yield* findInFlightSteps(graph(), source.openSpans?.() ?? [], at), at };
+  }
 
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let done = false;
     let heldOnce = false;
     let blocked = false;
     let pending = false;
     let settleTimer: NodeJS.Timeout | undefined;
+    /** Set while an evaluation runs (its stop function); evaluations run one at a time. */
+    let running: (() => void) | undefined;
+    /** Asked for while one ran: evaluate again when it is done. */
+    let again = false;
+    /** Batches that brought spans so far: an evaluation that saw fewer must not settle the check. */
+    let arrivals = 0;
+    /** The timeout or an abort came: the next evaluation to start gives the verdict. */
+    let stopping: 'timeout' | 'aborted' | undefined;
 
     const finish = (pass: boolean, reason: StopReason, outcome: O, spanCount: number): void => {
       if (done) return;
@@ -181,6 +214,7 @@ export function decide<O extends DecidableOutcome>(source: RunSource, check: Dec
       clearTimeout(timeoutTimer);
       clearTimeout(settleTimer);
       options.signal?.removeEventListener('abort', onAbort);
+      running?.();
       const t = now();
       resolve({ pass, reason, waitedMs: Math.max(0, t - start), outcome, spanCount, waitedFor: ledger.records(t) });
     };
@@ -188,18 +222,57 @@ export function decide<O extends DecidableOutcome>(source: RunSource, check: Dec
     const evaluate = (): void => {
       pending = false;
       if (done) return;
-      const { outcome, count, graph } = evaluateNow();
+      if (running !== undefined) {
+        again = true;
+        return;
+      }
+      const seen = arrivals;
+      const final = stopping;
+      let finished = false;
+      const stop = runSliced(
+        evaluation(),
+        sliceMs,
+        (e) => {
+          finished = true;
+          running = undefined;
+          // Once the timeout or an abort came, only an evaluation started after it gives the verdict.
+          if (final !== undefined) conclude(final, e);
+          else if (stopping === undefined) judge(e, arrivals === seen);
+          if (!done && (again || stopping !== undefined)) {
+            again = false;
+            evaluate();
+          }
+        },
+        (err) => {
+          finished = true;
+          running = undefined;
+          if (done) return;
+          done = true;
+          unsubscribe();
+          clearTimeout(timeoutTimer);
+          clearTimeout(settleTimer);
+          options.signal?.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      );
+      if (!finished) running = stop;
+    };
+
+    /** What an evaluation says, while deciding goes on; `current`: no span arrived while it ran. */
+    const judge = ({ outcome, count, inFlight, at }: Evaluation<O>, current: boolean): void => {
       if (count === 0) return; // an empty run never passes; the timeout says so
       if (outcome.holds) {
         heldOnce = true;
+        // Holding now, it holds with any later span too: spans arriving meanwhile change nothing.
         if (check.passesEarly) return finish(true, 'held', outcome, count);
-        const t = now();
-        const quietFor = t - Math.max(start, source.lastArrival() ?? start);
-        const capAt = ledger.update(findInFlight(graph(), source.openSpans?.() ?? [], t), t);
+        const quietFor = at - Math.max(start, source.lastArrival() ?? start);
+        const capAt = ledger.update(inFlight, at);
         blocked = capAt !== undefined;
+        // Spans arrived while it ran: it judged a run that is no more (the next evaluation will judge).
+        if (!current) return;
         if (quietFor >= settleMs && !blocked) return finish(true, 'settled', outcome, count);
         // Look again when the window ends or the earliest cap runs out, whichever is later than now.
-        const wake = Math.max(quietFor < settleMs ? settleMs - quietFor : 0, capAt === undefined ? 0 : capAt - t);
+        const wake = Math.max(quietFor < settleMs ? settleMs - quietFor : 0, capAt === undefined ? 0 : capAt - at);
         clearTimeout(settleTimer);
         settleTimer = setTimeout(evaluate, Math.max(1, wake));
       } else if (outcome.hopeless) {
@@ -207,25 +280,31 @@ export function decide<O extends DecidableOutcome>(source: RunSource, check: Dec
       }
     };
 
-    // Arrivals come in bursts; one evaluation per turn of the event loop is enough.
-    const onSpans = (): void => {
-      if (pending || done) return;
-      pending = true;
-      setImmediate(evaluate);
-    };
-
-    const onTimeout = (): void => {
-      const { outcome, count } = evaluateNow();
+    /** The verdict at the timeout or an abort, on an evaluation that started after it came. */
+    const conclude = (why: 'timeout' | 'aborted', { outcome, count }: Evaluation<O>): void => {
+      if (why === 'aborted') return finish(false, 'aborted', outcome, count);
       if (count === 0) return finish(false, 'empty-run', outcome, 0);
+      if (outcome.holds && check.passesEarly) return finish(true, 'held', outcome, count);
       // Held, but the run never went quiet for the settle window, or work stayed in flight: not a pass.
       const reason: StopReason = !(outcome.holds || heldOnce) ? 'timeout' : blocked ? 'in-flight' : 'never-settled';
       finish(false, reason, outcome, count);
     };
 
-    const onAbort = (): void => {
-      const { outcome, count } = evaluateNow();
-      finish(false, 'aborted', outcome, count);
+    // Arrivals come in bursts; one evaluation per turn of the event loop is enough.
+    const onSpans = (): void => {
+      arrivals++;
+      if (pending || done) return;
+      pending = true;
+      setImmediate(evaluate);
     };
+
+    const stopWith = (why: 'timeout' | 'aborted'): void => {
+      stopping ??= why;
+      clearTimeout(settleTimer);
+      evaluate();
+    };
+    const onTimeout = (): void => stopWith('timeout');
+    const onAbort = (): void => stopWith('aborted');
 
     const unsubscribe = source.subscribe(onSpans);
     const timeoutTimer = setTimeout(onTimeout, timeoutMs);
@@ -233,6 +312,14 @@ export function decide<O extends DecidableOutcome>(source: RunSource, check: Dec
     options.signal?.addEventListener('abort', onAbort, { once: true });
     evaluate();
   });
+}
+
+/** One evaluation: the outcome, the run's size then, and (for a settling check that held) what was in flight at `at`. */
+interface Evaluation<O> {
+  outcome: O;
+  count: number;
+  inFlight: readonly InFlightItem[];
+  at: number;
 }
 
 /** Drops keys set to undefined, so they do not override defaults when spread. */

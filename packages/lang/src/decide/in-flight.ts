@@ -17,6 +17,7 @@ import type { Span } from '@tracecheck/model';
 import { SpanKind } from '@tracecheck/model';
 import { parentIsExternal } from '../eval/external-parent.js';
 import type { RunGraph } from '../eval/graph.js';
+import { runSteps, type Steps, worked } from '../eval/steps.js';
 import { describeSpanShort } from './describe.js';
 
 export type InFlightKind = 'parent' | 'consumer' | 'open';
@@ -71,6 +72,11 @@ function sinceOf(nanos: bigint, nowMs: number): number {
  * the run's spans and links.
  */
 export function findInFlight(graph: RunGraph, open: readonly OpenSpanInfo[], nowMs: number): InFlightItem[] {
+  return runSteps(findInFlightSteps(graph, open, nowMs));
+}
+
+/** `findInFlight` in steps (eval/steps.ts): it yields between traces. */
+export function* findInFlightSteps(graph: RunGraph, open: readonly OpenSpanInfo[], nowMs: number): Steps<InFlightItem[]> {
   const items: InFlightItem[] = [];
   const openById = new Map<string, OpenSpanInfo>();
   for (const o of open) openById.set(`${o.traceId}/${o.spanId}`, o);
@@ -91,11 +97,15 @@ export function findInFlight(graph: RunGraph, open: readonly OpenSpanInfo[], now
       }
       if (span.kind === SpanKind.PRODUCER && !trace.children(span).some(consumes)) unconsumed.push(span);
     }
+    if (worked(trace.spans.length)) yield;
   }
   if (unconsumed.length > 0) {
     // Consumed by a span (often in a new trace) linking to them: the links are read only now.
     const linked = new Set<string>();
-    for (const span of graph.spans) for (const link of span.links) linked.add(`${link.traceId}/${link.spanId}`);
+    for (const span of graph.spans) {
+      for (const link of span.links) linked.add(`${link.traceId}/${link.spanId}`);
+      if (worked(1)) yield;
+    }
     for (const span of unconsumed) {
       const key = `${span.traceId}/${span.spanId}`;
       if (!linked.has(key)) items.push({ kind: 'consumer', key, description: `the consumer of ${describeSpanShort(span)}`, sinceMs: sinceOf(span.endTimeUnixNano, nowMs) });

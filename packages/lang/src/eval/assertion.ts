@@ -14,6 +14,7 @@ import { buildRunGraph } from './graph.js';
 import { RegexCache } from './regex.js';
 import type { CompiledSelection } from './selection.js';
 import { compileSelection } from './selection.js';
+import { runSteps, sortByStartSteps, type Steps } from './steps.js';
 
 /** The result of evaluating an assertion against the spans a run has so far. */
 export interface Outcome extends DecidableOutcome {
@@ -47,9 +48,9 @@ export interface CompiledAssertion extends Decidable<Outcome> {
   evaluate(spans: readonly Span[]): Outcome;
   /** Evaluates against a graph already built (the verdict renderer, callers holding a graph). */
   evaluateGraph(graph: RunGraph): Outcome;
+  /** `evaluateGraph` in steps (steps.ts), for deciding over a large run. */
+  evaluateGraphSteps(graph: RunGraph): Steps<Outcome>;
 }
-
-const byStart = (a: Span, b: Span): number => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0);
 
 /** Compiles an assertion AST (checked: unresolved fields and bad regexes throw `EvalCompileError`). */
 export function compileAssertion(ast: Assertion): CompiledAssertion {
@@ -66,13 +67,14 @@ export function compileAssertion(ast: Assertion): CompiledAssertion {
     monotone,
     passesEarly: max === undefined && monotone,
     evaluate: (spans) => compiled.evaluateGraph(buildRunGraph(spans)),
-    evaluateGraph(graph) {
-      const selected = [...selection.inRun(graph)].sort(byStart);
+    evaluateGraph: (graph) => runSteps(compiled.evaluateGraphSteps(graph)),
+    *evaluateGraphSteps(graph) {
+      const selected = yield* sortByStartSteps([...(yield* selection.inRunSteps(graph))]);
       let matches = selected;
       const excluded: Exclusion[] = [];
       const clauseProblems: string[] = [];
       for (const clause of clauses) {
-        const r = clause.apply(matches, graph);
+        const r = yield* clause.applySteps(matches, graph);
         matches = r.kept;
         excluded.push(...r.excluded);
         if (r.problem !== undefined) clauseProblems.push(r.problem);

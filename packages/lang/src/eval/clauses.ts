@@ -17,6 +17,7 @@ import type { RunGraph } from './graph.js';
 import type { RegexCache } from './regex.js';
 import type { CompiledSelection } from './selection.js';
 import { compileSelection } from './selection.js';
+import { runSteps, type Steps, worked } from './steps.js';
 
 /** A match a clause removed, and by how much it missed: evidence for the verdict. */
 export interface Exclusion {
@@ -43,7 +44,15 @@ export interface CompiledClause {
   /** The anchor selection of `after` / `before`. */
   readonly selection: CompiledSelection | undefined;
   /** Narrows `matches`; returns the kept ones, records exclusions, or a problem when Q matched nothing. */
-  apply(matches: readonly Span[], graph: RunGraph): { kept: Span[]; excluded: Exclusion[]; problem?: string };
+  apply(matches: readonly Span[], graph: RunGraph): ClauseResult;
+  /** `apply` in steps (steps.ts). */
+  applySteps(matches: readonly Span[], graph: RunGraph): Steps<ClauseResult>;
+}
+
+export interface ClauseResult {
+  kept: Span[];
+  excluded: Exclusion[];
+  problem?: string;
 }
 
 /** How far apart two instants must be for `after` / `before` to call them out of order. */
@@ -53,46 +62,41 @@ export function compileClause(clause: Clause, regexes: RegexCache): CompiledClau
   const text = formatClause(clause);
   if (clause.type === 'within') {
     const limit = clause.nanos;
-    return {
-      clause,
-      text,
-      selection: undefined,
-      apply(matches, graph) {
-        const deadline = graph.startNanos + limit;
-        const kept: Span[] = [];
-        const excluded: Exclusion[] = [];
-        for (const s of matches) {
-          if (s.startTimeUnixNano <= deadline) kept.push(s);
-          else excluded.push({ span: s, clause: text, kind: 'within', anchor: undefined, missByNanos: s.startTimeUnixNano - deadline });
-        }
-        return { kept, excluded };
-      },
-    };
-  }
-  const selection = compileSelection(clause.selection, regexes);
-  const after = clause.type === 'after';
-  return {
-    clause,
-    text,
-    selection,
-    apply(matches, graph) {
-      const anchors = [...selection.inRun(graph)];
-      if (anchors.length === 0) {
-        return { kept: [], excluded: [], problem: `${text}: no span matched it, so nothing can be ${clause.type} it` };
-      }
-      // Only the extreme anchor matters: the earliest end (after) or the latest start (before).
-      let anchor = anchors[0]!;
-      for (const a of anchors) {
-        if (after ? a.endTimeUnixNano < anchor.endTimeUnixNano : a.startTimeUnixNano > anchor.startTimeUnixNano) anchor = a;
-      }
+    const within = function* (matches: readonly Span[], graph: RunGraph): Steps<ClauseResult> {
+      const deadline = graph.startNanos + limit;
       const kept: Span[] = [];
       const excluded: Exclusion[] = [];
       for (const s of matches) {
-        const miss = after ? s.startTimeUnixNano - anchor.endTimeUnixNano : s.endTimeUnixNano - anchor.startTimeUnixNano;
-        if (after ? miss > -ORDER_TOLERANCE_NANOS : miss < ORDER_TOLERANCE_NANOS) kept.push(s);
-        else excluded.push({ span: s, clause: text, kind: clause.type, anchor, missByNanos: miss });
+        if (s.startTimeUnixNano <= deadline) kept.push(s);
+        else excluded.push({ span: s, clause: text, kind: 'within', anchor: undefined, missByNanos: s.startTimeUnixNano - deadline });
+        if (worked(1)) yield;
       }
       return { kept, excluded };
-    },
+    };
+    return { clause, text, selection: undefined, apply: (matches, graph) => runSteps(within(matches, graph)), applySteps: within };
+  }
+  const selection = compileSelection(clause.selection, regexes);
+  const after = clause.type === 'after';
+  const order = function* (matches: readonly Span[], graph: RunGraph): Steps<ClauseResult> {
+    const anchors = [...(yield* selection.inRunSteps(graph))];
+    if (anchors.length === 0) {
+      return { kept: [], excluded: [], problem: `${text}: no span matched it, so nothing can be ${clause.type} it` };
+    }
+    // Only the extreme anchor matters: the earliest end (after) or the latest start (before).
+    let anchor = anchors[0]!;
+    for (const a of anchors) {
+      if (after ? a.endTimeUnixNano < anchor.endTimeUnixNano : a.startTimeUnixNano > anchor.startTimeUnixNano) anchor = a;
+      if (worked(1)) yield;
+    }
+    const kept: Span[] = [];
+    const excluded: Exclusion[] = [];
+    for (const s of matches) {
+      const miss = after ? s.startTimeUnixNano - anchor.endTimeUnixNano : s.endTimeUnixNano - anchor.startTimeUnixNano;
+      if (after ? miss > -ORDER_TOLERANCE_NANOS : miss < ORDER_TOLERANCE_NANOS) kept.push(s);
+      else excluded.push({ span: s, clause: text, kind: clause.type, anchor, missByNanos: miss });
+      if (worked(1)) yield;
+    }
+    return { kept, excluded };
   };
+  return { clause, text, selection, apply: (matches, graph) => runSteps(order(matches, graph)), applySteps: order };
 }

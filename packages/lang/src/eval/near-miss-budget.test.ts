@@ -61,3 +61,31 @@ describe('nearest misses on hostile values', () => {
     }
   });
 });
+
+describe('the diagnostics of a failed check over a large run', () => {
+  // 60,000 spans in 6,000 traces, so two filters counted alone take 120,000 examinations: past the budget.
+  const spans = Array.from({ length: 60_000 }, (_, i) => span({ n: i }, Math.floor(i / 10) + 1));
+
+  it('count what each filter matched alone under the budget, and say when the count stopped', () => {
+    const r = checkSpans(spans, 'some { span.n = 5 } && { span.n = 70000 }');
+    expect(r.decision.pass).toBe(false);
+    const [first, second] = r.json.selectionParts;
+    expect(first).toEqual({ filter: '{ span.n = 5 }', matched: 1 });
+    expect(second!.incomplete).toBe(true);
+    expect(r.message).toMatch(/\{ span.n = 70000 \} matched at least 0 spans \(counting stopped at the diagnostics budget\)/);
+  });
+
+  it('show the earliest traces in the tree, as a sort of every trace would', () => {
+    // Traces start in reverse of their order in the run; two of them at the same time keep run order.
+    const starts = (t: number): bigint => (t === 3 ? 5_000n : 1_000_000n - BigInt(t)) * 1_000_000n;
+    const shuffled = Array.from({ length: 2_000 }, (_, t) =>
+      createSpan({ traceId: (t + 1).toString(16).padStart(32, '0'), spanId: (++id).toString(16).padStart(16, '0'), name: 'op', startTimeUnixNano: starts(t === 1_999 ? 3 : t) }),
+    );
+    const r = checkSpans(shuffled, 'some { span.n = -1 }');
+    const shown = r.json.tree!.traces.map((t) => t.traceId);
+    expect(shown.length).toBeGreaterThan(1);
+    const bySort = [...shuffled].sort((a, b) => (a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0));
+    expect(shown).toEqual(bySort.slice(0, shown.length).map((s) => s.traceId));
+    expect(shown.slice(0, 2)).toEqual([(4).toString(16).padStart(32, '0'), (2_000).toString(16).padStart(32, '0')]);
+  });
+});

@@ -189,7 +189,7 @@ export interface NearMissSearch {
 }
 
 /** Counts examinations against the budget; reading the clock only every 64 spans. */
-class Meter {
+export class Meter {
   examined = 0;
   stopped = false;
   private readonly deadline: number;

@@ -8,6 +8,7 @@ import type { CompiledFilter } from './filter.js';
 import { compileFilter } from './filter.js';
 import type { RunGraph, TraceGraph } from './graph.js';
 import type { RegexCache } from './regex.js';
+import { type Steps, runSteps, worked } from './steps.js';
 import { applyStructural } from './structure.js';
 
 /** A compiled selection. */
@@ -24,6 +25,8 @@ export interface CompiledSelection {
   inTrace(trace: TraceGraph): Set<Span>;
   /** The matching spans of a run: the union over its traces. */
   inRun(graph: RunGraph): Set<Span>;
+  /** `inRun` in steps (steps.ts): it yields between traces. */
+  inRunSteps(graph: RunGraph): Steps<Set<Span>>;
 }
 
 /** The empty result, shared: never added to (a union returns its other side instead). */
@@ -68,15 +71,20 @@ export function compileSelection(selection: Selection, regexes: RegexCache): Com
   };
 
   const inTrace = build(selection);
+  function* inRunSteps(graph: RunGraph): Steps<Set<Span>> {
+    const out = new Set<Span>();
+    for (const trace of graph.traces) {
+      for (const s of inTrace(trace)) out.add(s);
+      if (worked(trace.spans.length * filters.length)) yield;
+    }
+    return out;
+  }
   return {
     selection,
     filters,
     monotone,
     inTrace,
-    inRun(graph) {
-      const out = new Set<Span>();
-      for (const trace of graph.traces) for (const s of inTrace(trace)) out.add(s);
-      return out;
-    },
+    inRun: (graph) => runSteps(inRunSteps(graph)),
+    inRunSteps,
   };
 }

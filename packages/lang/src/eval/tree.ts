@@ -120,12 +120,33 @@ function spanRow(span: Span, trace: TraceGraph, depth: number, mark: string | un
 }
 
 /** The trees of every trace of the run, within `maxLines` lines (a trace's own line counts). */
+/**
+ * The `n` earliest-starting traces, by start (ties in graph order). Each shown trace takes a line,
+ * so no more can be shown: a run of 100,000 traces is not sorted whole for a 50-line tree.
+ */
+function earliestTraces(traces: readonly TraceGraph[], n: number): TraceGraph[] {
+  if (n > 256 || n >= traces.length) {
+    const keyed = traces.map((trace) => ({ trace, start: trace.startNanos }));
+    return keyed.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0)).slice(0, n).map((k) => k.trace);
+  }
+  const kept: { trace: TraceGraph; start: bigint }[] = [];
+  for (const trace of traces) {
+    const start = trace.startNanos;
+    if (kept.length >= n && start >= kept[kept.length - 1]!.start) continue;
+    let at = kept.length;
+    while (at > 0 && kept[at - 1]!.start > start) at--;
+    kept.splice(at, 0, { trace, start });
+    if (kept.length > n) kept.pop();
+  }
+  return kept.map((k) => k.trace);
+}
+
 export function buildTree(graph: RunGraph, options: TreeOptions = {}): TraceTree {
   const maxLines = options.maxLines ?? 50;
   const traces: TreeTrace[] = [];
   let lines = 0;
   let shown = 0;
-  const sorted = [...graph.traces].sort((a, b) => (a.startNanos < b.startNanos ? -1 : a.startNanos > b.startNanos ? 1 : 0));
+  const sorted = earliestTraces(graph.traces, maxLines);
   outer: for (const trace of sorted) {
     if (lines >= maxLines) break;
     const rows: TreeRow[] = [];

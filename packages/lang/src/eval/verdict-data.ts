@@ -10,7 +10,7 @@ import { formatSelection } from '../format.js';
 import type { Outcome } from './assertion.js';
 import type { CompiledFilter } from './filter.js';
 import { buildRunGraph } from './graph.js';
-import { type NearMiss, type NearMissSearch, searchNearMisses } from './near-miss.js';
+import { DEFAULT_NEAR_MISS_BUDGET, Meter, type NearMiss, type NearMissSearch, searchNearMisses } from './near-miss.js';
 import { mentionedAttributes, type SpanSummary, summarizeSpan } from './summary.js';
 import { buildTree, type TraceTree } from './tree.js';
 
@@ -66,7 +66,7 @@ export interface Verdict {
   readonly matches: readonly SpanSummary[];
   readonly exclusions: readonly ExclusionData[];
   /** For a failed check with several filters and no match: what each filter matched alone. */
-  readonly selectionParts: readonly { readonly filter: string; readonly matched: number }[];
+  readonly selectionParts: readonly SelectionPart[];
   readonly nearMisses: readonly NearMissData[];
   /**
    * Set when the search for nearest misses ran out of its budget (time or spans) before looking at
@@ -132,6 +132,14 @@ export function searchNearMissesOf(outcome: Outcome): NearMissSearch {
   return { misses: [] };
 }
 
+/** What one filter of a failed selection matched alone (see `countMatching`). */
+export interface SelectionPart {
+  readonly filter: string;
+  readonly matched: number;
+  /** The count stopped at the diagnostics' budget: `matched` is a lower bound. */
+  readonly incomplete?: true;
+}
+
 /** The outcome of a decided check, with the run it was decided on, as a `Verdict` (message left empty). */
 export function buildVerdict(
   assertion: string,
@@ -145,13 +153,15 @@ export function buildVerdict(
   const search: NearMissSearch = failed || o.clauseProblems.length > 0 ? searchNearMissesOf(o) : { misses: [] };
   const misses = search.misses;
   const incomplete = search.incomplete;
-  const parts = failed && filters.length > 1 && o.count === 0 ? filters.map((f) => ({ filter: formatSelection(f.filter), matched: countMatching(f, o) })) : [];
+  const partsMeter = new Meter(DEFAULT_NEAR_MISS_BUDGET);
+  const parts = failed && filters.length > 1 && o.count === 0 ? filters.map((f) => countMatching(f, o, partsMeter)) : [];
   let tree: TraceTree | undefined;
   if (failed) {
     const matched = new Set(o.matches);
     const excluded = new Set(o.excluded.map((e) => e.span));
     const missed = new Set(misses.map((m) => m.span));
-    tree = buildTree(buildRunGraph(spans), { mark: (s) => (matched.has(s) ? '← match' : excluded.has(s) ? '← excluded by clause' : missed.has(s) ? '← near miss' : undefined) });
+    // The run the check was decided on is the outcome's graph: it is not grouped again.
+    tree = buildTree(spans === o.graph.spans ? o.graph : buildRunGraph(spans), { mark: (s) => (matched.has(s) ? '← match' : excluded.has(s) ? '← excluded by clause' : missed.has(s) ? '← near miss' : undefined) });
   }
   return {
     pass: decision.pass,
@@ -182,8 +192,18 @@ export function buildVerdict(
   };
 }
 
-function countMatching(f: CompiledFilter, o: Outcome): number {
-  let n = 0;
-  for (const t of o.graph.traces) for (const s of t.spans) if (f.matches(s, t)) n++;
-  return n;
+/**
+ * What one filter of a selection matched alone. The count shares the nearest misses' budget (a
+ * fresh one for all parts): past it, `matched` is what was counted so far and `incomplete` is set.
+ */
+function countMatching(f: CompiledFilter, o: Outcome, meter: Meter): SelectionPart {
+  const filter = formatSelection(f.filter);
+  let matched = 0;
+  for (const t of o.graph.traces) {
+    for (const s of t.spans) {
+      if (!meter.step()) return { filter, matched, incomplete: true };
+      if (f.matches(s, t)) matched++;
+    }
+  }
+  return { filter, matched };
 }

@@ -125,7 +125,7 @@ export function renderVerdictData(v: Verdict, style: VerdictStyle = {}): string 
   }
   if (v.selectionParts.length > 0) {
     out.push('', label('Parts of the selection:'));
-    for (const p of v.selectionParts) out.push(`  ${p.filter} matched ${plural(p.matched, 'span')}`);
+    for (const p of v.selectionParts) out.push(`  ${p.filter} matched ${p.incomplete ? 'at least ' : ''}${plural(p.matched, 'span')}${p.incomplete ? ' (counting stopped at the diagnostics budget)' : ''}`);
   }
   if (v.nearMisses.length > 0) {
     out.push('', label('Nearest misses (spans that failed one condition):'));

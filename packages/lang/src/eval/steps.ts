@@ -1,0 +1,128 @@
+/**
+ * Evaluation in steps, so a check over a large run never holds the event loop in one piece: the
+ * evaluator's run-wide loops are generators that yield between traces (or every few thousand
+ * spans) once enough work has piled up since the last yield. `runSteps` runs them to the end at
+ * once (files, tests, sync callers); `runSliced` runs them for at most a slice of time, then
+ * continues on a later turn of the event loop, so ingest and `/healthz` get their turns.
+ *
+ * One trace's selection is computed in one piece: a pause comes between traces, and inside the loops
+ * over all of a run's spans. A trace is small next to a run (its structure is computed per trace).
+ */
+export type Steps<T> = Generator<void, T, undefined>;
+
+/** Work (spans visited, roughly) between two yields: small enough for slices of a few ms, large enough that yielding costs nothing. */
+const WORK_PER_YIELD = 2048;
+
+let work = 0;
+
+/**
+ * Counts `n` units of work and says whether to yield now: `if (worked(n)) yield;`. The counter is
+ * shared by every evaluation in the process; it only spaces yields out, so sharing it is harmless.
+ */
+export function worked(n: number): boolean {
+  work += n;
+  if (work < WORK_PER_YIELD) return false;
+  work = 0;
+  return true;
+}
+
+/** Runs steps to the end in one piece. */
+export function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** How long a sliced evaluation may run before it lets the event loop turn (ms). */
+export const DEFAULT_EVAL_SLICE_MS = 20;
+
+/**
+ * Runs steps for at most `sliceMs` at a time, continuing after `setImmediate`, and calls `done` with
+ * the result (or `failed` with what it threw). When the steps finish within the first slice, `done`
+ * is called before `runSliced` returns: a small run is decided exactly as when evaluated at once.
+ * Returns a function that stops the steps (neither callback is called after it).
+ */
+export function runSliced<T>(steps: Steps<T>, sliceMs: number, done: (value: T) => void, failed: (err: unknown) => void): () => void {
+  let stopped = false;
+  const slice = (): void => {
+    if (stopped) return;
+    const until = performance.now() + sliceMs;
+    let r: IteratorResult<void, T>;
+    try {
+      do r = steps.next();
+      while (!r.done && performance.now() < until);
+    } catch (err) {
+      stopped = true;
+      failed(err);
+      return;
+    }
+    if (r.done) {
+      stopped = true;
+      done(r.value);
+    } else {
+      setImmediate(slice);
+    }
+  };
+  slice();
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    steps.return(undefined as never);
+  };
+}
+
+/** Maps `items` through `fn` in steps. */
+export function* mapSteps<A, B>(items: readonly A[], fn: (a: A) => B): Steps<B[]> {
+  const out: B[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    out[i] = fn(items[i]!);
+    if (worked(1)) yield;
+  }
+  return out;
+}
+
+/**
+ * Sorts `items` by start time in steps (stable; a bottom-up merge sort): each span's start is read
+ * once, as two exact doubles, instead of a BigInt made on every comparison.
+ */
+export function* sortByStartSteps<S extends { readonly startTimeUnixNano: bigint }>(items: readonly S[]): Steps<S[]> {
+  const n = items.length;
+  if (n < 2) return items.slice();
+  const hi = new Float64Array(n);
+  const lo = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = items[i]!.startTimeUnixNano;
+    hi[i] = Number(t >> 32n);
+    lo[i] = Number(t & 0xffffffffn);
+    if (worked(4)) yield;
+  }
+  let from = new Int32Array(n);
+  let to = new Int32Array(n);
+  for (let i = 0; i < n; i++) from[i] = i;
+  for (let width = 1; width < n; width *= 2) {
+    for (let left = 0; left < n; left += 2 * width) {
+      const mid = Math.min(left + width, n);
+      const end = Math.min(left + 2 * width, n);
+      let a = left;
+      let b = mid;
+      for (let k = left; k < end; k++) {
+        const x = from[a]!;
+        const y = from[b]!;
+        // Take from the right run only when strictly earlier: equal starts keep their order.
+        if (a < mid && (b >= end || hi[x]! < hi[y]! || (hi[x] === hi[y] && lo[x]! <= lo[y]!))) {
+          to[k] = x;
+          a++;
+        } else {
+          to[k] = y;
+          b++;
+        }
+      }
+      if (worked(end - left)) yield;
+    }
+    [from, to] = [to, from];
+  }
+  const out: S[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = items[from[i]!]!;
+  return out;
+}
