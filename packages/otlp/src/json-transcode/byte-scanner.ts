@@ -193,10 +193,7 @@ export class ByteScanner {
     }
   }
 
-  /**
-   * Reads an object member's key and its colon; returns the key's index in `keys`, or -1. A key with
-   * an escape or a control character gives up (no known key has one).
-   */
+  /** Reads an object member's key and its colon; returns the key's index in `keys`, or -1. */
   key(keys: KeyTable): number {
     this.expect(QUOTE);
     const buf = this.buf;
@@ -206,7 +203,13 @@ export class ByteScanner {
     for (;;) {
       const c = buf[p];
       if (c === QUOTE) break;
-      if (c === undefined || STRING_STOP[c] === 1) bail();
+      if (c === undefined || STRING_STOP[c] === 1) {
+        // An escape (or a control character, refused there): the key read as any string.
+        this.pos = start - 1;
+        this.string();
+        this.expect(0x3a);
+        return keys.names.indexOf(this.text());
+      }
       h = (Math.imul(h, 31) + c) | 0;
       p++;
     }

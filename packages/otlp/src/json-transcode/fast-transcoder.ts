@@ -57,6 +57,8 @@ const ARRAY = 0x5b;
 const ARRAY_END = 0x5d;
 const QUOTE = 0x22;
 
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
 export class FastJsonTranscoder {
   private readonly s: ByteScanner;
   private w: ProtoWriter;
@@ -400,13 +402,16 @@ export class FastJsonTranscoder {
     return this.uint32();
   }
 
-  /** A uint32 at the scanner: a plain number only. */
+  /** A uint32 at the scanner: a plain number read here, any other form by JsonReader. */
   private uint32(): number {
     const s = this.s;
-    s.number();
-    const v = s.smallUint();
-    if (v < 0 || v > UINT32_MAX) bail();
-    return v;
+    if (isDigit(s.peek())) {
+      s.number();
+      const v = s.smallUint();
+      if (v >= 0 && v <= UINT32_MAX) return v;
+      s.pos = s.numStart;
+    }
+    return this.j.uint32({ v: this.scalar() }, 'v');
   }
 
   /** An enum at `pos` (0 when -1). */
@@ -416,16 +421,38 @@ export class FastJsonTranscoder {
     return this.enumValue(names);
   }
 
-  /** An enum at the scanner: a non-negative number, or a name. */
+  /** An enum at the scanner: a non-negative number or a name read here, any other form by JsonReader. */
   private enumValue(names: ReadonlyMap<string, number>): number {
     const s = this.s;
-    if (s.peek() === QUOTE) {
+    const c = s.peek();
+    if (c === QUOTE) {
       s.string();
-      return names.get(s.text()) ?? bail();
+      const byName = names.get(s.text());
+      if (byName !== undefined) return byName;
+      s.pos = s.strStart - 1;
+    } else if (isDigit(c)) {
+      s.number();
+      const v = s.smallUint();
+      if (v >= 0) return v;
+      s.pos = s.numStart;
+    }
+    return this.j.enumValue({ v: this.scalar() }, 'v', names);
+  }
+
+  /** The scalar at the scanner as JSON.parse gives it, for JsonReader's rules on the rarer forms. */
+  private scalar(): unknown {
+    const s = this.s;
+    const c = s.peek();
+    if (c === QUOTE) {
+      s.string();
+      return s.text();
+    }
+    if (c === 0x74 || c === 0x66) {
+      s.literal(c === 0x74 ? 'true' : 'false');
+      return c === 0x74;
     }
     s.number();
-    const v = s.smallUint();
-    return v < 0 ? bail() : v;
+    return Number(s.buf.toString('latin1', s.numStart, s.numEnd));
   }
 
   /** A fixed64 time at `pos` (nothing when -1). */
@@ -436,10 +463,10 @@ export class FastJsonTranscoder {
     this.time(tag);
   }
 
-  /** A fixed64 time from the string just read: decimal digits only. */
+  /** A fixed64 time from the string just read: up to 19 digits here, any other text by JsonReader. */
   private time(tag: number): void {
-    const s = this.s;
-    if (s.strEscaped || !this.w.fixed64Digits(tag, s.text())) bail();
+    const text = this.s.text();
+    if (!this.w.fixed64Digits(tag, text)) this.w.fixed64Field(tag, this.j.fixed64({ v: text }, 'v'));
   }
 
   /** A dropped*Count: the sender's plus what the limits dropped. */
@@ -478,7 +505,7 @@ export class FastJsonTranscoder {
     return extra;
   }
 
-  /** A KeyValue at the scanner as field `tag`, its value at nesting `level`. A key after the value gives up. */
+  /** A KeyValue at the scanner as field `tag`, its value at nesting `level`; the key is written first whatever the order. */
   private entry(tag: number, level: number): void {
     const { s, w } = this;
     if (s.peek() !== OBJECT) bail();
@@ -491,12 +518,15 @@ export class FastJsonTranscoder {
           s.skip();
           continue;
         }
-        if ((seen & (1 << k)) !== 0 || (k === 0 && seen !== 0)) bail();
+        if ((seen & (1 << k)) !== 0) bail();
         seen |= 1 << k;
         if (s.null()) continue;
+        const at = w.pos;
         if (k === 0) {
           s.string();
           this.str(0x0a, true);
+          // After the value: moved before it.
+          w.moveBefore(start, at);
         } else {
           if (s.peek() !== OBJECT) bail();
           const value = w.begin(0x12);
@@ -543,7 +573,14 @@ export class FastJsonTranscoder {
           w.varint(0x18);
           this.int();
           break;
-        case 3: // doubleValue
+        case 3: // doubleValue: a number, or a string JsonReader reads ("NaN", "1.5")
+          if (s.peek() === QUOTE) {
+            s.string();
+            const v = this.j.double(s.text(), 'doubleValue');
+            w.varint(0x21);
+            w.double(v);
+            break;
+          }
           s.number();
           w.varint(0x21);
           w.double(Number(s.buf.toString('latin1', s.numStart, s.numEnd)));
@@ -564,33 +601,39 @@ export class FastJsonTranscoder {
     } while (s.more(OBJECT_END));
   }
 
-  /** An intValue: an integer of at most 15 digits, as a number or a decimal string. */
+  /**
+   * An intValue: an integer of at most 15 digits (a safe one) read here, any other number or string
+   * as JSON.parse would give it to JsonReader.
+   */
   private int(): void {
     const s = this.s;
     const buf = s.buf;
     let from: number;
     let to: number;
-    if (s.peek() === QUOTE) {
+    const text = s.peek() === QUOTE;
+    if (text) {
       s.string();
-      if (s.strEscaped) bail();
       from = s.strStart;
-      to = s.strEnd;
+      to = s.strEscaped ? from : s.strEnd;
     } else {
       s.number();
-      if (!s.numInteger) bail();
       from = s.numStart;
-      to = s.numEnd;
+      to = s.numInteger ? s.numEnd : from;
     }
     const negative = buf[from] === 0x2d;
-    if (negative) from++;
-    if (to - from < 1 || to - from > 15) bail();
-    let v = 0;
-    for (let i = from; i < to; i++) {
-      const d = buf[i]! - 0x30;
-      if (d < 0 || d > 9) bail();
-      v = v * 10 + d;
+    const digits = to - from - (negative ? 1 : 0);
+    if (digits >= 1 && digits <= 15) {
+      let v = 0;
+      for (let i = negative ? from + 1 : from; i < to; i++) {
+        const d = buf[i]! - 0x30;
+        if (d < 0 || d > 9) bail();
+        v = v * 10 + d;
+      }
+      this.w.int64Safe(negative ? -v : v);
+      return;
     }
-    this.w.int64Safe(negative ? -v : v);
+    const x = text ? s.text() : Number(buf.toString('latin1', s.numStart, s.numEnd));
+    this.w.int64(this.j.int64(x, 'intValue'));
   }
 
   /**

@@ -1,16 +1,26 @@
+import { isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AnyValue, Attributes, Span } from '@tracecheck/model';
 import {
   OtlpBudgetError,
+  OtlpDecodeError,
   decodeJsonRequest,
   decodeJsonRequestSliced,
   decodeProtobufRequest,
   transcodeJsonRequest,
   transcodeJsonRequestSliced,
 } from '../index.js';
-import type { DecodeLimits, DecodeOptions, DecodeResult, TranscodeResult } from '../index.js';
+import type { DecodeBudget, DecodeLimits, DecodeOptions, DecodeResult, TranscodeResult } from '../index.js';
+import { BudgetMeter } from '../limits.js';
+import { parseJsonBody } from '../json-body.js';
 import { bodyArbitrary, limitsArbitrary, validBody } from '../testing/otlp-json-arbitrary.js';
+import { jsonRequest } from '../encode-json-request.js';
+import { randomSpans, rng } from '../testing/random-spans.js';
+import { FAST_PATH_BAIL } from './byte-scanner.js';
+import { FastJsonTranscoder } from './fast-transcoder.js';
+import { JsonTranscoder } from './json-to-proto.js';
 
 /*
  * Differential tests: decodeJsonRequest is the oracle. For every body, the transcoder throws exactly
@@ -144,5 +154,183 @@ describe('transcodeJsonRequest, against decodeJsonRequest', () => {
     const budget = { take: () => false };
     expect(() => decodeJsonRequest(body, { budget })).toThrow(OtlpBudgetError);
     expect(() => transcodeJsonRequest(body, { budget })).toThrow(OtlpBudgetError);
+  });
+});
+
+/*
+ * The byte-level transcoder reads the text itself, so its requests are also rendered by hand: every
+ * spacing, key order, escape (surrogate pairs and lone surrogates included) and number form JSON
+ * allows, keys written twice (JSON.parse keeps the last), unknown keys with nested values; then, for
+ * some, the bytes damaged: cut, a byte replaced (invalid UTF-8 among them), a BOM, trailing text.
+ */
+
+const JUNK = ['null', '1', '-2.5e3', '"x"', '{}', '[]', '{"a":[1,"b",{"c":null}],"d":true}', '"\\u00e9"'];
+
+/** How `render` may write a request: odds of each choice, keys written twice, numbers in other forms. */
+interface Style {
+  readonly p: number;
+  readonly dupes: boolean;
+  readonly numbers: boolean;
+}
+
+/** `v` as JSON text, each choice made by `r`. */
+function render(v: unknown, r: () => number, style: Style): string {
+  const { p, dupes } = style;
+  const ws = (): string => (r() < p ? [' ', '\t', '\n', '\r\n  '][Math.floor(r() * 4)]! : '');
+  if (typeof v === 'string') {
+    let out = '"';
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      const h = c.toString(16).padStart(4, '0');
+      if (r() < p) out += c === 0x2f && r() < 0.5 ? '\\/' : `\\u${r() < 0.5 ? h : h.toUpperCase()}`;
+      else out += JSON.stringify(v[i]).slice(1, -1);
+    }
+    return `${out}"`;
+  }
+  if (typeof v === 'number' && style.numbers && Number.isSafeInteger(v) && r() < p) {
+    return [`${v}.0`, `${v}e0`, `${v}E+0`, `${v * 10}e-1`, `${v}.000`][Math.floor(r() * 5)]!;
+  }
+  if (Array.isArray(v)) return `[${ws()}${v.map((x) => `${ws()}${render(x, r, style)}${ws()}`).join(',')}]`;
+  if (typeof v === 'object' && v !== null) {
+    const entries = Object.entries(v);
+    if (r() < p) entries.sort(() => r() - 0.5);
+    const members: string[] = [];
+    for (const [k, x] of entries) {
+      if (x === undefined) continue;
+      if (dupes && r() < p / 2) members.push(`${render(k, r, style)}:${JUNK[Math.floor(r() * JUNK.length)]!}`);
+      if (r() < p / 4) members.push(`"unknown_${members.length}":${ws()}${JUNK[Math.floor(r() * JUNK.length)]!}`);
+      members.push(`${ws()}${render(k, r, style)}${ws()}:${ws()}${render(x, r, style)}${ws()}`);
+    }
+    return `{${members.join(',')}${ws()}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Hand-rendered requests from randomSpans; `damage` also writes keys twice, numbers in other forms, and breaks some. */
+const renderedBody = (damage: boolean): fc.Arbitrary<string | Uint8Array> =>
+  fc.tuple(fc.nat(), fc.nat(), fc.double({ min: 0, max: 0.3, noNaN: true }), fc.nat(9), fc.nat()).map(([seed, choices, p, form, at]) => {
+    const text = render(jsonRequest(randomSpans(seed)), rng(choices), { p, dupes: damage, numbers: damage });
+    if (!damage || form > 4) return Buffer.from(text);
+    const bytes = Buffer.from(text);
+    const i = at % bytes.length;
+    if (form === 0) return bytes.subarray(0, i);
+    if (form === 1) return Buffer.concat([bytes.subarray(0, i), Buffer.from([[0xff, 0x80, 0xc0, 0xed, 0xf4][at % 5]!, 0xa0, 0x80]), bytes.subarray(i)]);
+    if (form === 2) return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]);
+    if (form === 3) return `${text} ${JUNK[at % JUNK.length]!}`;
+    bytes[i] = at % 256;
+    return bytes;
+  });
+
+/** A budget that takes everything, counting it. */
+function counting(): DecodeBudget & { total: number } {
+  const budget = { total: 0, take: (n: number) => ((budget.total += n), true) };
+  return budget;
+}
+
+/** The byte-level transcoder alone: its result, or 'gave up'. */
+function byBytes(body: string | Uint8Array, options: DecodeOptions, budget: DecodeBudget = counting()): TranscodeResult | 'gave up' {
+  const buf = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  // As transcodeJsonRequest: the bytes must be UTF-8 (the scanner relies on it), a string must have no lone surrogate.
+  if (typeof body === 'string' ? buf.toString() !== body : !isUtf8(buf)) return 'gave up';
+  const t = new FastJsonTranscoder(buf, options, new BudgetMeter(budget), 64);
+  try {
+    const steps = t.request();
+    while (!steps.next().done);
+    return t.result();
+  } catch (e) {
+    if (e === FAST_PATH_BAIL || e instanceof OtlpDecodeError) return 'gave up';
+    throw e;
+  }
+}
+
+/** JsonTranscoder (after JSON.parse) alone, as the byte-level transcoder must match it. */
+function byObjects(body: string | Uint8Array, options: DecodeOptions, budget: DecodeBudget = counting()): TranscodeResult {
+  const t = new JsonTranscoder(options, new BudgetMeter(budget), 64);
+  const steps = t.request(parseJsonBody(body));
+  while (!steps.next().done);
+  return t.result();
+}
+
+const hex = (r: TranscodeResult) => ({ ...r, bytes: Buffer.from(r.bytes).toString('hex') });
+
+describe('the byte-level transcoder, against JsonTranscoder', () => {
+  const anyBody = fc.oneof(bodyArbitrary, renderedBody(true), renderedBody(false));
+
+  it('gives the same bytes, rejections, limits and budget charge, or gives up; never takes what JSON.parse or the walk refuses', () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(anyBody, limitsArbitrary, (body, limits) => {
+        const options: DecodeOptions = limits === undefined ? {} : { limits };
+        const [bytesBudget, objectsBudget] = [counting(), counting()];
+        const got = byBytes(body, options, bytesBudget);
+        if (got === 'gave up') return;
+        taken++;
+        // Taken here: JSON.parse and the walk must take it too (they throw otherwise), to the same result.
+        expect(hex(got)).toEqual(hex(byObjects(body, options, objectsBudget)));
+        expect(bytesBudget.total).toBe(objectsBudget.total);
+      }),
+      params(RUNS),
+    );
+    // The comparison means something only if the byte-level transcoder takes many of them.
+    expect(taken).toBeGreaterThan(RUNS / 4);
+  });
+
+  it('takes every valid request, whatever its spacing, key order, escapes and unknown keys', () => {
+    fc.assert(
+      fc.property(renderedBody(false), fc.boolean(), (body, asText) => {
+        const text = Buffer.from(body as Uint8Array).toString();
+        expect(byBytes(asText ? text : body, {})).not.toBe('gave up');
+      }),
+      params(Math.ceil(RUNS / 4)),
+    );
+  });
+
+  it('hand-rendered and damaged requests: transcodeJsonRequest and the sliced transcode answer as the decoder', async () => {
+    await fc.assert(
+      fc.asyncProperty(renderedBody(true), limitsArbitrary, async (body, limits) => {
+        const options: DecodeOptions = limits === undefined ? {} : { limits };
+        const want = await outcome(() => decodeJsonRequest(body, options));
+        expectSame(want, await outcome(() => transcodeJsonRequest(body, options)), limits);
+        // The sliced transcode names a syntax error as the incremental parser does, whatever the size.
+        const syntax = 'error' in want && want.error.message.startsWith('invalid JSON:');
+        const slicedWant = syntax ? await outcome(() => decodeJsonRequestSliced(body, options)) : want;
+        expectSame(slicedWant, await outcome(() => transcodeJsonRequestSliced(body, options)), limits);
+      }),
+      params(RUNS),
+    );
+  });
+
+  it("takes the spec's example request (pretty-printed, upper-case hex ids)", () => {
+    const body = readFileSync(new URL('../testing/vectors/trace.json', import.meta.url));
+    const got = byBytes(body, {});
+    expect(got).not.toBe('gave up');
+    expect(hex(got as TranscodeResult)).toEqual(hex(byObjects(body, {})));
+  });
+
+  it('a budget that runs out: as JsonTranscoder alone with the same budget, drawn on once', () => {
+    fc.assert(
+      fc.property(validBody, fc.double({ min: 0, max: 1.2, noNaN: true }), (body, share) => {
+        const need = counting();
+        byObjects(body, {}, need);
+        const cap = Math.floor(need.total * share);
+        const capped = () => {
+          const budget = { held: 0, take: (n: number) => (budget.held + n <= cap ? ((budget.held += n), true) : false) };
+          return budget;
+        };
+        const shared = capped();
+        const summary = (run: () => unknown) => {
+          try {
+            run();
+            return 'ok';
+          } catch (e) {
+            return `${(e as Error).name}: ${(e as Error).message}`;
+          }
+        };
+        const want = summary(() => byObjects(body, {}, capped()));
+        expect(summary(() => transcodeJsonRequest(body, { budget: shared }))).toBe(want);
+        expect(shared.held).toBeLessThanOrEqual(cap);
+      }),
+      params(Math.ceil(RUNS / 4)),
+    );
   });
 });
