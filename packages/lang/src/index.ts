@@ -61,6 +61,7 @@ export { DEFAULT_MAX_LEDGER_ENTRIES, PassLedger } from './decide/reverify.js';
 export type { Overturn } from './decide/reverify.js';
 export { namesCompared, unseenNameWarnings } from './decide/typo-hints.js';
 export { storeRunSource } from './decide/store-source.js';
+export { DEFAULT_EVAL_SLICE_MS, runSlicedAsync, type Steps } from './eval/steps.js';
 export { checkRun, checkSpans, completeResult, prepareCheck } from './decide/run-check.js';
 export type { Checkable, CheckJson, CheckResult, CheckRunOptions } from './decide/run-check.js';
 export {

@@ -12,6 +12,9 @@ export function listRuns(req: IncomingMessage, res: ServerResponse, store: SpanS
 /** Bytes of JSON written before the next part waits for its turn (and for the client to take it). */
 const PART_BYTES = 256 * 1024;
 
+/** Spans read from the store at a time for `GET /api/runs/{id}/spans`. */
+const READ_PART_SPANS = 4096;
+
 const immediate = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Resolves when the response can take more, or is gone. */
@@ -33,15 +36,20 @@ function drainOf(res: ServerResponse): Promise<void> {
  * other requests served between them and the client's pace respected, never built as one string.
  */
 export async function getRunSpans(req: IncomingMessage, res: ServerResponse, store: SpanSource, runId: string): Promise<void> {
-  // A copy of our own, so each span is let go once written: a view keeps what it decoded, and a
-  // run's spans all decoded at once would take several times their stored size.
-  const spans: (Span | undefined)[] = [...store.runSpans(runId)];
+  // The run is read in parts (the store's views of a part at a time, when it can give them), so a
+  // large run is never read whole in one turn, and each span is let go once written: a view keeps
+  // what it decoded, and a run's spans all decoded at once would take several times their stored size.
+  const parts = store.runSpanParts?.(runId, READ_PART_SPANS) ?? [store.runSpans(runId)];
   startStream(req, res, 200, 'application/json; charset=utf-8');
   let part = `{"run":${JSON.stringify(runId)},"spans":[`;
-  for (let i = 0; i < spans.length; i++) {
-    part += (i === 0 ? '' : ',') + JSON.stringify(spanToJson(spans[i]!));
-    spans[i] = undefined;
-    if (part.length >= PART_BYTES) {
+  let first = true;
+  for (const read of parts) {
+    const spans: (Span | undefined)[] = [...read];
+    for (let i = 0; i < spans.length; i++) {
+      part += (first ? '' : ',') + JSON.stringify(spanToJson(spans[i]!));
+      first = false;
+      spans[i] = undefined;
+      if (part.length < PART_BYTES) continue;
       if (res.destroyed) return;
       const drained = res.write(part);
       part = '';
@@ -51,6 +59,7 @@ export async function getRunSpans(req: IncomingMessage, res: ServerResponse, sto
       // the whole answer was written (850 ms for 50,000 spans).
       await immediate();
     }
+    await immediate();
   }
   res.end(`${part}]}`);
 }

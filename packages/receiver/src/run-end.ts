@@ -4,7 +4,7 @@
  * `tracecheck run`'s command exiting) each is decided again on the whole run, and a verdict that
  * flips is reported as overturned, with the late span and the setting that would have waited for it.
  */
-import { type CheckResult, decide, DEFAULT_SETTLE_MS, type InFlightCaps, type Overturn, PassLedger, storeRunSource, type WaitRecord } from '@tracecheck/lang';
+import { type CheckResult, decide, DEFAULT_SETTLE_MS, type InFlightCaps, type Overturn, PassLedger, runSlicedAsync, storeRunSource, type WaitRecord } from '@tracecheck/lang';
 import type { OpenSpans, SpanSource } from '@tracecheck/model';
 import type { SkimSink } from '@tracecheck/store';
 
@@ -36,8 +36,12 @@ export interface CloseResult {
   overturned: Overturn[];
 }
 
-/** A run settles when the run is quiet and nothing is in flight: deciding a check that always holds says when. */
-const ALWAYS_HOLDS = { passesEarly: false, evaluate: () => ({ holds: true, hopeless: false }) } as const;
+/**
+ * A run settles when the run is quiet and nothing is in flight: deciding a check that always holds
+ * says when. It evaluates on the graph, so deciding reads a large run in parts.
+ */
+const HOLDS = { holds: true, hopeless: false } as const;
+const ALWAYS_HOLDS = { passesEarly: false, evaluate: () => HOLDS, evaluateGraph: () => HOLDS } as const;
 
 export class RunLifecycle {
   private readonly ledger: PassLedger;
@@ -71,7 +75,7 @@ export class RunLifecycle {
       waitedMs = d.waitedMs;
       waitedFor = d.waitedFor;
     }
-    const overturned = this.reverify(runId);
+    const overturned = await this.reverify(runId);
     return { run: runId, settled, waitedMs, waitedFor, checks, overturned };
   }
 
@@ -92,7 +96,7 @@ export class RunLifecycle {
    * DELETE_PART_SPANS, pausing between them), open spans and passes.
    */
   async delete(runId: string): Promise<Overturn[]> {
-    const overturned = this.reverify(runId);
+    const overturned = await this.reverify(runId);
     this.ledger.drop(runId);
     this.openSpans.dropRun(runId);
     while (this.store.deleteRunSome(runId, DELETE_PART_SPANS) === 'more') await immediate();
@@ -104,8 +108,16 @@ export class RunLifecycle {
     return Promise.all(this.ledger.runs().map((id) => this.close(id, options)));
   }
 
-  private reverify(runId: string): Overturn[] {
-    const overturned = this.ledger.reverify(runId, this.store.runSpans(runId));
+  /** Decides the run's settled passes again on the whole run, read in parts and evaluated in slices. */
+  private async reverify(runId: string): Promise<Overturn[]> {
+    if (this.ledger.pending(runId) === 0) return [];
+    const { ledger } = this;
+    const source = storeRunSource(this.store, runId);
+    const overturned = await runSlicedAsync(
+      (function* () {
+        return yield* ledger.reverifySteps(runId, yield* source.graphSteps!());
+      })(),
+    );
     for (const o of overturned) {
       try {
         this.onOverturn?.(o);

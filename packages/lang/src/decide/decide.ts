@@ -329,7 +329,11 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 
 /** Decides a check against a run that is complete (a file): evaluated once, settled by definition. */
 export function decideComplete<O extends DecidableOutcome>(spans: readonly Span[], check: Decidable<O>): Decision<O> {
-  const outcome = check.evaluate(spans);
-  if (spans.length === 0) return { pass: false, reason: 'empty-run', waitedMs: 0, outcome, spanCount: 0, waitedFor: [] };
-  return { pass: outcome.holds, reason: 'complete', waitedMs: 0, outcome, spanCount: spans.length, waitedFor: [] };
+  return completeDecision(check.evaluate(spans), spans.length);
+}
+
+/** The decision on a complete run of `spanCount` spans that evaluated to `outcome`. */
+export function completeDecision<O extends DecidableOutcome>(outcome: O, spanCount: number): Decision<O> {
+  if (spanCount === 0) return { pass: false, reason: 'empty-run', waitedMs: 0, outcome, spanCount: 0, waitedFor: [] };
+  return { pass: outcome.holds, reason: 'complete', waitedMs: 0, outcome, spanCount, waitedFor: [] };
 }

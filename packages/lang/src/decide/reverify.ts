@@ -9,7 +9,9 @@ import type { SpanSummary } from '../eval/summary.js';
 import { describeSpan, formatNanos, summarizeSpan } from '../eval/summary.js';
 import type { BuiltOutcome } from '../builder/payload.js';
 import type { Decidable, WaitRecord } from './decide.js';
-import { decideComplete } from './decide.js';
+import { completeDecision } from './decide.js';
+import { buildRunGraph, type RunGraph } from '../eval/graph.js';
+import { runSteps, type Steps } from '../eval/steps.js';
 import { type CheckResult, completeResult } from './run-check.js';
 
 /** A pass that may be overturned, as the ledger keeps it. */
@@ -98,13 +100,21 @@ export class PassLedger {
 
   /** Decides every recorded pass of the run again on `spans` (the whole run); returns the new overturns. */
   reverify(runId: string, spans: readonly Span[], now: number = Date.now()): Overturn[] {
+    if (this.pending(runId) === 0) return [];
+    return runSteps(this.reverifySteps(runId, buildRunGraph(spans), now));
+  }
+
+  /** `reverify` in steps (eval/steps.ts) on the run's graph, which a live source reads in parts. */
+  *reverifySteps(runId: string, graph: RunGraph, now: number = Date.now()): Steps<Overturn[]> {
     const out: Overturn[] = [];
     for (const entry of this.entries.get(runId) ?? []) {
       if (entry.overturned) continue;
-      const decision = { ...decideComplete(spans, entry.check), reason: 'run-ended' as const };
+      const { check } = entry;
+      const outcome = check.evaluateGraphSteps !== undefined ? yield* check.evaluateGraphSteps(graph) : check.evaluateGraph !== undefined ? check.evaluateGraph(graph) : check.evaluate(graph.spans);
+      const decision = { ...completeDecision(outcome, graph.spans.length), reason: 'run-ended' as const };
       if (decision.pass) continue;
       entry.overturned = true;
-      out.push(overturn(entry, completeResult(entry.assertion, decision, entry.check), spans, now));
+      out.push(overturn(entry, completeResult(entry.assertion, decision, check), graph.spans, now));
     }
     return out;
   }

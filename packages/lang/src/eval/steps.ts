@@ -72,14 +72,9 @@ export function runSliced<T>(steps: Steps<T>, sliceMs: number, done: (value: T) 
   };
 }
 
-/** Maps `items` through `fn` in steps. */
-export function* mapSteps<A, B>(items: readonly A[], fn: (a: A) => B): Steps<B[]> {
-  const out: B[] = new Array(items.length);
-  for (let i = 0; i < items.length; i++) {
-    out[i] = fn(items[i]!);
-    if (worked(1)) yield;
-  }
-  return out;
+/** `runSliced` as a promise. */
+export function runSlicedAsync<T>(steps: Steps<T>, sliceMs: number = DEFAULT_EVAL_SLICE_MS): Promise<T> {
+  return new Promise((resolve, reject) => runSliced(steps, sliceMs, resolve, reject));
 }
 
 /**
