@@ -16,7 +16,8 @@ import { anyInt, request, runAttribute, span } from './protobuf.mjs';
 const cli = fileURLToPath(new URL('../../packages/cli/bin/tracecheck.js', import.meta.url));
 const MiB = 1024 * 1024;
 
-const POLLER = `
+/** A worker thread's code: polls `workerData.url` (each within `healthMs`, every `intervalMs`, 100 by default) until told to stop, then posts the worst time. */
+export const POLLER = `
 const { parentPort, workerData } = require('node:worker_threads');
 let polling = true;
 parentPort.once('message', () => (polling = false));
@@ -35,7 +36,7 @@ parentPort.once('message', () => (polling = false));
     const ms = performance.now() - t;
     healthChecks++;
     if (ms > worstHealthMs) worstHealthMs = ms;
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, workerData.intervalMs ?? 100));
   }
   parentPort.postMessage({ worstHealthMs, healthChecks, failures });
 })();
