@@ -164,20 +164,24 @@ export class ProtoWriter {
     return true;
   }
 
-  /** A string field (written even when empty) of UTF-8 bytes `src[from, to)`, copied as they are. */
+  /** A string field (written even when empty; `tag` one byte) of UTF-8 bytes `src[from, to)`, copied as they are. */
   stringBytes(tag: number, src: Uint8Array, from: number, to: number): void {
     const n = to - from;
-    this.varint(tag);
-    this.varint(n);
-    this.ensure(n);
+    if (n >= 0x80) {
+      this.varint(tag);
+      this.varint(n);
+      this.ensure(n);
+      this.buf.set(src.subarray(from, to), this.pos);
+      this.pos += n;
+      return;
+    }
+    // Short ones (most keys and values) by hand: a native copy costs more than the loop.
+    this.ensure(n + 2);
     const buf = this.buf;
     let p = this.pos;
-    // Short ones by hand: a native copy costs more than the loop.
-    if (n <= ASCII_COPY_MAX >>> 4) for (let i = from; i < to; i++) buf[p++] = src[i]!;
-    else {
-      buf.set(src.subarray(from, to), p);
-      p += n;
-    }
+    buf[p++] = tag;
+    buf[p++] = n;
+    for (let i = from; i < to; i++) buf[p++] = src[i]!;
     this.pos = p;
   }
 

@@ -35,8 +35,9 @@ const params = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, numRu
 
 /*
  * What protobuf cannot carry, as the transcoder writes it: strings are UTF-8 (a lone surrogate, which
- * JSON escapes can spell, becomes U+FFFD; the decoder keeps it unless it cut the string), and a
- * dropped*Count is a uint32 (sender's count plus what the limits dropped saturates).
+ * JSON escapes can spell, becomes U+FFFD; the decoder keeps it unless it cut the string), a
+ * dropped*Count is a uint32 (sender's count plus what the limits dropped saturates), and an enum is
+ * a varint (`"kind": -0`, which the decoder keeps as -0, arrives as 0).
  */
 const text = (s: string): string => Buffer.from(s).toString('utf8');
 const count = (n: number): number => Math.min(n, 0xffff_ffff);
@@ -59,6 +60,7 @@ const owner = <T extends { attributes: Attributes; droppedAttributesCount: numbe
 function asUtf8(s: Span): Span {
   return {
     ...owner(s),
+    kind: (s.kind + 0) as Span['kind'],
     traceState: text(s.traceState),
     name: text(s.name),
     events: s.events.map((e) => ({ ...owner(e), name: text(e.name) })),
