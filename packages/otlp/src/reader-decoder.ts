@@ -430,7 +430,7 @@ export class ReaderDecoder extends WireReader {
       switch (tag) {
         case 0x0a: v = { type: 'string', value: this.str() }; continue;
         case 0x10: v = { type: 'bool', value: r.bool() }; continue;
-        case 0x18: v = { type: 'int', value: this.int64() }; continue;
+        case 0x18: v = this.intValue(); continue;
         case 0x21: v = { type: 'double', value: r.double() }; continue;
         case 0x2a: {
           const values = v?.type === 'array' ? (v.value as AnyValue[]) : [];

@@ -1,4 +1,5 @@
 import type protobuf from 'protobufjs';
+import type { AnyValue } from '@tracecheck/model';
 import { OtlpDecodeError } from './errors.js';
 import { longToBigInt, truncatedAt } from './proto-reader.js';
 
@@ -194,6 +195,26 @@ export class WireReader {
     return v;
   }
 
+  /**
+   * An int AnyValue: one shared, frozen value for each of 0 to 65,535 (status codes, ports, counts,
+   * amounts: most attribute ints), so reading one again and again allocates nothing.
+   */
+  protected intValue(): AnyValue {
+    const r = this.r;
+    const buf = r.buf;
+    let pos = r.pos;
+    let n = 0;
+    for (let i = 0, scale = 1; i < 3 && pos < r.len; i++, scale *= 128) {
+      const b = buf[pos++]!;
+      n += (b & 0x7f) * scale;
+      if (b >= 0x80) continue;
+      if (n >= SHARED_INTS) break;
+      r.pos = pos;
+      return (sharedInts[n] ??= Object.freeze({ type: 'int', value: BigInt(n) }));
+    }
+    return { type: 'int', value: this.int64() };
+  }
+
   /** A varint int64; values under 2^49 (most attribute ints) skip protobufjs's Long. */
   protected int64(): bigint {
     const r = this.r;
@@ -213,3 +234,6 @@ export class WireReader {
     return longToBigInt(r.int64(), false);
   }
 }
+/** How many small int values are shared (see `intValue`). */
+const SHARED_INTS = 65_536;
+const sharedInts: (AnyValue | undefined)[] = [];
