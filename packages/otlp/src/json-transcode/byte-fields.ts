@@ -171,7 +171,9 @@ export abstract class ByteFieldTranscoder {
 
   /** A fixed64 time from the string just read: up to 19 digits here, any other text by JsonReader. */
   protected time(tag: number): void {
-    const text = this.s.text();
+    const s = this.s;
+    if (!s.strEscaped && this.w.fixed64Digits(tag, s.buf, s.strStart, s.strEnd)) return;
+    const text = s.text();
     if (!this.w.fixed64Digits(tag, text)) this.w.fixed64Field(tag, this.j.fixed64({ v: text }, 'v'));
   }
 

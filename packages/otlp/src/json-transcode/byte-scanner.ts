@@ -20,15 +20,12 @@ export function bail(): never {
  */
 const MAX_DEPTH = 64;
 
-/** Strings scanned byte by byte up to this length; past it, the native indexOf takes over. */
-const SHORT_STRING = 64;
-
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** Bytes that end a plain run inside a string: the quote, the backslash, control characters. */
-const STRING_STOP = (() => {
-  const t = new Uint8Array(256);
+/** Bytes in a string: 0 plain ASCII, 1 the quote, the backslash or a control character, 2 not ASCII. */
+const STRING_CLASS = (() => {
+  const t = new Uint8Array(256).fill(2, 0x80);
   for (let c = 0; c < 0x20; c++) t[c] = 1;
   t[QUOTE] = 1;
   t[BACKSLASH] = 1;
@@ -41,20 +38,24 @@ const WS = (() => {
   return t;
 })();
 
-const KEY_SLOT_MASK = 0xff;
+const KEY_SLOT_MASK = 0x3ff;
 
-/** The keys one kind of object knows, found by a hash of their bytes (no string is made of a key). */
+/** A key's slot in a KeyTable: from its length and its first and last bytes, no pass over it. */
+const keySlot = (length: number, first: number, last: number): number => (length * 97 + first * 31 + last) & KEY_SLOT_MASK;
+
+/** The keys one kind of object knows, found without making a string of a key. */
 export class KeyTable {
   readonly slots = new Int16Array(KEY_SLOT_MASK + 1).fill(-1);
+  /** Each name's bytes (the names are ASCII). */
+  readonly bytes: readonly Uint8Array[];
 
   constructor(readonly names: readonly string[]) {
-    names.forEach((name, index) => {
-      let h = 0;
-      for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
-      h += name.length;
+    this.bytes = names.map((name) => Buffer.from(name, 'latin1'));
+    this.bytes.forEach((b, index) => {
+      const slot = keySlot(b.length, b[0]!, b[b.length - 1]!);
       // A collision would need a probe sequence; the tables are small and fixed, so it is simply refused.
-      if (this.slots[h & KEY_SLOT_MASK] !== -1) throw new Error(`key table collision: ${name}`);
-      this.slots[h & KEY_SLOT_MASK] = index;
+      if (this.slots[slot] !== -1) throw new Error(`key table collision: ${names[index]!}`);
+      this.slots[slot] = index;
     });
   }
 }
@@ -121,45 +122,33 @@ export class ByteScanner {
 
   /** Reads a string token (its bytes in strStart/strEnd). Escapes are checked when decoded (`text`). */
   string(): void {
-    this.expect(QUOTE);
     const buf = this.buf;
-    const start = this.pos;
-    let p = start;
-    let ascii = 0;
+    let p = this.pos;
+    if (buf[p] === QUOTE) p++;
+    else {
+      this.expect(QUOTE);
+      p = this.pos;
+    }
+    const start = p;
+    // The plain ASCII run first: most strings are one.
+    let c = buf[p]!;
+    while (STRING_CLASS[c] === 0) c = buf[++p]!;
     let escaped = false;
-    for (;;) {
-      if (p - start >= SHORT_STRING) {
-        // A long string: find its end natively, then look for escapes and control bytes in it.
-        const q = buf.indexOf(QUOTE, p);
-        if (q < 0) bail();
-        for (; p < q; p++) {
-          const c = buf[p]!;
-          ascii |= c;
-          if (STRING_STOP[c] === 1) {
-            if (c !== BACKSLASH) bail();
-            escaped = true;
-            p++; // the escaped byte; an escaped quote is not the end
-          }
-        }
-        if (p > q) continue;
-        break;
-      }
-      if (p >= buf.length) bail();
-      const c = buf[p]!;
-      if (STRING_STOP[c] === 1) {
-        if (c === QUOTE) break;
-        if (c !== BACKSLASH) bail();
+    let ascii = true;
+    while (c !== QUOTE) {
+      const k = STRING_CLASS[c];
+      if (k === 2) ascii = false; // UTF-8, valid: the whole body was checked
+      else if (k !== 0) {
+        if (c !== BACKSLASH) bail(); // a control character, or the end of the body (c undefined)
         escaped = true;
-        p += 2;
-        continue;
+        p++; // the escaped byte: an escaped quote is not the end
       }
-      ascii |= c;
-      p++;
+      c = buf[++p]!;
     }
     this.strStart = start;
     this.strEnd = p;
     this.strEscaped = escaped;
-    this.strAscii = ascii < 0x80;
+    this.strAscii = ascii;
     this.pos = p + 1;
   }
 
@@ -195,31 +184,32 @@ export class ByteScanner {
 
   /** Reads an object member's key and its colon; returns the key's index in `keys`, or -1. */
   key(keys: KeyTable): number {
-    this.expect(QUOTE);
     const buf = this.buf;
-    const start = this.pos;
-    let p = start;
-    let h = 0;
-    for (;;) {
-      const c = buf[p];
-      if (c === QUOTE) break;
-      if (c === undefined || STRING_STOP[c] === 1) {
-        // An escape (or a control character, refused there): the key read as any string.
-        this.pos = start - 1;
-        this.string();
-        this.expect(0x3a);
-        return keys.names.indexOf(this.text());
-      }
-      h = (Math.imul(h, 31) + c) | 0;
-      p++;
+    let p = this.pos;
+    if (buf[p] === QUOTE) p++;
+    else {
+      this.expect(QUOTE);
+      p = this.pos;
+    }
+    const start = p;
+    let c = buf[p]!;
+    while (STRING_CLASS[c] === 0) c = buf[++p]!;
+    if (c !== QUOTE || p === start) {
+      // Escaped, not ASCII or empty: read as any string (which refuses a control character).
+      this.pos = start - 1;
+      this.string();
+      this.expect(0x3a);
+      return keys.names.indexOf(this.text());
     }
     this.pos = p + 1;
-    this.expect(0x3a);
-    const at = keys.slots[(h + p - start) & KEY_SLOT_MASK]!;
+    if (buf[p + 1] === 0x3a) this.pos++;
+    else this.expect(0x3a);
+    const n = p - start;
+    const at = keys.slots[keySlot(n, buf[start]!, buf[p - 1]!)]!;
     if (at < 0) return -1;
-    const name = keys.names[at]!;
-    if (name.length !== p - start) return -1;
-    for (let i = 0; i < name.length; i++) if (buf[start + i] !== name.charCodeAt(i)) return -1;
+    const name = keys.bytes[at]!;
+    if (name.length !== n) return -1;
+    for (let i = 0; i < n; i++) if (buf[start + i] !== name[i]) return -1;
     return at;
   }
 

@@ -225,10 +225,7 @@ export class FastJsonTranscoder extends ByteFieldTranscoder {
     }
     const spanStart = w.pos;
     const start = w.begin(0x12);
-    const traceId = this.stringOf(0);
-    const spanId = this.stringOf(1);
-    const parentSpanId = this.stringOf(2);
-    const idsHex = w.hexField(0x0a, traceId) && w.hexField(0x12, spanId) && w.hexField(0x22, parentSpanId);
+    const idsHex = this.id(0x0a, 0) && this.id(0x12, 1) && this.id(0x22, 2);
     if (s.recall(tokens, 3)) this.str(0x1a, true);
     w.fixed32Field(0x85, nums[4]!); // field 16: a two-byte tag, written as a varint
     if (s.recall(tokens, 5)) this.str(0x2a, true);
@@ -250,8 +247,7 @@ export class FastJsonTranscoder extends ByteFieldTranscoder {
       w.endOrOmit(body);
     }
 
-    const linkIdsHex = this.linkIdsHex;
-    const reason = idsHex && linkIdsHex ? invalidIdReason(traceId, spanId, parentSpanId) : jsonIdRejection(traceId, spanId, parentSpanId, linkIdsHex);
+    const reason = this.idRejection(idsHex);
     if (reason !== undefined) {
       this.rejections.reject(spanPath(rsIndex, ssIndex, spanIndex), reason);
       w.pos = spanStart;
@@ -280,6 +276,36 @@ export class FastJsonTranscoder extends ByteFieldTranscoder {
   /** The span's string noted as token `k` ('' when absent). */
   private stringOf(k: number): string {
     return this.s.recall(this.tokens, k) ? this.s.text() : '';
+  }
+
+  /** The span's id noted as token `k`, written as field `tag` (see ProtoWriter.hexField). */
+  private id(tag: number, k: number): boolean {
+    const s = this.s;
+    if (!s.recall(this.tokens, k)) return true;
+    return s.strEscaped ? this.w.hexField(tag, s.text()) : this.w.hexField(tag, s.buf, s.strStart, s.strEnd);
+  }
+
+  /**
+   * Why the current span is rejected for its ids, as JsonTranscoder says it, or undefined. Ids of
+   * the right lengths, plain text and not all zeros (the usual case) are fine without making strings.
+   */
+  private idRejection(idsHex: boolean): string | undefined {
+    const linkIdsHex = this.linkIdsHex;
+    if (idsHex && linkIdsHex && this.plainId(0, 32, false) && this.plainId(1, 16, false) && this.plainId(2, 16, true)) return undefined;
+    const traceId = this.stringOf(0);
+    const spanId = this.stringOf(1);
+    const parentSpanId = this.stringOf(2);
+    return idsHex && linkIdsHex ? invalidIdReason(traceId, spanId, parentSpanId) : jsonIdRejection(traceId, spanId, parentSpanId, linkIdsHex);
+  }
+
+  /** Whether id token `k` is `length` characters without escapes, not all '0' (or absent, when `optional`). */
+  private plainId(k: number, length: number, optional: boolean): boolean {
+    const { s, tokens } = this;
+    if (!s.recall(tokens, k)) return optional;
+    if (s.strEscaped || s.strEnd - s.strStart !== length) return false;
+    if (optional) return true; // a parent of zeros means none: fine
+    for (let i = s.strStart; i < s.strEnd; i++) if (s.buf[i] !== 0x30) return true;
+    return false;
   }
 
   private event(): void {

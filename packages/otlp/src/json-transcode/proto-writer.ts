@@ -25,11 +25,17 @@ const HEX_VALUE = (() => {
   return t;
 })();
 
+/** Text as a JS string, or as ASCII bytes (read in place from a request body). */
+type Text = string | Uint8Array;
+
+/** The character code at `i` of `s`. */
+const codeAt = (s: Text, i: number): number => (typeof s === 'string' ? s.charCodeAt(i) : s[i]!);
+
 /** The value of decimal digits s[from, to) (at most 15), or -1 when one is not a digit. */
-function digitsValue(s: string, from: number, to: number): number {
+function digitsValue(s: Text, from: number, to: number): number {
   let v = 0;
   for (let i = from; i < to; i++) {
-    const d = s.charCodeAt(i) - 0x30;
+    const d = codeAt(s, i) - 0x30;
     if (d < 0 || d > 9) return -1;
     v = v * 10 + d;
   }
@@ -187,9 +193,11 @@ export class ProtoWriter {
 
   /** Appends what `other` wrote. */
   append(other: ProtoWriter): void {
-    this.ensure(other.pos);
-    other.buf.copy(this.buf, this.pos, 0, other.pos);
-    this.pos += other.pos;
+    const n = other.pos;
+    if (n === 0) return;
+    this.ensure(n);
+    this.buf.set(other.buf.subarray(0, n), this.pos);
+    this.pos += n;
   }
 
   /** Moves the bytes from `mid` to the end before those from `from` (fields written late that belong first). */
@@ -210,24 +218,24 @@ export class ProtoWriter {
   }
 
   /**
-   * A bytes field from hex text (ids), left out when empty; false, with nothing written, when the
-   * text is not hex bytes. Decoded here: ids are short, and a native call costs more.
+   * A bytes field from hex text (ids), `hex[from, to)`, left out when empty; false, with nothing
+   * written, when the text is not hex bytes. Decoded here: ids are short, and a native call costs more.
    */
-  hexField(tag: number, hex: string): boolean {
-    const n = hex.length;
+  hexField(tag: number, hex: Text, from = 0, to = hex.length): boolean {
+    const n = to - from;
     if (n === 0) return true;
     if ((n & 1) === 1) return false;
-    const from = this.pos;
+    const start = this.pos;
     this.varint(tag);
     this.varint(n >>> 1);
     this.ensure(n >>> 1);
     const buf = this.buf;
     let p = this.pos;
-    for (let i = 0; i < n; i += 2) {
-      const hi = HEX_VALUE[hex.charCodeAt(i)]!;
-      const lo = HEX_VALUE[hex.charCodeAt(i + 1)]!;
+    for (let i = from; i < to; i += 2) {
+      const hi = HEX_VALUE[codeAt(hex, i)]!;
+      const lo = HEX_VALUE[codeAt(hex, i + 1)]!;
       if ((hi | lo) > 15) {
-        this.pos = from;
+        this.pos = start;
         return false;
       }
       buf[p++] = (hi << 4) | lo;
@@ -237,16 +245,16 @@ export class ProtoWriter {
   }
 
   /**
-   * A fixed64 field from decimal digits, left out when 0; false, with nothing written, unless `s`
-   * is 1 to 19 digits (below 2^64 for sure): the caller reads other forms the slow way.
+   * A fixed64 field from decimal digits `s[from, to)`, left out when 0; false, with nothing written,
+   * unless they are 1 to 19 digits (below 2^64 for sure): the caller reads other forms the slow way.
    */
-  fixed64Digits(tag: number, s: string): boolean {
-    const n = s.length;
+  fixed64Digits(tag: number, s: Text, from = 0, to = s.length): boolean {
+    const n = to - from;
     if (n === 0 || n > 19) return false;
     // Up to 15 digits are exact in a double; longer ones are split at 10^9: high * 10^9 + low.
     const split = n <= 15 ? n : n - 9;
-    const high = digitsValue(s, 0, split);
-    const low = split === n ? 0 : digitsValue(s, split, n);
+    const high = digitsValue(s, from, from + split);
+    const low = split === n ? 0 : digitsValue(s, from + split, to);
     if (high < 0 || low < 0) return false;
     let lo: number;
     let hi: number;
