@@ -219,9 +219,10 @@ export abstract class ByteFieldTranscoder {
     if (s.peek() !== OBJECT) bail();
     const start = w.begin(tag);
     let seen = 0;
+    let k = 2;
     if (!s.open(OBJECT)) {
       do {
-        const k = s.key(KEY_VALUE);
+        k = s.key(KEY_VALUE, k);
         if (k < 0) {
           s.skip();
           continue;

@@ -48,9 +48,27 @@ export class KeyTable {
   readonly slots = new Int16Array(KEY_SLOT_MASK + 1).fill(-1);
   /** Each name's bytes (the names are ASCII). */
   readonly bytes: readonly Uint8Array[];
+  /** Each name as a member starts, `"name":`, to check a guess against. */
+  readonly members: readonly Uint8Array[];
+  /**
+   * The key usually after each (by index; the last entry: the usual first key), in the order
+   * senders write them; -1 for no guess. A right guess is one comparison instead of a lookup.
+   */
+  readonly next: Int8Array;
 
-  constructor(readonly names: readonly string[]) {
+  /** `order`: the names in the order senders usually write them. */
+  constructor(
+    readonly names: readonly string[],
+    order: readonly string[] = names,
+  ) {
     this.bytes = names.map((name) => Buffer.from(name, 'latin1'));
+    this.members = names.map((name) => Buffer.from(`"${name}":`, 'latin1'));
+    this.next = new Int8Array(names.length + 1).fill(-1);
+    let previous = names.length;
+    for (const name of order) {
+      this.next[previous] = names.indexOf(name);
+      previous = names.indexOf(name);
+    }
     this.bytes.forEach((b, index) => {
       const slot = keySlot(b.length, b[0]!, b[b.length - 1]!);
       // A collision would need a probe sequence; the tables are small and fixed, so it is simply refused.
@@ -182,10 +200,23 @@ export class ByteScanner {
     }
   }
 
-  /** Reads an object member's key and its colon; returns the key's index in `keys`, or -1. */
-  key(keys: KeyTable): number {
+  /**
+   * Reads an object member's key and its colon; returns the key's index in `keys`, or -1. `after`:
+   * the previous key's index (keys.names.length for the first), to try the usual next key first.
+   */
+  key(keys: KeyTable, after = -1): number {
     const buf = this.buf;
     let p = this.pos;
+    const guess = after < 0 ? -1 : keys.next[after]!;
+    if (guess >= 0) {
+      const member = keys.members[guess]!;
+      let i = 0;
+      while (i < member.length && buf[p + i] === member[i]) i++;
+      if (i === member.length) {
+        this.pos = p + i;
+        return guess;
+      }
+    }
     if (buf[p] === QUOTE) p++;
     else {
       this.expect(QUOTE);

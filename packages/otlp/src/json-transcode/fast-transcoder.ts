@@ -27,24 +27,44 @@ const SCOPE = new KeyTable(['name', 'version', 'attributes', 'droppedAttributesC
 const EVENT = new KeyTable(['timeUnixNano', 'name', 'attributes', 'droppedAttributesCount']);
 const LINK = new KeyTable(['traceId', 'spanId', 'traceState', 'attributes', 'droppedAttributesCount', 'flags']);
 const STATUS = new KeyTable(['code', 'message']);
-const SPAN = new KeyTable([
-  'traceId',
-  'spanId',
-  'parentSpanId',
-  'traceState',
-  'flags',
-  'name',
-  'kind',
-  'startTimeUnixNano',
-  'endTimeUnixNano',
-  'attributes',
-  'droppedAttributesCount',
-  'events',
-  'droppedEventsCount',
-  'links',
-  'droppedLinksCount',
-  'status',
-]);
+const SPAN = new KeyTable(
+  [
+    'traceId',
+    'spanId',
+    'parentSpanId',
+    'traceState',
+    'flags',
+    'name',
+    'kind',
+    'startTimeUnixNano',
+    'endTimeUnixNano',
+    'attributes',
+    'droppedAttributesCount',
+    'events',
+    'droppedEventsCount',
+    'links',
+    'droppedLinksCount',
+    'status',
+  ],
+  // The OpenTelemetry JS serializer's order (traceState and parentSpanId only when set).
+  [
+    'traceId',
+    'spanId',
+    'parentSpanId',
+    'name',
+    'kind',
+    'startTimeUnixNano',
+    'endTimeUnixNano',
+    'attributes',
+    'droppedAttributesCount',
+    'events',
+    'droppedEventsCount',
+    'status',
+    'links',
+    'droppedLinksCount',
+    'flags',
+  ],
+);
 export class FastJsonTranscoder extends ByteFieldTranscoder {
   /** A span's attributes, events and links, written when met, copied into place after its scalar fields. */
   private readonly scratch = [new ProtoWriter(4096), new ProtoWriter(1024), new ProtoWriter(1024)];
@@ -166,6 +186,7 @@ export class FastJsonTranscoder extends ByteFieldTranscoder {
     let extraEvents = 0;
     let extraLinks = 0;
     let statusCode = -1;
+    let k = SPAN.names.length;
     scratch[0]!.pos = 0;
     scratch[1]!.pos = 0;
     scratch[2]!.pos = 0;
@@ -173,7 +194,7 @@ export class FastJsonTranscoder extends ByteFieldTranscoder {
     if (s.peek() !== OBJECT) bail();
     if (!s.open(OBJECT)) {
       do {
-        const k = s.key(SPAN);
+        k = s.key(SPAN, k);
         if (k < 0) {
           s.skip();
           continue;
