@@ -4,6 +4,7 @@ import { type BudgetMeter, DEFAULT_DECODE_LIMITS, type DecodeLimits, ESTIMATE, n
 import type { DecodeOptions } from '../slicing.js';
 import { bail, ByteScanner, KeyTable } from './byte-scanner.js';
 import { ProtoWriter } from './proto-writer.js';
+import { writeUnescaped } from './unescape.js';
 
 /*
  * The byte-level transcoder's fields and attribute values (fast-transcoder.ts has the messages that
@@ -88,11 +89,20 @@ export abstract class ByteFieldTranscoder {
   protected str(tag: number, omitEmpty: boolean): void {
     const { s, w } = this;
     const n = s.strEnd - s.strStart;
-    if (!s.strEscaped && s.strAscii && n <= this.limits.maxValueBytes) {
-      // ASCII without escapes: its bytes are its UTF-8 and its length its UTF-16 length.
-      if (n === 0 && omitEmpty) return;
-      this.meter.spend(Math.ceil((n * 2) / 3));
-      w.stringBytes(tag, s.buf, s.strStart, s.strEnd);
+    if (n <= this.limits.maxValueBytes) {
+      if (!s.strEscaped && s.strAscii) {
+        // ASCII without escapes: its bytes are its UTF-8 and its length its UTF-16 length.
+        if (n === 0 && omitEmpty) return;
+        this.meter.spend(Math.ceil((n * 2) / 3));
+        w.stringBytes(tag, s.buf, s.strStart, s.strEnd);
+        return;
+      }
+      // Never empty, and no longer as UTF-8 than as JSON text: nothing to cut.
+      const start = w.begin(tag);
+      const units = writeUnescaped(w, s.buf, s.strStart, s.strEnd);
+      if (units < 0) bail();
+      w.end(start);
+      this.meter.spend(Math.ceil((units * 2) / 3));
       return;
     }
     const text = s.text();
