@@ -166,9 +166,21 @@ describe('transcodeJsonRequest, against decodeJsonRequest', () => {
  * some, the bytes damaged: cut, a byte replaced (invalid UTF-8 among them), a BOM, trailing text.
  */
 
+/** Escapes of lone surrogates (and of pairs in the wrong order), which a UTF-8 encoding writes as U+FFFD. */
+const LONE_SURROGATES = ['\\ud800', '\\uDFFF', '\\udbff\\u0041', '\\udc00\\ud800', '\\uD83C'];
+
+/** Keys one character off a known one. */
+const NEAR_MISSES: readonly ((k: string) => string)[] = [
+  (k) => k.charAt(0).toUpperCase() + k.slice(1),
+  (k) => k.slice(0, -1) + k.charAt(k.length - 1).toUpperCase(),
+  (k) => k.slice(0, -1),
+  (k) => `${k}x`,
+  (k) => `${k.slice(0, 1)}_${k.slice(2)}`,
+];
+
 const JUNK = ['null', '1', '-2.5e3', '"x"', '{}', '[]', '{"a":[1,"b",{"c":null}],"d":true}', '"\\u00e9"'];
 
-/** How `render` may write a request: odds of each choice, keys written twice, numbers in other forms. */
+/** How `render` may write a request: odds of each choice, keys written twice and lone surrogates, numbers in other forms. */
 interface Style {
   readonly p: number;
   readonly dupes: boolean;
@@ -186,6 +198,8 @@ function render(v: unknown, r: () => number, style: Style): string {
       const h = c.toString(16).padStart(4, '0');
       if (r() < p) out += c === 0x2f && r() < 0.5 ? '\\/' : `\\u${r() < 0.5 ? h : h.toUpperCase()}`;
       else out += JSON.stringify(v[i]).slice(1, -1);
+      // Not in a valid request: in an id, a time or base64 a lone surrogate makes it invalid.
+      if (style.dupes && r() < p / 4) out += LONE_SURROGATES[Math.floor(r() * LONE_SURROGATES.length)]!;
     }
     return `${out}"`;
   }
@@ -197,8 +211,10 @@ function render(v: unknown, r: () => number, style: Style): string {
     const entries = Object.entries(v);
     if (r() < p) entries.sort(() => r() - 0.5);
     const members: string[] = [];
-    for (const [k, x] of entries) {
+    for (const [name, x] of entries) {
       if (x === undefined) continue;
+      // Sometimes a near miss of the key: an unknown key to JSON.parse, which must not read as the known one.
+      const k = r() < p / 4 ? NEAR_MISSES[Math.floor(r() * NEAR_MISSES.length)]!(name) : name;
       if (dupes && r() < p / 2) members.push(`${render(k, r, style)}:${JUNK[Math.floor(r() * JUNK.length)]!}`);
       if (r() < p / 4) members.push(`"unknown_${members.length}":${ws()}${JUNK[Math.floor(r() * JUNK.length)]!}`);
       members.push(`${ws()}${render(k, r, style)}${ws()}:${ws()}${render(x, r, style)}${ws()}`);
@@ -210,7 +226,7 @@ function render(v: unknown, r: () => number, style: Style): string {
 
 /** Hand-rendered requests from randomSpans; `damage` also writes keys twice, numbers in other forms, and breaks some. */
 const renderedBody = (damage: boolean): fc.Arbitrary<string | Uint8Array> =>
-  fc.tuple(fc.nat(), fc.nat(), fc.double({ min: 0, max: 0.3, noNaN: true }), fc.nat(9), fc.nat()).map(([seed, choices, p, form, at]) => {
+  fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(0, 0.02, 0.05, 0.1, 0.2, 0.3), fc.nat(9), fc.nat()).map(([seed, choices, p, form, at]) => {
     const text = render(jsonRequest(randomSpans(seed)), rng(choices), { p, dupes: damage, numbers: damage });
     if (!damage || form > 4) return Buffer.from(text);
     const bytes = Buffer.from(text);
@@ -277,11 +293,13 @@ describe('the byte-level transcoder, against JsonTranscoder', () => {
     expect(taken).toBeGreaterThan(RUNS / 4);
   });
 
-  it('takes every valid request, whatever its spacing, key order, escapes and unknown keys', () => {
+  it('takes every valid request, whatever its spacing, key order, escapes and unknown keys, to the same bytes', () => {
     fc.assert(
       fc.property(renderedBody(false), fc.boolean(), (body, asText) => {
         const text = Buffer.from(body as Uint8Array).toString();
-        expect(byBytes(asText ? text : body, {})).not.toBe('gave up');
+        const got = byBytes(asText ? text : body, {});
+        expect(got).not.toBe('gave up');
+        expect(hex(got as TranscodeResult)).toEqual(hex(byObjects(body, {})));
       }),
       params(Math.ceil(RUNS / 4)),
     );
@@ -293,9 +311,8 @@ describe('the byte-level transcoder, against JsonTranscoder', () => {
         const options: DecodeOptions = limits === undefined ? {} : { limits };
         const want = await outcome(() => decodeJsonRequest(body, options));
         expectSame(want, await outcome(() => transcodeJsonRequest(body, options)), limits);
-        // The sliced transcode names a syntax error as the incremental parser does, whatever the size.
-        const syntax = 'error' in want && want.error.message.startsWith('invalid JSON:');
-        const slicedWant = syntax ? await outcome(() => decodeJsonRequestSliced(body, options)) : want;
+        // The sliced transcode renders an error by decodeJsonRequestSliced, whatever the size.
+        const slicedWant = 'error' in want ? await outcome(() => decodeJsonRequestSliced(body, options)) : want;
         expectSame(slicedWant, await outcome(() => transcodeJsonRequestSliced(body, options)), limits);
       }),
       params(RUNS),
