@@ -13,6 +13,12 @@ import { JsonTranscoder, type TranscodeResult } from './json-to-proto.js';
  * decodes spans lazily) takes JSON requests too, at less than half the size of their text. The
  * result means exactly what decodeJsonRequest would give: decodeProtobufRequest(bytes).spans equals
  * its spans, with the same rejections, limits and partial-success message.
+ *
+ * Two paths, one answer. The byte-level transcoder (fast-transcoder.ts) reads the body's bytes, no
+ * JSON.parse and no objects, in about the time JSON.parse alone would take, and gives up on anything
+ * unusual; then JSON.parse (or the incremental parser) and a walk of its objects (json-to-proto.ts)
+ * decide, and render any error. Both write the same bytes for what both take (the differential
+ * tests hold them to it).
  */
 
 /**
@@ -133,8 +139,9 @@ function transcodeParsed(body: string | Uint8Array, options: DecodeOptions): Tra
 
 /**
  * `transcodeJsonRequest` in slices, like decodeJsonRequestSliced (and failing like it): a body up to
- * `wholeParseMaxBytes` is parsed by JSON.parse, a larger one incrementally, then the request is
- * transcoded span by span, pausing every `sliceMs` (default 10).
+ * `wholeParseMaxBytes` is read by the byte-level transcoder, or if it gives up parsed by JSON.parse;
+ * a larger one is parsed incrementally. The request is transcoded span by span, pausing every
+ * `sliceMs` (default 10).
  */
 export async function transcodeJsonRequestSliced(body: string | Uint8Array, options: JsonSlicedDecodeOptions = {}): Promise<TranscodeResult> {
   // Bytes first, for a body JSON.parse would take whole: the byte-level transcoder pauses only
