@@ -264,8 +264,9 @@ export abstract class ByteFieldTranscoder {
     if (s.open(OBJECT)) return;
     let seen = 0;
     let found = false;
+    let k = ANY_VALUE.names.length; // stringValue guessed first: the commonest
     do {
-      const k = s.key(ANY_VALUE);
+      k = s.key(ANY_VALUE, k);
       if (k < 0) {
         s.skip();
         continue;

@@ -269,6 +269,9 @@ function byObjects(body: string | Uint8Array, options: DecodeOptions, budget: De
   return t.result();
 }
 
+/** Three decodes a run: more time than the default when TRACECHECK_FUZZ_RUNS asks for thousands. */
+const SLOW_TIMEOUT = Math.max(30_000, RUNS * 15);
+
 const hex = (r: TranscodeResult) => ({ ...r, bytes: Buffer.from(r.bytes).toString('hex') });
 
 describe('the byte-level transcoder, against JsonTranscoder', () => {
@@ -317,7 +320,7 @@ describe('the byte-level transcoder, against JsonTranscoder', () => {
       }),
       params(RUNS),
     );
-  });
+  }, SLOW_TIMEOUT);
 
   it("takes the spec's example request (pretty-printed, upper-case hex ids)", () => {
     const body = readFileSync(new URL('../testing/vectors/trace.json', import.meta.url));
