@@ -17,6 +17,7 @@ export type { ResourceGroup, ScopeGroup } from './group-spans.js';
 export { encodeProtobufResponse, encodeProtobufStatus, jsonResponse, jsonResponseObject, jsonStatus } from './response.js';
 export type { ExportPartialSuccess, JsonExportTraceServiceResponse, RpcStatus } from './response.js';
 export { skimProtobufRequest, skimProtobufRequestSliced } from './skim/skim.js';
+export { releaseSkim } from './skim/columns.js';
 export type { SkimResult } from './skim/skim-result.js';
 export { decodeSpanRange, findSpanAttribute } from './skim/span-range.js';
 export { LazyAttributes } from './skim/lazy-attributes.js';

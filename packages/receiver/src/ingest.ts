@@ -4,6 +4,7 @@ import {
   type LimitCounts,
   OtlpBudgetError,
   OtlpDecodeError,
+  releaseSkim,
   type SkimResult,
   skimProtobufRequestSliced,
   type SlicedDecodeOptions,
@@ -143,6 +144,9 @@ export async function ingest(
       if (!(err instanceof StoreFullError)) throw err;
       if (err.neededBytes > err.maxBytes) return tooLarge(err.neededBytes, err.maxBytes);
       return { kind: 'full', message: err.message };
+    } finally {
+      // The rows are copied into the store (or refused): the next request's skim reuses the columns.
+      releaseSkim(decoded);
     }
     if (decoded.rejectedSpans > 0 || decoded.errorMessage !== '') stats.requests.partial++;
     else stats.requests.accepted++;

@@ -1,5 +1,5 @@
 import { createSpan, plainSpan, type Span } from '@tracecheck/model';
-import { decodeProtobufRequest, encodeProtobufRequest, skimProtobufRequest } from '@tracecheck/otlp';
+import { decodeProtobufRequest, encodeProtobufRequest, releaseSkim, skimProtobufRequest } from '@tracecheck/otlp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMPACT_MIN_BYTES } from './arenas.js';
@@ -23,6 +23,23 @@ function spans(run: string, n: number, from = 0): Span[] {
     });
   });
 }
+
+describe('ColumnarStore and released skims', () => {
+  it('keeps the spans of a request whose skim columns were released and reused by the next request', () => {
+    const store = new ColumnarStore();
+    const first = spans('A', 200);
+    const second = spans('B', 150, 1000).map((s): Span => ({ ...s, parentSpanId: sid(5000), kind: 3, name: 'other' }));
+    const a = skimProtobufRequest(encodeProtobufRequest(first));
+    store.addSkim(a);
+    releaseSkim(a);
+    const b = skimProtobufRequest(encodeProtobufRequest(second));
+    expect(b.ids.buffer).toBe(a.ids.buffer);
+    store.addSkim(b);
+    releaseSkim(b);
+    expect(store.runSpans('A').map(plainSpan)).toEqual(first.map(plainSpan));
+    expect(store.runSpans('B').map(plainSpan)).toEqual(second.map(plainSpan));
+  });
+});
 
 describe('ColumnarStore arenas', () => {
   it('charges a request once, ignores a retried one, and frees everything when its runs go', () => {

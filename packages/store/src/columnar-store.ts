@@ -15,7 +15,7 @@ import {
   MemoryCap,
   type StoreReservation,
 } from '@tracecheck/model';
-import { type DecodeLimits, encodeProtobufRequest, type SkimResult, skimProtobufRequest, wordsOfHex } from '@tracecheck/otlp';
+import { type DecodeLimits, encodeProtobufRequest, releaseSkim, type SkimResult, skimProtobufRequest, wordsOfHex } from '@tracecheck/otlp';
 import { type Arena, arenaCharge, Arenas } from './arenas.js';
 import { Interner } from './interner.js';
 import { RowGraph } from './row-graph.js';
@@ -143,7 +143,12 @@ export class ColumnarStore implements SpanSource, SkimSink {
    */
   add(spans: readonly Span[], reservation?: StoreReservation): AddResult {
     const skim = skimProtobufRequest(encodeProtobufRequest(spans), { limits: this.limits });
-    const result = this.addSkim(skim, reservation);
+    let result: AddResult;
+    try {
+      result = this.addSkim(skim, reservation);
+    } finally {
+      releaseSkim(skim);
+    }
     return { accepted: result.accepted, duplicates: spans.length - result.accepted };
   }
 

@@ -1,11 +1,13 @@
+import { giveBackRowBuffer, rowBuffer } from './row-buffers.js';
 import type { SkimResult } from './skim-result.js';
 
 /*
  * The typed-array columns of a SkimResult while a request is skimmed. All row columns are carved out
- * of one ArrayBuffer (one allocation per request, not one per column), sized from the request's
- * bytes so it rarely grows; when it does, all double together. `finish` hands out views of the
- * filled rows (`subarray`, no copy). The store copies rows into its own columns, so the slack lives
- * only as long as the result. Link ids, whose count is not tied to rows, have a buffer of their own.
+ * of one ArrayBuffer (one per request, not one per column, and a reused one: row-buffers.ts), sized
+ * from the request's bytes so it rarely grows; when it does, all double together. `finish` hands out
+ * views of the filled rows (`subarray`, no copy). The store copies rows into its own columns, so the
+ * slack lives only as long as the result. Link ids, whose count is not tied to rows, have a buffer of
+ * their own.
  */
 
 /** Rough bytes one row takes in the columns (ids, ranges, times, enums, indices, references). */
@@ -37,9 +39,13 @@ interface RowColumns {
   readonly inherits: Uint8Array;
 }
 
-/** Columns for `n` rows in one buffer: 64-bit columns first, then 32-bit, then bytes (aligned). */
-function carve(n: number): RowColumns {
-  const buffer = new ArrayBuffer(n * BYTES_PER_ROW + EXTRA_BYTES);
+/**
+ * Columns for at least `rows` rows in one buffer: 64-bit columns first, then 32-bit, then bytes
+ * (aligned). `n` is how many rows it has room for (a reused buffer may be larger).
+ */
+function carve(rows: number): { c: RowColumns; n: number } {
+  const buffer = rowBuffer(rows * BYTES_PER_ROW + EXTRA_BYTES);
+  const n = Math.floor((buffer.byteLength - EXTRA_BYTES) / BYTES_PER_ROW);
   let at = 0;
   const u64 = (length: number): BigUint64Array => {
     const column = new BigUint64Array(buffer, at, length);
@@ -56,7 +62,7 @@ function carve(n: number): RowColumns {
     at += length;
     return column;
   };
-  return {
+  const c = {
     startNanos: u64(n),
     endNanos: u64(n),
     ids: u32(8 * n),
@@ -70,6 +76,7 @@ function carve(n: number): RowColumns {
     complex: u8(n),
     inherits: u8(n),
   };
+  return { c, n };
 }
 
 export class Columns {
@@ -86,8 +93,9 @@ export class Columns {
   readonly runTags: (string | undefined)[] = [];
 
   constructor(expectedRows: number) {
-    this.capacity = Math.max(16, expectedRows);
-    this.c = carve(this.capacity);
+    const { c, n } = carve(Math.max(16, expectedRows));
+    this.c = c;
+    this.capacity = n;
     this.words = timeWords(this.c, this.capacity);
   }
 
@@ -166,12 +174,22 @@ export class Columns {
 
   private grow(): void {
     const old = this.c;
-    this.capacity *= 2;
-    const c = carve(this.capacity);
+    const { c, n } = carve(this.capacity * 2);
     for (const key of Object.keys(c) as (keyof RowColumns)[]) (c[key] as Uint8Array).set(old[key] as Uint8Array);
+    giveBackRowBuffer(old.ids.buffer);
     this.c = c;
+    this.capacity = n;
     this.words = timeWords(c, this.capacity);
   }
+}
+
+/**
+ * Gives a skim's row columns back for later skims to reuse: call it once the rows are copied out
+ * (the store's addSkim) and nothing reads the result's columns any more; they read as zeros or as
+ * another request's rows after. The bytes, names, resources and scopes are not affected.
+ */
+export function releaseSkim(skim: SkimResult): void {
+  giveBackRowBuffer(skim.ids.buffer);
 }
 
 function timeWords(c: RowColumns, capacity: number): Uint32Array {

@@ -9,6 +9,9 @@ import type { LimitCounts } from '../limits.js';
  *
  * Everything a decoder can refuse was checked in that pass: a request skimmed without an error
  * decodes, span by span, to exactly what the full decoder (`decodeProtobufRequest`) gives.
+ *
+ * The row columns are views of one buffer that `releaseSkim` gives back for later skims to reuse,
+ * once its rows are copied out; its owner calls it, and reads no column after.
  */
 export interface SkimResult {
   /** The request's bytes. Owned by the result: never a view into Node's shared buffer pool. */

@@ -1,6 +1,6 @@
 import { createSpan, type Span } from '@tracecheck/model';
 import { describe, expect, it } from 'vitest';
-import { encodeProtobufRequest, LazyAttributes, OtlpBudgetError, skimProtobufRequest, skimProtobufRequestSliced } from '../index.js';
+import { encodeProtobufRequest, LazyAttributes, OtlpBudgetError, releaseSkim, type SkimResult, skimProtobufRequest, skimProtobufRequestSliced } from '../index.js';
 
 // What the differential tests cannot see: ownership of the bytes, the budget, pauses, laziness.
 
@@ -38,6 +38,30 @@ describe('skimProtobufRequest', () => {
   it('sizes its columns to the rows (views of the filled part)', () => {
     const r = skimProtobufRequest(request(37));
     expect([r.count, r.kind.length, r.ids.length, r.ranges.length, r.linkStart.length, r.names.length, r.runTags.length]).toEqual([37, 37, 37 * 8, 74, 38, 37, 37]);
+  });
+
+  it('reuses released columns for the next skim, zeroed: it reads the same as on fresh columns', () => {
+    // The first request sets what the second leaves unset: parents, complex rows (a value over the
+    // limit), inherited run tags, links; the second has root spans with tags of their own.
+    const limits = { maxValueBytes: 12 };
+    const first = encodeProtobufRequest(
+      Array.from({ length: 60 }, (_, i) =>
+        span({ parentSpanId: 'cd'.repeat(8), kind: 2, attributes: { big: i % 2 ? 'x'.repeat(20) : 'y' }, links: [{ traceId: 'ef'.repeat(16), spanId: '12'.repeat(8) }] }),
+      ),
+    );
+    const second = encodeProtobufRequest(Array.from({ length: 50 }, () => span({ attributes: { 'test.run.id': 'r2' } })));
+    const columns = (r: SkimResult) => [r.ids, r.ranges, r.startNanos, r.endNanos, r.kind, r.statusCode, r.flags, r.resourceIndex, r.scopeIndex, r.linkStart, r.linkIds, r.complex].map((c) => [...c]);
+    const fresh = columns(skimProtobufRequest(second, { limits }));
+    const a = skimProtobufRequest(first, { limits });
+    expect(a.complex.some((c) => c === 1)).toBe(true);
+    releaseSkim(a);
+    releaseSkim(a); // a second release changes nothing
+    const b = skimProtobufRequest(second, { limits });
+    expect(b.ids.buffer).toBe(a.ids.buffer);
+    expect(columns(b)).toEqual(fresh);
+    expect(b.runTags).toEqual(Array(50).fill('r2'));
+    // Released once, the buffer goes to one skim only.
+    expect(skimProtobufRequest(second, { limits }).ids.buffer).not.toBe(b.ids.buffer);
   });
 
   it('sliced: pauses between spans', async () => {
