@@ -168,7 +168,7 @@ export abstract class ByteFieldTranscoder {
       return c === 0x74;
     }
     s.number();
-    return Number(s.buf.toString('latin1', s.numStart, s.numEnd));
+    return s.numberValue();
   }
 
   /** A fixed64 time at `pos` (nothing when -1). */
@@ -245,7 +245,7 @@ export abstract class ByteFieldTranscoder {
           s.string();
           this.str(0x0a, true);
           // After the value: moved before it.
-          w.moveBefore(start, at);
+          if (at !== start) w.moveBefore(start, at);
         } else {
           if (s.peek() !== OBJECT) bail();
           const value = w.begin(0x12);
@@ -303,7 +303,7 @@ export abstract class ByteFieldTranscoder {
           }
           s.number();
           w.varint(0x21);
-          w.double(Number(s.buf.toString('latin1', s.numStart, s.numEnd)));
+          w.double(s.numberValue());
           break;
         case 4: {
           // bytesValue
@@ -352,7 +352,7 @@ export abstract class ByteFieldTranscoder {
       this.w.int64Safe(negative ? -v : v);
       return;
     }
-    const x = text ? s.text() : Number(buf.toString('latin1', s.numStart, s.numEnd));
+    const x = text ? s.text() : s.numberValue();
     this.w.int64(this.j.int64(x, 'intValue'));
   }
 

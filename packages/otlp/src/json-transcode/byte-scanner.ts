@@ -80,6 +80,9 @@ export class KeyTable {
 
 const NO_KEYS = new KeyTable([]);
 
+/** 10^0 to 10^22: every one an exact double. */
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 export class ByteScanner {
@@ -119,7 +122,8 @@ export class ByteScanner {
   open(c: 0x7b | 0x5b): boolean {
     this.expect(c);
     if (++this.depth > MAX_DEPTH) bail();
-    if (this.peek() === c + 2) {
+    const next = this.buf[this.pos]!;
+    if (next === c + 2 || (WS[next] === 1 && this.peek() === c + 2)) {
       this.pos++;
       this.depth--;
       return true;
@@ -275,6 +279,44 @@ export class ByteScanner {
   }
 
   /**
+   * The last number's value, as JSON.parse gives it. Up to 15 significant digits scaled by at most
+   * 10^22 it is computed here, correctly rounded (both operands are exact doubles, and IEEE division
+   * and multiplication round correctly); any other number by Number() of its text.
+   */
+  numberValue(): number {
+    const { buf, numStart, numEnd } = this;
+    let p = numStart;
+    const negative = buf[p] === 0x2d;
+    if (negative) p++;
+    let m = 0;
+    let digits = 0;
+    let scale = 0;
+    for (; p < numEnd; p++) {
+      const c = buf[p]!;
+      if (c === 0x2e) scale = p + 1;
+      else if (c === 0x65 || c === 0x45) break;
+      else {
+        m = m * 10 + c - 0x30;
+        digits++;
+      }
+    }
+    // Fraction digits lower the exponent; an exponent (p at its `e`) raises it.
+    let k = scale === 0 ? 0 : scale - p;
+    if (p < numEnd) {
+      let e = 0;
+      let q = p + 1;
+      const sign = buf[q] === 0x2d ? -1 : 1;
+      if (buf[q] === 0x2d || buf[q] === 0x2b) q++;
+      if (numEnd - q > 3) return Number(buf.toString('latin1', numStart, numEnd));
+      for (; q < numEnd; q++) e = e * 10 + buf[q]! - 0x30;
+      k += sign * e;
+    }
+    if (digits > 15 || k > 22 || k < -22) return Number(buf.toString('latin1', numStart, numEnd));
+    const v = k < 0 ? m / POW10[-k]! : m * POW10[k]!;
+    return negative ? -v : v;
+  }
+
+  /**
    * The last number as a non-negative integer of at most 15 digits (exact in a double), or -1 when
    * it is not one.
    */
@@ -296,7 +338,8 @@ export class ByteScanner {
 
   /** Consumes `null` if it is next; true when it was. */
   null(): boolean {
-    if (this.peek() !== 0x6e) return false;
+    const c = this.buf[this.pos]!;
+    if (c !== 0x6e && (WS[c] !== 1 || this.peek() !== 0x6e)) return false;
     this.literal('null');
     return true;
   }
