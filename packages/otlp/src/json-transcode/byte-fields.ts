@@ -2,7 +2,7 @@ import { MAX_VALUE_DEPTH } from '../enums.js';
 import { JsonReader } from '../json-reader.js';
 import { type BudgetMeter, DEFAULT_DECODE_LIMITS, type DecodeLimits, ESTIMATE, noLimitCounts } from '../limits.js';
 import type { DecodeOptions } from '../slicing.js';
-import { bail, ByteScanner, KeyTable } from './byte-scanner.js';
+import { bail, ByteScanner, isDigit, KeyTable } from './byte-scanner.js';
 import { ProtoWriter } from './proto-writer.js';
 import { writeUnescaped } from './unescape.js';
 
@@ -24,8 +24,6 @@ export const OBJECT_END = 0x7d;
 export const ARRAY = 0x5b;
 export const ARRAY_END = 0x5d;
 const QUOTE = 0x22;
-
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 export abstract class ByteFieldTranscoder {
   protected readonly s: ByteScanner;

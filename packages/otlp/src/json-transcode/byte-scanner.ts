@@ -15,8 +15,9 @@ export function bail(): never {
 }
 
 /**
- * Deepest nesting of arrays and objects the scanner reads: below the incremental parser's cap
- * (json-body.ts), so every body taken here is one that parser takes too.
+ * Deepest nesting of arrays and objects the scanner reads: well below the incremental parser's cap
+ * (json-body.ts), so every body taken here is one that parser takes too. (A value read again where
+ * the scan noted it counts from its object's depth less one or two: still far below that cap.)
  */
 const MAX_DEPTH = 64;
 
@@ -83,7 +84,7 @@ const NO_KEYS = new KeyTable([]);
 /** 10^0 to 10^22: every one an exact double. */
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+export const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 export class ByteScanner {
   pos = 0;

@@ -14,8 +14,10 @@ import { ProtoWriter } from './proto-writer.js';
  * anything unusual (a wrong type, a duplicated key, a value over a limit that drops an attribute, a
  * number in an odd form, a syntax error) gives up, and the caller takes the JSON.parse path, which
  * also renders any error. Fields are written in JsonTranscoder's order whatever the order of the
- * keys: a message's scalar fields are read where the scan noted them, a span's attributes go to a
- * scratch writer first, and what a list of spans is found to be preceded by is moved before it.
+ * keys: a span is read in one scan (its strings noted by token, its attributes, events and links
+ * written to scratch writers) and then written in order; a resource, scope, event, link or status
+ * is scanned for where its fields are, then read in order; a resource or scope met after its list of
+ * spans is moved before it.
  */
 
 const REQUEST = new KeyTable(['resourceSpans']);
@@ -65,6 +67,7 @@ const SPAN = new KeyTable(
     'flags',
   ],
 );
+
 export class FastJsonTranscoder extends ByteFieldTranscoder {
   /** A span's attributes, events and links, written when met, copied into place after its scalar fields. */
   private readonly scratch = [new ProtoWriter(4096), new ProtoWriter(1024), new ProtoWriter(1024)];
