@@ -18,6 +18,8 @@
 //                        warm-up; the receiver's cold rate on it is printed too), then the two take
 //                        turns on the measured set, 100 requests each, and spans/s are summed over
 //                        their turns. Every span must be stored exactly once (GET /api/stats).
+//                        Each one's CPU time per span over its turns is printed too (from /proc):
+//                        less swayed by the neighbours on a shared machine than the rates.
 // Memory: RSS of the receiver process after the HTTP run, and RSS per stored span in a child that
 // stores the spans (columnar and object stores, after GC); with --million, 1,000,000+ spans too.
 import { execFileSync, spawn } from 'node:child_process';
@@ -115,6 +117,15 @@ async function getJson(url) {
 }
 
 const rssOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+/**
+ * CPU seconds a process has used (user + system, all its threads: V8's garbage collector works on
+ * helper threads). On the shared machine a turn's wall time swings with the neighbours; the CPU a
+ * process spends per span moves much less, and says where a difference comes from.
+ */
+const cpuOf = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 
 /**
  * Child mode: reads the requests of a payload file (written by `payloadFile`) one at a time into a
@@ -198,6 +209,7 @@ async function main() {
   // The null sink and the receiver take turns, a slice of the payloads each, so a noisy neighbour
   // on the shared machine slows both alike: the ratio is of times measured side by side.
   const overHttp = {};
+  const cpuPerSpan = {};
   let receiverRss = 0;
   for (const [format, list, warm, type] of [
     ['protobuf', bodies.protobuf, warmUp.protobuf, 'application/x-protobuf'],
@@ -213,11 +225,14 @@ async function main() {
       const agents = [sink, receiver].map(() => new http.Agent({ keepAlive: true, maxSockets: 4 }));
       let sinkSeconds = 0;
       let receiverSeconds = 0;
+      const cpuBefore = [sink, receiver].map(({ child }) => cpuOf(child.pid));
       for (let at = 0; at < list.length; at += SLICE) {
         const slice = list.slice(at, at + SLICE);
         sinkSeconds += await postAll(sink.url, slice, type, 4, agents[0]);
         receiverSeconds += await postAll(receiver.url, slice, type, 4, agents[1]);
       }
+      // Each process is idle during the other's turns, so its CPU over the run is its turns' CPU.
+      [cpuPerSpan[`null sink, ${format}`], cpuPerSpan[`tracecheck receive, ${format}`]] = [sink, receiver].map(({ child }, k) => (cpuOf(child.pid) - cpuBefore[k]) / total);
       for (const agent of agents) agent.destroy();
       overHttp[`null sink, ${format}`] = sinkSeconds;
       overHttp[`tracecheck receive, ${format}`] = receiverSeconds;
@@ -231,6 +246,8 @@ async function main() {
   }
   console.log('\nover HTTP (4 connections), spans/s; every span stored exactly once:');
   for (const [label, s] of Object.entries(overHttp)) console.log(`  ${label.padEnd(48)} ${String(rate(s)).padStart(10)}`);
+  console.log('CPU per span over those turns, µs (user + system, all threads; 10 ms ticks):');
+  for (const [label, s] of Object.entries(cpuPerSpan)) console.log(`  ${label.padEnd(48)} ${(s * 1e6).toFixed(2).padStart(10)}`);
 
   const ratio = (a, b) => (b / a).toFixed(2);
   console.log('\nratios (higher is faster):');
