@@ -188,7 +188,9 @@ export class FastJsonTranscoder extends ByteFieldTranscoder {
     let dropped = 0;
     let extraEvents = 0;
     let extraLinks = 0;
-    let statusCode = -1;
+    // The status, when present: its code (any integer: an unknown one reads as UNSET).
+    let hasStatus = false;
+    let statusCode = 0;
     let k = SPAN.names.length;
     scratch[0]!.pos = 0;
     scratch[1]!.pos = 0;
@@ -231,6 +233,7 @@ export class FastJsonTranscoder extends ByteFieldTranscoder {
             const st = this.at.status;
             this.fields(STATUS, st);
             const end = s.pos;
+            hasStatus = true;
             statusCode = this.enumAt(st[0]!, STATUS_CODE_NAMES);
             if (st[1]! >= 0) {
               s.pos = st[1]!;
@@ -264,7 +267,7 @@ export class FastJsonTranscoder extends ByteFieldTranscoder {
     w.append(scratch[2]!);
     this.counts.droppedLinks += extraLinks;
     this.count(0x70, nums[14]! + extraLinks);
-    if (statusCode >= 0) {
+    if (hasStatus) {
       const body = w.begin(0x7a);
       w.uint32Field(0x18, statusCodeOf(statusCode));
       if (s.recall(tokens, 15)) this.str(0x12, true);

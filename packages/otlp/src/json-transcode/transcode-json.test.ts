@@ -322,6 +322,15 @@ describe('the byte-level transcoder, against JsonTranscoder', () => {
     );
   }, SLOW_TIMEOUT);
 
+  it('enums in every form (negative, huge, as strings, by name): the same bytes', () => {
+    const ids = `"traceId":"${'ab'.repeat(16)}","spanId":"${'cd'.repeat(8)}"`;
+    for (const code of ['-1', '"-9223372036854775808"', '7', '"2"', '"STATUS_CODE_ERROR"', '1e0', '-0', 'null', '4294967296']) {
+      const body = `{"resourceSpans":[{"scopeSpans":[{"spans":[{${ids},"kind":${code},"status":{"code":${code},"message":"m"}}]}]}]}`;
+      const got = byBytes(body, {});
+      if (got !== 'gave up') expect(hex(got)).toEqual(hex(byObjects(body, {})));
+    }
+  });
+
   it("takes the spec's example request (pretty-printed, upper-case hex ids)", () => {
     const body = readFileSync(new URL('../testing/vectors/trace.json', import.meta.url));
     const got = byBytes(body, {});
