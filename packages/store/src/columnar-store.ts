@@ -183,7 +183,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
       // Spans of a trace mostly come together: the trace found for the previous span is tried first.
       if (trace === undefined || !this.traces.is(trace, ids, w)) {
         trace = this.traces.obtain(ids, w, now);
-        trace.lastSeen = now;
+        this.traces.touch(trace, now);
         if (this.traces.created) taken += TRACE_BYTES;
         if (trace.batch !== batch) {
           trace.batch = batch;
@@ -381,7 +381,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
     const arenas = new Set<number>();
     for (const trace of [...this.traces.all()]) {
       if (before - this.rows.count >= maxSpans) break;
-      if (trace.lastSeen < cutoff && trace.runs.size === 0 && trace.tagged.size === 0) this.removeRows(trace, () => true, arenas);
+      if (this.traces.lastSeen(trace) < cutoff && trace.runs.size === 0 && trace.tagged.size === 0) this.removeRows(trace, () => true, arenas);
     }
     this.cap.used -= this.arenas.compact(arenas, this.rows, this.rows.extent);
     return before - this.rows.count;
@@ -407,8 +407,13 @@ export class ColumnarStore implements SpanSource, SkimSink {
     rows.name[row] = this.names.acquire(name);
     if (this.names.fresh && this.namesSeen.size < MAX_NAMES_SEEN && name.length <= MAX_NAME_SEEN_LENGTH) this.namesSeen.add(name);
     const tag = skim.runTags[i];
-    rows.tag[row] = tag === undefined ? -1 : this.runIds.acquire(tag);
-    if (tag !== undefined) this.traces.tag(trace, tag, 1);
+    if (tag === undefined) rows.tag[row] = -1;
+    else {
+      const id = this.runIds.acquire(tag);
+      rows.tag[row] = id;
+      // The interned string, not the request's copy: a trace keeps it as long as it is tagged.
+      this.traces.tag(trace, this.runIds.get(id), 1);
+    }
     rows.kind[row] = skim.kind[i]!;
     rows.status[row] = skim.statusCode[i]!;
     rows.complex[row] = skim.complex[i]!;

@@ -66,7 +66,6 @@ export interface TraceRecord extends InheritingTrace {
   /** Its spans' links to spans of other traces: 6 words each (trace id, span id), as the skim lists them. */
   links: number[] | undefined;
   runs: ReadonlySet<string>;
-  lastSeen: number;
 }
 
 /** Bytes a trace is charged: its record, its table entry and share of the run index. */
@@ -79,6 +78,11 @@ export const TRACE_BYTES = 320;
 export class Traces {
   private readonly table = new IdTable(4);
   private ids = new Uint32Array(4 * 256);
+  /**
+   * When each slot's trace last got a span (ms), for retention. A column, not a record field: a
+   * time is no small integer, and as a field it was a boxed number per trace for the collector.
+   */
+  private seen = new Float64Array(256);
   private readonly records: (TraceRecord | undefined)[] = [];
   private readonly freeSlots: number[] = [];
   /**
@@ -148,11 +152,25 @@ export class Traces {
       const grown = new Uint32Array(this.ids.length * 2);
       grown.set(this.ids);
       this.ids = grown;
+      const seen = new Float64Array(this.seen.length * 2);
+      seen.set(this.seen);
+      this.seen = seen;
     }
     for (let k = 0; k < 4; k++) this.ids[slot * 4 + k] = words[at + k]!;
-    const trace: TraceRecord = { slot, first: -1, last: -1, count: 0, indexed: false, batch: -1, fresh: -1, tagged: NOT_TAGGED, links: undefined, runs: NO_RUNS, lastSeen: now };
+    this.seen[slot] = now;
+    const trace: TraceRecord = { slot, first: -1, last: -1, count: 0, indexed: false, batch: -1, fresh: -1, tagged: NOT_TAGGED, links: undefined, runs: NO_RUNS };
     this.records[slot] = trace;
     return trace;
+  }
+
+  /** Notes that the trace got a span at `now` (ms). */
+  touch(trace: TraceRecord, now: number): void {
+    this.seen[trace.slot] = now;
+  }
+
+  /** When the trace last got a span (ms). */
+  lastSeen(trace: TraceRecord): number {
+    return this.seen[trace.slot]!;
   }
 
   tag(trace: TraceRecord, run: string, delta: 1 | -1): void {
