@@ -44,9 +44,13 @@ describe('a run read in parts', () => {
   it('orders rows by seq also when the packed keys would not be exact', () => {
     const seq = new Float64Array([2 ** 40, 5, 2 ** 40 + 1, 7]);
     const order = arrivalOrder([0, 1, 2, 3], seq, 2 ** 20);
-    expect(Array.from({ length: order.length }, (_, i) => order.row(i))).toEqual([1, 3, 0, 2]);
-    expect(order.seq(2)).toBe(2 ** 40);
+    expect(order.rows).toEqual([1, 3, 0, 2]);
+    expect(order.seqs[2]).toBe(2 ** 40);
     const packed = arrivalOrder([3, 2, 1, 0], new Float64Array([9, 8, 1, 3]), 4);
-    expect(Array.from({ length: packed.length }, (_, i) => [packed.row(i), packed.seq(i)])).toEqual([[2, 1], [3, 3], [1, 8], [0, 9]]);
+    expect([...packed.rows]).toEqual([2, 3, 1, 0]);
+    expect([...packed.seqs]).toEqual([1, 3, 8, 9]);
+    const inOrder = arrivalOrder([3, 0, 2], new Float64Array([5, 0, 7, 2]), 4);
+    expect([...inOrder.rows]).toEqual([3, 0, 2]);
+    expect([...inOrder.seqs]).toEqual([2, 5, 7]);
   });
 });

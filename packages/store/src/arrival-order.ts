@@ -1,34 +1,47 @@
 /**
  * A run's rows in arrival order. Rows are reused, so arrival order is each row's `seq`, and sorting
- * a million rows with a comparator takes a few hundred milliseconds in one piece. Instead each row's
- * key packs its seq above its row number in one double, and a typed-array sort (native, several
- * times faster) orders the keys; the row and the seq it had are read back from each key, so a
- * reader can tell a row since freed or reused (its seq changed) from the span it held.
+ * a million rows with a comparator takes a few hundred milliseconds in one piece. A run whose
+ * traces came one after another is listed in order already and is only checked; otherwise each
+ * row's key packs its seq above its row number in one double, and a typed-array sort (native,
+ * several times faster) orders the keys. The row and the seq it had are read back from each key,
+ * so a reader can tell a row since freed or reused (its seq changed) from the span it held.
  */
 export interface ArrivalOrder {
-  readonly length: number;
-  /** The row of the i-th span to arrive. */
-  row(i: number): number;
-  /** That span's seq when the order was taken (compare with the row's seq now). */
-  seq(i: number): number;
+  /** The rows, first arrived first. */
+  readonly rows: readonly number[];
+  /** Each row's seq when the order was taken (compare with the row's seq now). */
+  readonly seqs: Float64Array;
 }
 
 /** Largest integer a double holds exactly, plus one. */
 const EXACT = 2 ** 53;
 
 export function arrivalOrder(rows: readonly number[], seqOf: Float64Array, rowExtent: number): ArrivalOrder {
-  const rowSpan = 2 ** Math.max(1, Math.ceil(Math.log2(rowExtent + 1)));
+  const n = rows.length;
+  const seqs = new Float64Array(n);
+  let inOrder = true;
   let maxSeq = 0;
-  for (const row of rows) maxSeq = Math.max(maxSeq, seqOf[row]!);
+  for (let i = 0; i < n; i++) {
+    const seq = seqOf[rows[i]!]!;
+    seqs[i] = seq;
+    if (i > 0 && seq < seqs[i - 1]!) inOrder = false;
+    if (seq > maxSeq) maxSeq = seq;
+  }
+  if (inOrder) return { rows, seqs };
+  const rowSpan = 2 ** Math.max(1, Math.ceil(Math.log2(rowExtent + 1)));
   if ((maxSeq + 1) * rowSpan <= EXACT) {
-    const keys = new Float64Array(rows.length);
-    for (let i = 0; i < rows.length; i++) keys[i] = seqOf[rows[i]!]! * rowSpan + rows[i]!;
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = seqs[i]! * rowSpan + rows[i]!;
     keys.sort();
-    return { length: keys.length, row: (i) => keys[i]! % rowSpan, seq: (i) => Math.floor(keys[i]! / rowSpan) };
+    const sorted: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      sorted[i] = keys[i]! % rowSpan;
+      seqs[i] = Math.floor(keys[i]! / rowSpan);
+    }
+    return { rows: sorted, seqs };
   }
   // Billions of spans stored over the receiver's life and millions of rows: the keys would not be
   // exact, so the comparator sort it is.
   const sorted = [...rows].sort((a, b) => seqOf[a]! - seqOf[b]!);
-  const seqs = sorted.map((row) => seqOf[row]!);
-  return { length: sorted.length, row: (i) => sorted[i]!, seq: (i) => seqs[i]! };
+  return { rows: sorted, seqs: Float64Array.from(sorted, (row) => seqOf[row]!) };
 }

@@ -271,8 +271,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
   runSpans(runId: string): Span[] {
     const rows: number[] = [];
     this.forEachRunRow(runId, (row) => rows.push(row));
-    const order = arrivalOrder(rows, this.rows.seq, this.rows.extent);
-    return this.views(Array.from({ length: order.length }, (_, i) => order.row(i)));
+    return this.views(arrivalOrder(rows, this.rows.seq, this.rows.extent).rows);
   }
 
   /**
@@ -284,12 +283,12 @@ export class ColumnarStore implements SpanSource, SkimSink {
     const rows: number[] = [];
     this.forEachRunRow(runId, (row) => rows.push(row));
     const order = arrivalOrder(rows, this.rows.seq, this.rows.extent);
-    for (let i = 0; i < order.length; i += partSize) {
+    for (let i = 0; i < order.rows.length; i += partSize) {
       const part: number[] = [];
       const { arena, seq } = this.rows;
-      for (let k = i; k < Math.min(order.length, i + partSize); k++) {
-        const row = order.row(k);
-        if (arena[row]! >= 0 && seq[row] === order.seq(k)) part.push(row);
+      for (let k = i; k < Math.min(order.rows.length, i + partSize); k++) {
+        const row = order.rows[k]!;
+        if (arena[row]! >= 0 && seq[row] === order.seqs[k]) part.push(row);
       }
       yield this.views(part);
     }
