@@ -2,7 +2,7 @@ export type { AnyValue, Attributes } from './attributes.js';
 export type { GrowingRunGraph, RunGraph, TraceGraph } from './graph.js';
 export { anyValueEquals, attributesEqual, emptyAttributes, toAnyValue, toAttributes } from './attributes.js';
 export type { InstrumentationScope, Resource, Span, SpanEvent, SpanLink, SpanStatus } from './span.js';
-export { parentIsExternal, plainSpan, SpanKind, StatusCode, taggedRunId } from './span.js';
+export { parentIsExternal, plainSpan, READ_ATTRIBUTE, spanAttribute, SpanKind, StatusCode, taggedRunId } from './span.js';
 export { EXTERNAL_PARENT_TRACESTATE_KEY, PAYLOAD_ATTRIBUTE, RUN_ID_ATTRIBUTE, runSummaryToJson } from './wire.js';
 export type { RunSummaryJson } from './wire.js';
 export type { JsonAnyValue, JsonKeyValue, JsonSpan } from './json.js';

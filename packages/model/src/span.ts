@@ -1,5 +1,5 @@
 import { EXTERNAL_PARENT_TRACESTATE_KEY, RUN_ID_ATTRIBUTE } from './wire.js';
-import type { Attributes } from './attributes.js';
+import type { Attributes, AnyValue } from './attributes.js';
 
 /** OTLP span kinds, numbered as in the protocol. */
 export const SpanKind = {
@@ -82,6 +82,19 @@ export interface Span {
   readonly status: SpanStatus;
   readonly resource: Resource;
   readonly scope: InstrumentationScope;
+}
+
+/**
+ * A span that can read one of its attributes without making its attribute map: the columnar
+ * store's views, which find the key in the span's bytes. A check reads an attribute of every span
+ * of a run, so a map per span is worth saving.
+ */
+export const READ_ATTRIBUTE: unique symbol = Symbol('tracecheck.readAttribute');
+
+/** The span attribute `key`, read without making the span's attribute map where the span can. */
+export function spanAttribute(span: Span, key: string): AnyValue | undefined {
+  const read = (span as { [READ_ATTRIBUTE]?: (key: string) => AnyValue | undefined })[READ_ATTRIBUTE];
+  return read === undefined ? span.attributes.get(key) : read.call(span, key);
 }
 
 /**

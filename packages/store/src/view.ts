@@ -1,5 +1,5 @@
-import type { Attributes, InstrumentationScope, Resource, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, StatusCode } from '@tracecheck/model';
-import { type DecodeLimits, decodeSpanRange, hexOfPair, LazyAttributes, spanHasField, spanTraceState, type SpanRangeRef } from '@tracecheck/otlp';
+import { type AnyValue, type Attributes, type InstrumentationScope, READ_ATTRIBUTE, type Resource, type Span, type SpanEvent, type SpanKind, type SpanLink, type SpanStatus, type StatusCode } from '@tracecheck/model';
+import { type DecodeLimits, decodeSpanRange, findSpanAttribute, hexOfPair, LazyAttributes, spanHasField, spanTraceState, type SpanRangeRef } from '@tracecheck/otlp';
 import type { ArenaData } from './arenas.js';
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -192,6 +192,11 @@ export class SpanView implements Span, SpanRangeRef {
   get status(): SpanStatus {
     // The code is a column; only the message needs the bytes.
     return new LazyStatus(((this.w(ENUMS) >> 8) & 0xff) as StatusCode, this);
+  }
+
+  /** One attribute, found in the span's bytes: no attribute map made (see `spanAttribute`). */
+  [READ_ATTRIBUTE](key: string): AnyValue | undefined {
+    return this.attrs !== undefined || this.complex ? this.attributes.get(key) : findSpanAttribute(this.bytes, this.start, this.end, key);
   }
 
   get attributes(): Attributes {

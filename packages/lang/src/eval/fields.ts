@@ -3,7 +3,7 @@
  * trace-level intrinsics and `span:childCount`) and, inside a filter with event or link conditions,
  * the one event and the one link being tried.
  */
-import type { Span, SpanEvent, SpanLink } from '@tracecheck/model';
+import { type Span, spanAttribute, type SpanEvent, type SpanLink } from '@tracecheck/model';
 import type { AttributeRef, IntrinsicRef } from '../ast.js';
 import type { CanonicalIntrinsic } from '../intrinsics.js';
 import { intrinsicInfo } from '../intrinsics.js';
@@ -78,11 +78,11 @@ export function attributeLevel(ref: AttributeRef): FieldLevel {
 export function attributeReader(ref: AttributeRef): Reader {
   const key = ref.name;
   switch (ref.scope) {
-    case 'span': return (c) => attributeValue(c.span.attributes.get(key));
+    case 'span': return (c) => attributeValue(spanAttribute(c.span, key));
     case 'resource': return (c) => attributeValue(c.span.resource.attributes.get(key));
     case 'instrumentation': return (c) => attributeValue(c.span.scope.attributes.get(key));
     case 'event': return (c) => attributeValue(c.event?.attributes.get(key));
     case 'link': return (c) => attributeValue(c.link?.attributes.get(key));
-    case 'unscoped': return (c) => attributeValue(c.span.attributes.get(key)) ?? attributeValue(c.span.resource.attributes.get(key));
+    case 'unscoped': return (c) => attributeValue(spanAttribute(c.span, key)) ?? attributeValue(c.span.resource.attributes.get(key));
   }
 }

@@ -131,6 +131,10 @@ function corner(): Span[] {
     span({ links: [{ traceId: 'cd'.repeat(16), spanId: '01'.repeat(8), attributes: { w: 1 } }], events: [{ name: 'e', timeUnixNano: 5n, attributes: { q: 'r' } }] }),
     span({ attributes: { deep30: deep(30), deep31: deep(31) } }),
     span({ name: 'é'.repeat(20), attributes: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, 'v'.repeat(i)])) }),
+    // Lengths on both sides of one-byte varints (127), in a field a key scan steps over and in keys.
+    ...[0, 1, 100, 126, 127, 128, 129, 200, 300].map((len) =>
+      span({ name: 'n'.repeat(len), attributes: { [`k${'e'.repeat(len)}`]: 'v'.repeat(len), a: len } }),
+    ),
   ];
 }
 

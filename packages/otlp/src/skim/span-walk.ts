@@ -64,29 +64,66 @@ export function sameBytes(buf: Uint8Array, at: number, bytes: Uint8Array): boole
 /**
  * Where the last attribute KeyValue (field 9) of the span at [start, end) whose key is `encoded`
  * (UTF-8) has its length prefix; ABSENT or GIVE_UP. The last key field of a KeyValue is its key;
- * without one, its key is ''.
+ * without one, its key is ''. A check reads an attribute of every span of a run, so this walk keeps
+ * its cursor in a local and reads one-byte tags and lengths (nearly all of them) inline; longer
+ * varints and other wire types go through `varint` and `skipValue`.
  */
 export function lastAttribute(buf: Uint8Array, start: number, end: number, encoded: Uint8Array): number {
-  pos = start;
+  const keyLength = encoded.length;
+  let p = start;
   let found = ABSENT;
-  while (pos < end) {
-    const tag = varint(buf);
-    if (tag !== 0x4a) {
-      if (!skipValue(buf, tag & 7)) return GIVE_UP;
-      continue;
+  while (p < end) {
+    let tag = buf[p]!;
+    if (tag < 0x80) p++;
+    else {
+      pos = p;
+      tag = varint(buf);
+      p = pos;
     }
-    const at = pos;
-    const kvEnd = varint(buf) + pos;
-    let match = encoded.length === 0;
-    while (pos < kvEnd) {
-      const t = varint(buf);
-      if (t !== 0x0a) {
-        if (!skipValue(buf, t & 7)) return GIVE_UP;
+    if (tag !== 0x4a) {
+      if ((tag & 7) === 2) {
+        // A length-delimited field other than an attribute (ids, trace state, name, events, status).
+        const len = buf[p]!;
+        if (len < 0x80) p += 1 + len;
+        else {
+          pos = p;
+          p = varint(buf) + pos;
+        }
         continue;
       }
-      const len = varint(buf);
-      match = len === encoded.length && sameBytes(buf, pos, encoded);
-      pos += len;
+      pos = p;
+      if (!skipValue(buf, tag & 7)) return GIVE_UP;
+      p = pos;
+      continue;
+    }
+    const at = p;
+    pos = p;
+    const kvEnd = varint(buf) + pos;
+    p = pos;
+    let match = keyLength === 0;
+    while (p < kvEnd) {
+      let t = buf[p]!;
+      if (t < 0x80) p++;
+      else {
+        pos = p;
+        t = varint(buf);
+        p = pos;
+      }
+      if (t !== 0x0a) {
+        pos = p;
+        if (!skipValue(buf, t & 7)) return GIVE_UP;
+        p = pos;
+        continue;
+      }
+      let len = buf[p]!;
+      if (len < 0x80) p++;
+      else {
+        pos = p;
+        len = varint(buf);
+        p = pos;
+      }
+      match = len === keyLength && sameBytes(buf, p, encoded);
+      p += len;
     }
     if (match) found = at;
   }
