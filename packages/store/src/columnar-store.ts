@@ -24,6 +24,7 @@ import { SpanIndex } from './span-index.js';
 import { TRACE_BYTES, type TraceRecord, Traces } from './traces.js';
 import { makeViews } from './make-views.js';
 import { arrivalOrder } from './arrival-order.js';
+import { reencoded } from './reencode.js';
 import { Membership } from './membership.js';
 
 export interface ColumnarStoreOptions extends SpanStoreOptions {
@@ -193,15 +194,19 @@ export class ColumnarStore implements SpanSource, SkimSink {
       }
       // A span stored before (an exporter's retry) or repeated in the request is left out.
       if (this.spans.find(trace, ids[w + 4]!, ids[w + 5]!) >= 0) continue;
+      const own = reencoded(skim, i, this.limits);
       const row = this.rows.allocate();
-      if (arena === undefined) {
-        const serial = this.arenaSerial++;
-        arena = { serial, data: { bytes: skim.bytes, resources: skim.resources, scopes: skim.scopes }, live: 0, liveBytes: 0, charge: arenaCost };
-        arenaSlot = this.arenas.add(arena);
-        this.arenaOf.set(skim, { slot: arenaSlot, serial });
-        taken += arenaCost;
+      if (own !== undefined) taken += this.insertOwn(own, row, trace);
+      else {
+        if (arena === undefined) {
+          const serial = this.arenaSerial++;
+          arena = { serial, data: { bytes: skim.bytes, resources: skim.resources, scopes: skim.scopes }, live: 0, liveBytes: 0, charge: arenaCost };
+          arenaSlot = this.arenas.add(arena);
+          this.arenaOf.set(skim, { slot: arenaSlot, serial });
+          taken += arenaCost;
+        }
+        this.insert(skim, i, row, trace, arenaSlot!, arena);
       }
-      this.insert(skim, i, row, trace, arenaSlot!, arena);
       this.spans.append(trace, row);
       if (trace.fresh < 0) trace.fresh = row;
       accepted++;
@@ -435,6 +440,24 @@ export class ColumnarStore implements SpanSource, SkimSink {
     arena.liveBytes += end - start;
     for (let l = skim.linkStart[i]!; l < skim.linkStart[i + 1]!; l++) {
       if (!this.traces.is(trace, skim.linkIds, l * 6)) this.traces.link(trace, skim.linkIds, l * 6);
+    }
+  }
+
+  /** Inserts the one span of `own` (a span re-encoded, reencode.ts) in an arena of its own; returns the arena's charge. */
+  private insertOwn(own: SkimResult, row: number, trace: TraceRecord): number {
+    try {
+      const charge = arenaCharge(own.bytes, own.resources, own.scopes);
+      const arena: Arena = { serial: this.arenaSerial++, data: { bytes: own.bytes, resources: own.resources, scopes: own.scopes }, live: 0, liveBytes: 0, charge };
+      const adding = this.adding;
+      this.adding = { startWords: wordsOf(own.startNanos), endWords: wordsOf(own.endNanos) };
+      try {
+        this.insert(own, 0, row, trace, this.arenas.add(arena), arena);
+      } finally {
+        this.adding = adding;
+      }
+      return charge;
+    } finally {
+      releaseSkim(own);
     }
   }
 
