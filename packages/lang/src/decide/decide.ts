@@ -207,14 +207,20 @@ export function decide<O extends DecidableOutcome>(source: RunSource, check: Dec
     /** The timeout or an abort came: the next evaluation to start gives the verdict. */
     let stopping: 'timeout' | 'aborted' | undefined;
 
-    const finish = (pass: boolean, reason: StopReason, outcome: O, spanCount: number): void => {
-      if (done) return;
+    /** Ends deciding: no more listening, timers or evaluation. False when it had ended already. */
+    const end = (): boolean => {
+      if (done) return false;
       done = true;
       unsubscribe();
       clearTimeout(timeoutTimer);
       clearTimeout(settleTimer);
       options.signal?.removeEventListener('abort', onAbort);
       running?.();
+      return true;
+    };
+
+    const finish = (pass: boolean, reason: StopReason, outcome: O, spanCount: number): void => {
+      if (!end()) return;
       const t = now();
       resolve({ pass, reason, waitedMs: Math.max(0, t - start), outcome, spanCount, waitedFor: ledger.records(t) });
     };
@@ -246,13 +252,7 @@ export function decide<O extends DecidableOutcome>(source: RunSource, check: Dec
         (err) => {
           finished = true;
           running = undefined;
-          if (done) return;
-          done = true;
-          unsubscribe();
-          clearTimeout(timeoutTimer);
-          clearTimeout(settleTimer);
-          options.signal?.removeEventListener('abort', onAbort);
-          reject(err);
+          if (end()) reject(err);
         },
       );
       if (!finished) running = stop;

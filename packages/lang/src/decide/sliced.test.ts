@@ -2,6 +2,7 @@ import { createSpan, type Span, SpanStore } from '@tracecheck/model';
 import { describe, expect, it } from 'vitest';
 import { checkRun } from './run-check.js';
 import { storeRunSource } from './store-source.js';
+import { countTurns } from '../testing/turns.js';
 
 // Deciding evaluates a large run in slices (eval/steps.ts), so the receiver's other work gets turns:
 // the verdict must be the one an evaluation in one piece gives, and an evaluation that spans arrived
@@ -21,18 +22,6 @@ function run(n: number): Span[] {
 
 const bad = (): Span => createSpan({ traceId: hex(9_999_999, 32), spanId: hex(9_999_999, 16), name: 'bad', attributes: { 'test.run.id': 'R' } });
 
-/** Counts turns of the event loop (setImmediate callbacks) until stopped. */
-function turns(): { count: () => number; stop: () => void } {
-  let n = 0;
-  let on = true;
-  const tick = (): void => {
-    n++;
-    if (on) setImmediate(tick);
-  };
-  setImmediate(tick);
-  return { count: () => n, stop: () => (on = false) };
-}
-
 describe('deciding over a large run, in slices', () => {
   const store = new SpanStore({ maxBytes: 1 << 30 });
   store.add(run(30_000));
@@ -40,7 +29,7 @@ describe('deciding over a large run, in slices', () => {
 
   it('lets the event loop turn while it evaluates, and gives the verdict an evaluation at once gives', async () => {
     const assertion = `exactly 1 { .seq = ${last} && name = "step" } after { .seq = 5 }`;
-    const ticker = turns();
+    const ticker = countTurns();
     const sliced = await checkRun(storeRunSource(store, 'R'), assertion, { sliceMs: 1, settleMs: 20 });
     const during = ticker.count();
     ticker.stop();

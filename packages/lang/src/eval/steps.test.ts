@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { countTurns } from '../testing/turns.js';
 import { runSliced, runSteps, sortByStartSteps, type Steps } from './steps.js';
 
 const item = (start: bigint, id: number) => ({ startTimeUnixNano: start, id });
@@ -36,18 +37,12 @@ describe('runSliced', () => {
   });
 
   it('lets the event loop turn between slices, and the result is the same', async () => {
-    let turns = 0;
-    let ticking = true;
-    const tick = (): void => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = countTurns();
     const value = await new Promise<number>((resolve, reject) => runSliced(counting(50, 1), 5, resolve, reject));
-    ticking = false;
+    turns.stop();
     expect(value).toBe(50);
     // 50 ms of work in slices of 5 ms: other callbacks ran in between, about once per slice.
-    expect(turns).toBeGreaterThanOrEqual(5);
+    expect(turns.count()).toBeGreaterThanOrEqual(5);
   });
 
   it('reports what the steps throw, and calls nothing after it is stopped', async () => {
