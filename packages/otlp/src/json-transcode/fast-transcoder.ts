@@ -4,7 +4,7 @@ import { invalidIdReason, jsonIdRejection } from '../ids.js';
 import { ESTIMATE } from '../limits.js';
 import { bail, KeyTable } from './byte-scanner.js';
 import { ARRAY, ARRAY_END, ByteFieldTranscoder, OBJECT, OBJECT_END } from './byte-fields.js';
-import type { TranscodeResult } from './json-to-proto.js';
+import { type TranscodeResult, transcodeResult } from './json-to-proto.js';
 import { ProtoWriter } from './proto-writer.js';
 
 /*
@@ -88,10 +88,7 @@ export class FastJsonTranscoder extends ByteFieldTranscoder {
   };
 
   result(): TranscodeResult {
-    this.meter.flush();
-    const { rejectedSpans, errorMessage, limited } = this.rejections.result([], this.counts, this.limits);
-    const bytes = this.w.finish();
-    return limited === undefined ? { bytes, rejectedSpans, errorMessage } : { bytes, rejectedSpans, errorMessage, limited };
+    return transcodeResult(this.meter, this.rejections, this.counts, this.limits, this.w);
   }
 
   /** Yields after each span: the sliced transcode may pause there. */

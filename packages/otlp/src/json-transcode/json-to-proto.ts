@@ -24,6 +24,14 @@ export interface TranscodeResult {
   limited?: LimitCounts;
 }
 
+/** A transcode's result: the bytes written (budget spent to the end), and what was refused or limited. */
+export function transcodeResult(meter: BudgetMeter, rejections: Rejections, counts: LimitCounts, limits: DecodeLimits, w: ProtoWriter): TranscodeResult {
+  meter.flush();
+  const { rejectedSpans, errorMessage, limited } = rejections.result([], counts, limits);
+  const bytes = w.finish();
+  return limited === undefined ? { bytes, rejectedSpans, errorMessage } : { bytes, rejectedSpans, errorMessage, limited };
+}
+
 /** Decimal integers of at most 15 characters: safe integers, read by Number. */
 const SAFE_INT_TEXT = /^-?\d+$/;
 
@@ -54,10 +62,7 @@ export class JsonTranscoder {
   }
 
   result(): TranscodeResult {
-    this.meter.flush();
-    const { rejectedSpans, errorMessage, limited } = this.rejections.result([], this.counts, this.limits);
-    const bytes = this.w.finish();
-    return limited === undefined ? { bytes, rejectedSpans, errorMessage } : { bytes, rejectedSpans, errorMessage, limited };
+    return transcodeResult(this.meter, this.rejections, this.counts, this.limits, this.w);
   }
 
   /** Yields after each span: the sliced transcode may pause there. */
