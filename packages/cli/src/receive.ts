@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { defaultLimits, startReceiver } from '@tracecheck/receiver';
+import { defaultLimits, keepHeapGrowth, startReceiver } from '@tracecheck/receiver';
 import { parseDuration, parsePort, parseSize } from './units.js';
 import { UsageError } from './usage-error.js';
 
@@ -83,10 +83,13 @@ export async function receive(argv: string[], out: NodeJS.WritableStream): Promi
       grpcFullWaitMs: values['grpc-full-wait'] === undefined ? undefined : parseDuration('--grpc-full-wait', values['grpc-full-wait']),
     },
   });
+  // This process is a receiver: its heap may grow enough between full collections (see keepHeapGrowth).
+  const stopHeapGrowth = keepHeapGrowth();
   const stopped = new Promise<void>((resolve) => {
     const onSignal = () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      stopHeapGrowth();
       receiver.stop().then(resolve, resolve);
     };
     process.on('SIGINT', onSignal);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Overturn } from '@tracecheck/lang';
-import { type CheckRecord, type SnapshotRecord, startReceiver } from '@tracecheck/receiver';
+import { type CheckRecord, keepHeapGrowth, type SnapshotRecord, startReceiver } from '@tracecheck/receiver';
 import { writeReport } from './report.js';
 import { parseDuration, parsePort } from './units.js';
 import { UsageError } from './usage-error.js';
@@ -77,6 +77,8 @@ export async function run(argv: string[], _out: NodeJS.WritableStream, err: Node
     },
   });
   const startedAt = Date.now();
+  // This process is the run's receiver: its heap may grow enough between full collections (see keepHeapGrowth).
+  const stopHeapGrowth = keepHeapGrowth();
   try {
     const grpc = process.env.OTEL_EXPORTER_OTLP_PROTOCOL === 'grpc';
     const env: NodeJS.ProcessEnv = {
@@ -101,6 +103,7 @@ export async function run(argv: string[], _out: NodeJS.WritableStream, err: Node
     }
     return exitCode;
   } finally {
+    stopHeapGrowth();
     await receiver.stop();
   }
 }

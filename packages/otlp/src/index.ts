@@ -18,6 +18,7 @@ export { encodeProtobufResponse, encodeProtobufStatus, jsonResponse, jsonRespons
 export type { ExportPartialSuccess, JsonExportTraceServiceResponse, RpcStatus } from './response.js';
 export { skimProtobufRequest, skimProtobufRequestSliced } from './skim/skim.js';
 export { releaseSkim } from './skim/columns.js';
+export { BufferPool } from './buffer-pool.js';
 export type { SkimResult } from './skim/skim-result.js';
 export { decodeSpanRange, findSpanAttribute } from './skim/span-range.js';
 export { LazyAttributes } from './skim/lazy-attributes.js';

@@ -1,8 +1,14 @@
 import type { IncomingMessage } from 'node:http';
+import type { BufferPool } from '@tracecheck/otlp';
 import { createGunzip, createInflate } from 'node:zlib';
 import { HttpError, RequestAbortedError } from './http-error.js';
 import type { InFlightBudget } from './in-flight.js';
 
+
+/** A body declared this long or shorter is read straight into one buffer of its size, not joined from chunks. */
+export const DIRECT_READ_MAX_BYTES = 2 << 20;
+/** Body buffers a receiver keeps for reuse (at most DIRECT_READ_MAX_BYTES each: 8 MiB in all). */
+export const BODY_POOL_BUFFERS = 4;
 
 /**
  * Reads a request body of at most `maxBytes`. A declared `Content-Length` over the limit is refused
@@ -10,15 +16,22 @@ import type { InFlightBudget } from './in-flight.js';
  * request is left paused: the rest is never read, let alone buffered (the caller answers 413 and
  * closes the connection). With a `budget`, the bytes read count against it until the caller
  * releases them (`budget.release(body.length)`), and a body that would exceed it is a 429.
+ *
+ * A body declared up to DIRECT_READ_MAX_BYTES long is copied into one buffer as it arrives, made
+ * when its first bytes do (so a request that sends none holds nothing). With a `pool`, that buffer
+ * is the pool's, for a body the caller does not keep: it gives it back (`pool.give(body.buffer)`)
+ * once it is done with it.
  */
-export function readBody(req: IncomingMessage, maxBytes: number, budget?: InFlightBudget): Promise<Buffer> {
+export function readBody(req: IncomingMessage, maxBytes: number, budget?: InFlightBudget, pool?: BufferPool): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     req.pause();
     return Promise.reject(tooLarge(declared, maxBytes));
   }
+  const direct = Number.isInteger(declared) && declared > 0 && declared <= DIRECT_READ_MAX_BYTES;
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] | undefined;
+    let out: Buffer | undefined;
     let size = 0;
     const cleanup = (): void => {
       req.off('data', onData);
@@ -31,6 +44,7 @@ export function readBody(req: IncomingMessage, maxBytes: number, budget?: InFlig
       cleanup();
       req.pause();
       budget?.release(size);
+      if (out !== undefined) pool?.give(out.buffer);
       reject(err);
     };
     const onData = (chunk: Buffer): void => {
@@ -40,12 +54,20 @@ export function readBody(req: IncomingMessage, maxBytes: number, budget?: InFlig
       } catch (err) {
         return fail(err as Error);
       }
+      if (size === 0 && direct) out = pool === undefined ? Buffer.allocUnsafeSlow(declared) : Buffer.from(pool.take(declared, false));
+      if (out !== undefined && size + chunk.length <= out.length) chunk.copy(out, size);
+      else {
+        // Undeclared, too long to read directly, or longer than declared (the parser does not let
+        // that happen): chunks, joined at the end.
+        chunks ??= out === undefined ? [] : [out.subarray(0, size)];
+        chunks.push(chunk);
+      }
       size += chunk.length;
-      chunks.push(chunk);
     };
     const onEnd = (): void => {
       cleanup();
-      resolve(Buffer.concat(chunks, size));
+      if (chunks === undefined) resolve(out === undefined ? Buffer.alloc(0) : out.subarray(0, size));
+      else resolve(Buffer.concat(chunks, size));
     };
     const onAbort = (): void => fail(new RequestAbortedError());
     req.on('data', onData);

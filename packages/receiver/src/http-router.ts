@@ -1,12 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OpenSpans } from '@tracecheck/model';
-import type { ReceiverStore } from '@tracecheck/store';
 import { bearerTokenMatches } from './auth.js';
 import { HttpError } from './http-error.js';
-import type { InFlightBudget } from './in-flight.js';
-import type { DecodeMemory, IngestStats } from './ingest.js';
-import type { ReceiverLimits } from './limits.js';
-import { handleHttpExport, otlpFormat, sendOtlpError } from './otlp-http.js';
+import { type ExportContext, handleHttpExport, otlpFormat, sendOtlpError } from './otlp-http.js';
 import { type CheckAmendment, type CheckRecord, handleAmend, handleCheck } from './check-api.js';
 import { handleDiscard } from './otlp-discard.js';
 import { getRunSpans, health, listRuns, stats } from './query-api.js';
@@ -15,20 +11,13 @@ import { handleClose, handleDelete, handleOpenSpans, handleSnapshotRecord, type 
 import { sendJsonError } from './respond.js';
 
 /** What every HTTP handler may use. */
-export interface HttpContext {
-  readonly store: ReceiverStore;
+export interface HttpContext extends ExportContext {
   readonly openSpans: OpenSpans;
   readonly lifecycle: RunLifecycle;
-  readonly limits: ReceiverLimits;
   readonly token: string | undefined;
   readonly onCheck?: ((record: CheckRecord) => void) | undefined;
   readonly onSnapshot?: ((record: SnapshotRecord) => void) | undefined;
   readonly onCheckAmend?: ((amendment: CheckAmendment) => void) | undefined;
-  /** Request bytes buffered across connections (limits.maxInFlightBytes). */
-  readonly inFlight: InFlightBudget;
-  /** Memory held by requests being decoded, drawn from the store's free capacity. */
-  readonly decodeMemory: DecodeMemory;
-  readonly stats: IngestStats;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: HttpContext, params: string[]) => void | Promise<void>;

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { createSpan } from '@tracecheck/model';
+import { createSpan, type Span } from '@tracecheck/model';
 import { encodeJsonRequest, encodeProtobufRequest } from '@tracecheck/otlp';
 import { describe, expect, it } from 'vitest';
 import type { Receiver } from './index.js';
@@ -82,6 +82,63 @@ describe('POST /v1/traces, accepted', () => {
       partialSuccess: { rejectedSpans: '1', errorMessage: expect.stringMatching(/spanId/) as unknown },
     });
     expect(await spanNames(r, 'run-1')).toEqual(['op-0']);
+  });
+});
+
+describe('POST /v1/traces, bodies read into reused buffers', () => {
+  /** 300 spans whose names and attribute values say which request and run they came in. */
+  const spansOf = (run: string): Span[] =>
+    runSpans(run, 300, `${run}-op`).map((s) => createSpan({ traceId: s.traceId, spanId: s.spanId, name: s.name, attributes: { 'test.run.id': run, note: `${run}:${'x'.repeat(20)}` } }));
+  const body = (kind: string, spans: Span[]): Uint8Array =>
+    kind === 'json' ? Buffer.from(encodeJsonRequest(spans)) : kind === 'gzip' ? gzipSync(encodeProtobufRequest(spans)) : encodeProtobufRequest(spans);
+  const headersOf = (kind: string) => (kind === 'json' ? JSON_TYPE : kind === 'gzip' ? { ...PROTOBUF, 'content-encoding': 'gzip' } : PROTOBUF);
+
+  /** What the query API serves of a run: each span's name and `note`, sorted by name. */
+  async function served(r: Receiver, run: string): Promise<string[]> {
+    const res = await fetch(`${r.httpUrl}/api/runs/${run}/spans`);
+    const spans = ((await res.json()) as { spans: { name: string; attributes: { key: string; value: { stringValue?: string } }[] }[] }).spans;
+    return spans.map((s) => `${s.name} ${s.attributes.find((a) => a.key === 'note')?.value.stringValue}`).sort();
+  }
+
+  it('keeps every stored span whole while later requests reuse the buffers (JSON, gzip, protobuf, concurrent)', async () => {
+    const r = await testReceiver();
+    const kinds = ['json', 'gzip', 'protobuf'];
+    const expected = new Map<string, string[]>();
+    const send = (run: string, i: number): Promise<number> => {
+      const spans = spansOf(run);
+      expected.set(run, spans.map((s) => `${s.name} ${run}:${'x'.repeat(20)}`).sort());
+      return post(r, body(kinds[i % 3]!, spans), headersOf(kinds[i % 3]!)).then((res) => res.status);
+    };
+    // 12 concurrent requests, then 12 one at a time (each kind's body the same size as the one
+    // before it of that kind: its buffer is the one to reuse), then 12 concurrent again.
+    for (const wave of [0, 1, 2]) {
+      const runs = Array.from({ length: 12 }, (_, i) => `w${wave}-${kinds[i % 3]}-${String(i).padStart(2, '0')}`);
+      const statuses: number[] = [];
+      if (wave === 1) for (const [i, run] of runs.entries()) statuses.push(await send(run, i));
+      else statuses.push(...(await Promise.all(runs.map(send))));
+      expect(statuses).toEqual(runs.map(() => 200));
+    }
+    for (const [run, lines] of expected) expect(await served(r, run)).toEqual(lines);
+  });
+
+  it('reads a body sent in chunks without Content-Length, and one shorter than any pooled buffer', async () => {
+    const r = await testReceiver();
+    expect((await post(r, body('json', spansOf('big')), JSON_TYPE)).status).toBe(200);
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = request(`${r.httpUrl}/v1/traces`, { method: 'POST', headers: JSON_TYPE }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      const bytes = body('json', spansOf('chunked'));
+      for (let at = 0; at < bytes.length; at += 10_000) req.write(bytes.subarray(at, at + 10_000));
+      req.end();
+    });
+    expect(chunked).toBe(200);
+    expect((await post(r, encodeJsonRequest(runSpans('small', 1)), JSON_TYPE)).status).toBe(200);
+    expect(await spanNames(r, 'small')).toEqual(['op-0']);
+    expect((await served(r, 'chunked')).length).toBe(300);
+    expect((await served(r, 'big'))[0]).toBe(`big-op-0 big:${'x'.repeat(20)}`);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReceiverStore } from '@tracecheck/store';
 import {
+  type BufferPool,
   encodeProtobufResponse,
   encodeProtobufStatus,
   jsonResponse,
@@ -62,15 +63,21 @@ export function sendOtlpError(
 export interface ExportContext {
   readonly store: ReceiverStore;
   readonly limits: ReceiverLimits;
+  /** Request bytes buffered across connections (limits.maxInFlightBytes). */
   readonly inFlight: InFlightBudget;
+  /** Memory held by requests being decoded, drawn from the store's free capacity. */
   readonly decodeMemory: DecodeMemory;
   readonly stats: IngestStats;
+  /** Buffers for bodies that are not kept: OTLP/JSON (transcoded) and compressed ones (decompressed). */
+  readonly bodyPool: BufferPool;
 }
 
 /** `POST /v1/traces`: read, decompress, skim, store, answer in the request's encoding. */
 export async function handleHttpExport(req: IncomingMessage, res: ServerResponse, ctx: ExportContext): Promise<void> {
   const format = otlpFormat(req.headers['content-type']);
   let held = 0;
+  let raw: Buffer | undefined;
+  let pooled: BufferPool | undefined;
   try {
     if (format === undefined) {
       throw new HttpError(
@@ -80,7 +87,9 @@ export async function handleHttpExport(req: IncomingMessage, res: ServerResponse
       );
     }
     const coding = contentCoding(req.headers['content-encoding']);
-    const raw = await readBody(req, ctx.limits.maxBodyBytes, ctx.inFlight);
+    // What the store keeps is an uncompressed protobuf body itself, else bytes made from the body.
+    pooled = format === 'json' || coding !== 'identity' ? ctx.bodyPool : undefined;
+    raw = await readBody(req, ctx.limits.maxBodyBytes, ctx.inFlight, pooled);
     held = raw.length;
     // The decompressed copy is held too: it counts against the same in-flight budget (429 past it).
     const { data: body, held: decompressed } = await decompress(raw, coding, ctx.limits.maxDecompressedBytes, ctx.inFlight);
@@ -96,6 +105,7 @@ export async function handleHttpExport(req: IncomingMessage, res: ServerResponse
     sendOtlpError(req, res, format, err.status, err.message, err.headers);
   } finally {
     ctx.inFlight.release(held);
+    if (raw !== undefined) pooled?.give(raw.buffer);
   }
 }
 

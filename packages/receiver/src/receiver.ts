@@ -1,8 +1,10 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { BufferPool } from '@tracecheck/otlp';
 import type { Overturn } from '@tracecheck/lang';
 import { OpenSpans } from '@tracecheck/model';
 import { ColumnarStore, type ReceiverStore } from '@tracecheck/store';
 import type { CheckAmendment, CheckRecord } from './check-api.js';
+import { BODY_POOL_BUFFERS, DIRECT_READ_MAX_BYTES } from './body.js';
 import { InFlightBudget } from './in-flight.js';
 import { DecodeMemory, type IngestStats, newIngestStats } from './ingest.js';
 import { connectableHost, hostPort } from './address.js';
@@ -105,6 +107,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     inFlight: new InFlightBudget(limits.maxInFlightBytes, limits.retryAfterSeconds),
     decodeMemory: new DecodeMemory(store),
     stats,
+    bodyPool: new BufferPool(BODY_POOL_BUFFERS, DIRECT_READ_MAX_BYTES),
   };
 
   const http = await startHttpServer(host, httpPort, ctx).catch((err: unknown) => {

@@ -3,7 +3,7 @@ import { JsonReader } from '../json-reader.js';
 import { type BudgetMeter, DEFAULT_DECODE_LIMITS, type DecodeLimits, ESTIMATE, noLimitCounts } from '../limits.js';
 import type { DecodeOptions } from '../slicing.js';
 import { bail, ByteScanner, isDigit, KeyTable } from './byte-scanner.js';
-import { ProtoWriter } from './proto-writer.js';
+import { OUTPUT_POOL, ProtoWriter } from './proto-writer.js';
 import { writeUnescaped } from './unescape.js';
 
 /*
@@ -40,7 +40,7 @@ export abstract class ByteFieldTranscoder {
   ) {
     this.s = new ByteScanner(buf);
     this.limits = { ...DEFAULT_DECODE_LIMITS, ...options.limits };
-    this.w = new ProtoWriter(capacity);
+    this.w = new ProtoWriter(capacity, OUTPUT_POOL);
   }
 
   /**

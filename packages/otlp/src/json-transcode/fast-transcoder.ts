@@ -5,7 +5,7 @@ import { ESTIMATE } from '../limits.js';
 import { bail, KeyTable } from './byte-scanner.js';
 import { ARRAY, ARRAY_END, ByteFieldTranscoder, OBJECT, OBJECT_END } from './byte-fields.js';
 import { type TranscodeResult, transcodeResult } from './json-to-proto.js';
-import { ProtoWriter } from './proto-writer.js';
+import { ProtoWriter, SCRATCH_POOL } from './proto-writer.js';
 
 /*
  * OTLP/JSON -> protobuf straight from the body's bytes: no JS string of the body, no JSON.parse, no
@@ -70,7 +70,7 @@ const SPAN = new KeyTable(
 
 export class FastJsonTranscoder extends ByteFieldTranscoder {
   /** A span's attributes, events and links, written when met, copied into place after its scalar fields. */
-  private readonly scratch = [new ProtoWriter(4096), new ProtoWriter(1024), new ProtoWriter(1024)];
+  private readonly scratch = [new ProtoWriter(4096, SCRATCH_POOL), new ProtoWriter(1024, SCRATCH_POOL), new ProtoWriter(1024, SCRATCH_POOL)];
   /** A span's string fields, by key index, as `ByteScanner.keep` notes them. */
   private readonly tokens = new Int32Array(3 * SPAN.names.length);
   /** A span's numeric fields (flags, counts, kind) by key index; 0 when absent. */
@@ -88,6 +88,7 @@ export class FastJsonTranscoder extends ByteFieldTranscoder {
   };
 
   result(): TranscodeResult {
+    for (const w of this.scratch) w.release();
     return transcodeResult(this.meter, this.rejections, this.counts, this.limits, this.w);
   }
 

@@ -6,7 +6,7 @@ import type { IncrementalJson } from '../json-incremental.js';
 import { JsonReader, isJsonObject, type JsonObject } from '../json-reader.js';
 import { type BudgetMeter, DEFAULT_DECODE_LIMITS, type DecodeLimits, ESTIMATE, type LimitCounts, noLimitCounts, truncateText } from '../limits.js';
 import type { DecodeOptions } from '../slicing.js';
-import { ProtoWriter } from './proto-writer.js';
+import { OUTPUT_POOL, ProtoWriter } from './proto-writer.js';
 
 /*
  * Walks a parsed OTLP/JSON request the way the JSON decoder (decode-json.ts) does, checking the same
@@ -58,7 +58,7 @@ export class JsonTranscoder {
     private readonly parser?: IncrementalJson,
   ) {
     this.limits = { ...DEFAULT_DECODE_LIMITS, ...options.limits };
-    this.w = new ProtoWriter(capacity);
+    this.w = new ProtoWriter(capacity, OUTPUT_POOL);
   }
 
   result(): TranscodeResult {

@@ -1,3 +1,4 @@
+import { BufferPool } from '../buffer-pool.js';
 import { utf8CutEnd } from '../limits.js';
 
 /*
@@ -25,6 +26,8 @@ const HEX_VALUE = (() => {
   return t;
 })();
 
+const EMPTY = Buffer.alloc(0);
+
 /** Text as a JS string, or as ASCII bytes (read in place from a request body). */
 type Text = string | Uint8Array;
 
@@ -42,30 +45,62 @@ function digitsValue(s: Text, from: number, to: number): number {
   return v;
 }
 
+/**
+ * Where transcoders write: the output is copied out at the end, so the buffer written into is
+ * garbage right after and is reused by the next request (4 kept, of at most 2 MiB each).
+ */
+export const OUTPUT_POOL = new BufferPool(4, 2 << 20);
+/** The small per-span scratch writers' buffers (12 kept, of at most 64 KiB each). */
+export const SCRATCH_POOL = new BufferPool(12, 64 << 10);
+
 export class ProtoWriter {
   buf: Buffer;
   pos = 0;
 
-  constructor(capacity: number) {
-    // Not from Node's shared pool: the bytes outlive the request (the store keeps them).
-    this.buf = Buffer.allocUnsafeSlow(Math.max(capacity, 256));
+  /**
+   * A writer with room for `capacity` bytes to start with. With a `pool`, its buffers are taken from
+   * it and given back by `finish` (which then copies the bytes out) or `release`; without one, its
+   * buffers are new and `finish` hands out the one written into.
+   */
+  constructor(
+    capacity: number,
+    private readonly pool?: BufferPool,
+  ) {
+    // Not from Node's shared pool: the bytes may outlive the request (the store keeps them).
+    this.buf = this.allocate(Math.max(capacity, 256));
+  }
+
+  private allocate(bytes: number): Buffer {
+    return this.pool === undefined ? Buffer.allocUnsafeSlow(bytes) : Buffer.from(this.pool.take(bytes, false));
   }
 
   /** Makes room for `n` more bytes. */
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + n));
+    const next = this.allocate(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
+    this.pool?.give(this.buf.buffer);
     this.buf = next;
   }
 
-  /** The bytes written, owned: copied out when the buffer has much room to spare. */
+  /**
+   * The bytes written, owned, in a buffer of their own: copied out when the writer's buffer is
+   * pooled (and then given back) or has much room to spare. The writer is not written to after.
+   */
   finish(): Uint8Array {
     const used = this.buf.subarray(0, this.pos);
-    if (this.buf.length - this.pos <= this.buf.length >>> 3) return used;
+    if (this.pool === undefined && this.buf.length - this.pos <= this.buf.length >>> 3) return used;
     const out = Buffer.allocUnsafeSlow(this.pos);
     used.copy(out);
+    this.release();
     return out;
+  }
+
+  /** Gives a pooled writer's buffer back; the writer is not written to after. */
+  release(): void {
+    this.pool?.give(this.buf.buffer);
+    this.buf = EMPTY;
+    this.pos = 0;
   }
 
   /** A varint of a non-negative integer below 2^53 (tags, lengths, counts, enums). */

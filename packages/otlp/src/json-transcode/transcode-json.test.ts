@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AnyValue, Attributes, Span } from '@tracecheck/model';
+import { type AnyValue, type Attributes, createSpan, type Span } from '@tracecheck/model';
 import {
   OtlpBudgetError,
   OtlpDecodeError,
@@ -329,6 +329,22 @@ describe('the byte-level transcoder, against JsonTranscoder', () => {
       const got = byBytes(body, {});
       if (got !== 'gave up') expect(hex(got)).toEqual(hex(byObjects(body, {})));
     }
+  });
+
+  it('hands out bytes of their own: a later transcode, reusing the buffers written into, leaves them as they were', async () => {
+    // Random requests, and one of long strings, whose output outgrows the buffer it started in and nearly fills the next.
+    const long = randomSpans(4).map((s) => createSpan({ traceId: s.traceId, spanId: s.spanId, name: 'n'.repeat(3000), attributes: { blob: 'b'.repeat(3000) } }));
+    const bodies = [...[1, 2, 3].map(randomSpans), long].map((spans) => Buffer.from(JSON.stringify(jsonRequest(spans))));
+    const first = bodies.map((b) => transcodeJsonRequest(b));
+    const copies = first.map((t) => Buffer.from(t.bytes));
+    // Each of the three paths again, many times over, on other requests.
+    for (let i = 0; i < 20; i++) {
+      transcodeJsonRequest(bodies[(i + 1) % 4]!);
+      await transcodeJsonRequestSliced(bodies[(i + 2) % 4]!);
+      await transcodeJsonRequestSliced(bodies[i % 4]!, { wholeParseMaxBytes: 0 });
+    }
+    first.forEach((t, k) => expect(Buffer.from(t.bytes).equals(copies[k]!)).toBe(true));
+    expect(first.every((t) => t.bytes.buffer.byteLength === t.bytes.length)).toBe(true);
   });
 
   it("takes the spec's example request (pretty-printed, upper-case hex ids)", () => {

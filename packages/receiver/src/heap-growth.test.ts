@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { growingPercent, HEAP_GROWTH_MIN_BYTES, keepHeapGrowth } from './heap-growth.js';
+
+const MiB = 1024 * 1024;
+
+describe('growingPercent', () => {
+  it('lets a small heap grow at least HEAP_GROWTH_MIN_BYTES before its next full collection', () => {
+    for (const used of [16 * MiB, 20 * MiB, 31 * MiB, 47 * MiB]) {
+      const percent = growingPercent(used);
+      expect(percent).toBeGreaterThan(0);
+      expect((used * percent) / 100).toBeGreaterThanOrEqual(HEAP_GROWTH_MIN_BYTES);
+    }
+  });
+
+  it('never sets more than V8 itself would at most (4 times the heap), and leaves a large heap to V8', () => {
+    expect(growingPercent(1 * MiB)).toBe(300);
+    expect(growingPercent(0)).toBe(300);
+    expect(growingPercent(HEAP_GROWTH_MIN_BYTES)).toBe(0);
+    expect(growingPercent(512 * MiB)).toBe(0);
+  });
+
+  it('keepHeapGrowth starts and stops without keeping the process alive', () => {
+    const stop = keepHeapGrowth();
+    expect(typeof stop).toBe('function');
+    stop();
+  });
+});
