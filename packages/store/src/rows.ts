@@ -9,13 +9,6 @@
  * A trace's rows are a list linked through `next`, and so are the free rows: no array per trace
  * for the garbage collector to trace and grow, and appending a row or reusing one costs two stores.
  */
-/**
- * Columns grow fourfold while they have fewer rows than this, then twofold. Growing copies every row
- * into new memory (a page fault per page on first write); the rows not used yet cost nothing until
- * written, as a new typed array's pages are the system's zero pages until then.
- */
-const QUADRUPLE_BELOW = 1 << 20;
-
 export class Rows {
   capacity = 0;
   /** Trace slot of the row's trace. */
@@ -78,7 +71,7 @@ export class Rows {
       this.freeCount--;
       return reused;
     }
-    if (this.used === this.capacity) this.grow(Math.max(1024, this.capacity * (this.capacity < QUADRUPLE_BELOW ? 4 : 2)));
+    if (this.used === this.capacity) this.grow(Math.max(1024, this.capacity * 2));
     return this.used++;
   }
 
