@@ -17,26 +17,23 @@ import {
 } from '@tracecheck/model';
 import { type DecodeLimits, encodeProtobufRequest, releaseSkim, type SkimResult, skimProtobufRequest, wordsOfHex } from '@tracecheck/otlp';
 import { type Arena, arenaCharge, Arenas } from './arenas.js';
+import { Deletion } from './deletion.js';
 import { Interner } from './interner.js';
 import { RowGraph } from './row-graph.js';
-import { Rows } from './rows.js';
+import { ROW_BYTES, Rows } from './rows.js';
 import { SpanIndex } from './span-index.js';
+import { SpanReader } from './span-reader.js';
 import { TRACE_BYTES, type TraceRecord, Traces } from './traces.js';
-import { makeViews } from './make-views.js';
-import { arrivalOrder } from './arrival-order.js';
 import { reencoded } from './reencode.js';
 import { Membership } from './membership.js';
+
+// Defined beside the columns it charges for (rows.ts), and exported from here as before.
+export { ROW_BYTES };
 
 export interface ColumnarStoreOptions extends SpanStoreOptions {
   /** The limits requests were skimmed with; a view decodes its span with the same (default: DEFAULT_DECODE_LIMITS). */
   decodeLimits?: Partial<DecodeLimits>;
 }
-
-/**
- * Bytes a stored span is charged besides its bytes in the arena: its columns (twice over, for the
- * room a doubling column keeps free) and its entry in the span id table.
- */
-export const ROW_BYTES = 2 * Rows.BYTES_PER_ROW + 64;
 
 /** A store that takes skimmed requests whole: the receiver's ingest path. */
 export interface SkimSink extends SpanSink {
@@ -63,7 +60,9 @@ function wordsOf(a: BigUint64Array): Uint32Array {
  * (SpanView). Memory is charged for arena bytes plus a fixed cost per row and per trace, so the cap
  * follows what the process holds; an arena goes when its last span does, and one mostly dead is
  * compacted. Run membership follows the same rules as the object store (inheritance.ts), and the
- * same contract tests run against both.
+ * same contract tests run against both. The store takes spans in (addSkim) and answers the small
+ * queries itself; reading spans out as views is SpanReader's (span-reader.ts), and deleting them
+ * Deletion's (deletion.ts).
  */
 export class ColumnarStore implements SpanSource, SkimSink {
   readonly maxBytes: number;
@@ -77,7 +76,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
   private readonly names = new Interner();
   private readonly runIds = new Interner();
   private readonly runIndex = new RunIndex<number>();
-  private readonly membership = new Membership(this.rows, this.traces, this.runIds, this.runIndex, (rows) => this.views(rows));
+  private readonly membership = new Membership(this.rows, this.traces, this.runIds, this.runIndex, (rows) => this.reader.views(rows));
   private readonly namesSeen = new Set<string>();
   /**
    * The arena made for a skim being added in parts. Weak, and the arena keeps no reference to the
@@ -91,8 +90,8 @@ export class ColumnarStore implements SpanSource, SkimSink {
   /** Numbers each add, so a trace can tell whether it was touched by the add under way. */
   private batchSerial = 0;
   private readonly cap: MemoryCap;
-  /** Deletions in parts under way (deleteRunSome), by run. */
-  private readonly deleting = new Map<string, { touched: Set<number>; arenas: Set<number> }>();
+  private readonly reader: SpanReader;
+  private readonly deletion: Deletion;
 
   constructor(options: ColumnarStoreOptions = {}) {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -100,6 +99,8 @@ export class ColumnarStore implements SpanSource, SkimSink {
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.now = options.now ?? Date.now;
     this.limits = options.decodeLimits ?? {};
+    this.reader = new SpanReader(this.rows, this.traces, this.names, this.runIds, this.runIndex, this.arenas, this.limits);
+    this.deletion = new Deletion(this.rows, this.traces, this.spans, this.arenas, this.names, this.runIds, this.runIndex, this.membership, this.cap, () => this.now(), () => this.batchSerial++);
     this.traces.linkTag = (target, hi, lo) => {
       const row = this.spans.find(target, hi, lo);
       if (row < 0) return null;
@@ -251,22 +252,8 @@ export class ColumnarStore implements SpanSource, SkimSink {
     if (!entry) return undefined;
     // Counted, not listed: GET /api/runs summarizes every run.
     let spans = 0;
-    this.forEachRunRow(runId, () => spans++);
+    this.reader.forEachRunRow(runId, () => spans++);
     return { id: runId, spans, traces: entry.traces.size, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen };
-  }
-
-  /** Calls `visit` with each row of the run: its traces' untagged rows and the rows tagged with it. */
-  private forEachRunRow(runId: string, visit: (row: number) => void): void {
-    const entry = this.runIndex.get(runId);
-    if (!entry) return;
-    const tag = this.runIds.find(runId);
-    const { tag: tags, next } = this.rows;
-    for (const slot of entry.traces) {
-      for (let row = this.traces.get(slot)?.first ?? -1; row >= 0; row = next[row]!) {
-        const t = tags[row]!;
-        if (t < 0 || t === tag) visit(row);
-      }
-    }
   }
 
   lastArrival(runId: string): number | undefined {
@@ -274,29 +261,12 @@ export class ColumnarStore implements SpanSource, SkimSink {
   }
 
   runSpans(runId: string): Span[] {
-    const rows: number[] = [];
-    this.forEachRunRow(runId, (row) => rows.push(row));
-    return this.views(arrivalOrder(rows, this.rows.seq, this.rows.extent).rows);
+    return this.reader.runSpans(runId);
   }
 
-  /**
-   * The spans of a run as `runSpans` gives them, made `partSize` at a time, so a reader of a large
-   * run can pause between parts. The order is taken at the first part; a span freed since (its run
-   * deleted meanwhile) is left out of the parts made after.
-   */
-  *runSpanParts(runId: string, partSize: number): Generator<Span[], void, undefined> {
-    const rows: number[] = [];
-    this.forEachRunRow(runId, (row) => rows.push(row));
-    const order = arrivalOrder(rows, this.rows.seq, this.rows.extent);
-    for (let i = 0; i < order.rows.length; i += partSize) {
-      const part: number[] = [];
-      const { arena, seq } = this.rows;
-      for (let k = i; k < Math.min(order.rows.length, i + partSize); k++) {
-        const row = order.rows[k]!;
-        if (arena[row]! >= 0 && seq[row] === order.seqs[k]) part.push(row);
-      }
-      yield this.views(part);
-    }
+  /** The spans of a run as `runSpans` gives them, `partSize` at a time (SpanReader.runSpanParts). */
+  runSpanParts(runId: string, partSize: number): Generator<Span[], void, undefined> {
+    return this.reader.runSpanParts(runId, partSize);
   }
 
   runTraceIds(runId: string): string[] {
@@ -304,12 +274,7 @@ export class ColumnarStore implements SpanSource, SkimSink {
   }
 
   traceSpans(traceId: string): Span[] {
-    const words = new Uint32Array(4);
-    if (!wordsOfHex(traceId, 4, words, 0)) return [];
-    const { next } = this.rows;
-    const rows: number[] = [];
-    for (let row = this.traces.find(words, 0)?.first ?? -1; row >= 0; row = next[row]!) rows.push(row);
-    return this.views(rows);
+    return this.reader.traceSpans(traceId);
   }
 
   hasSpan(traceId: string, spanId: string): boolean {
@@ -338,57 +303,15 @@ export class ColumnarStore implements SpanSource, SkimSink {
   }
 
   /**
-   * Deletes a run in parts of about `maxSpans` spans, so that forgetting a run of a million spans
-   * does not hold the caller's event loop: 'more' until the last part, which answers 'done'.
-   * Between parts the run reads as partly deleted; membership of the traces it shared with other
-   * runs is recomputed at the end, as a whole deletion does.
+   * Deletes a run in parts of about `maxSpans` spans: 'more' until the last part, which answers
+   * 'done' (Deletion.deleteRunSome).
    */
   deleteRunSome(runId: string, maxSpans: number): 'done' | 'more' | 'unknown' {
-    const entry = this.runIndex.get(runId);
-    let work = this.deleting.get(runId);
-    if (!entry && !work) return 'unknown';
-    if (!work) this.deleting.set(runId, (work = { touched: new Set(), arenas: new Set() }));
-    const tag = this.runIds.find(runId);
-    const before = this.rows.count;
-    for (const slot of entry === undefined ? [] : [...entry.traces]) {
-      if (before - this.rows.count >= maxSpans) return 'more';
-      const trace = this.traces.get(slot);
-      // Only traces still to be done: a trace keeps the run until the final recomputation.
-      if (!trace || work.touched.has(slot)) continue;
-      const shared = [...trace.runs].some((r) => r !== runId);
-      this.removeRows(trace, (row) => {
-        const t = this.rows.tag[row]!;
-        return t === tag || (t < 0 && !shared);
-      }, work.arenas);
-      work.touched.add(slot);
-    }
-    this.deleting.delete(runId);
-    this.runIndex.drop(runId);
-    this.cap.used -= this.arenas.compact(work.arenas, this.rows, this.rows.extent);
-    // A batch number no trace carries: a deletion brings no new rows.
-    this.membership.announce(work.touched, this.batchSerial++, this.now());
-    return 'done';
+    return this.deletion.deleteRunSome(runId, maxSpans);
   }
 
   sweep(maxSpans = Infinity): number {
-    const before = this.rows.count;
-    const cutoff = this.now() - this.retentionMs;
-    for (const id of this.runIndex.ids()) {
-      const dropped = before - this.rows.count;
-      if (dropped >= maxSpans) return dropped;
-      const run = this.runIndex.get(id);
-      // An expired run goes in parts too (one of a million spans must not hold the caller).
-      if (this.deleting.has(id) || (run !== undefined && run.lastSeen < cutoff)) {
-        if (this.deleteRunSome(id, maxSpans - dropped) === 'more') return Math.max(maxSpans, before - this.rows.count);
-      }
-    }
-    const arenas = new Set<number>();
-    for (const trace of [...this.traces.all()]) {
-      if (before - this.rows.count >= maxSpans) break;
-      if (this.traces.lastSeen(trace) < cutoff && trace.runs.size === 0 && trace.tagged.size === 0) this.removeRows(trace, () => true, arenas);
-    }
-    this.cap.used -= this.arenas.compact(arenas, this.rows, this.rows.extent);
-    return before - this.rows.count;
+    return this.deletion.sweep(this.now() - this.retentionMs, maxSpans);
   }
 
   /** The row of span (hi, lo) in the trace at `slot`, or -1. */
@@ -459,56 +382,5 @@ export class ColumnarStore implements SpanSource, SkimSink {
     } finally {
       releaseSkim(own);
     }
-  }
-
-  /** Removes the trace's rows that `drop` picks; the trace goes with its last row. */
-  private removeRows(trace: TraceRecord, drop: (row: number) => boolean, arenas: Set<number>): void {
-    const { rows } = this;
-    // The kept rows stay linked in order; `prev` is the last one kept so far.
-    let prev = -1;
-    let row = trace.first;
-    while (row >= 0) {
-      const following = rows.next[row]!;
-      if (!drop(row)) {
-        if (prev < 0) trace.first = row;
-        else rows.next[prev] = row;
-        prev = row;
-        row = following;
-        continue;
-      }
-      const tag = rows.tag[row]!;
-      if (tag >= 0) {
-        const run = this.runIds.get(tag);
-        this.traces.tag(trace, run, -1);
-        if (this.runIds.release(tag)) this.traces.forgetRun(run);
-      }
-      this.names.release(rows.name[row]!);
-      this.spans.removed(trace, row);
-      const slot = rows.arena[row]!;
-      const arena = this.arenas.get(slot);
-      arena.live--;
-      arena.liveBytes -= rows.range[2 * row + 1]! - rows.range[2 * row]!;
-      if (arena.live === 0) {
-        this.cap.used -= this.arenas.free(slot);
-        arenas.delete(slot);
-      } else arenas.add(slot);
-      rows.release(row);
-      this.cap.used -= ROW_BYTES;
-      row = following;
-    }
-    if (prev >= 0) rows.next[prev] = -1;
-    else trace.first = -1;
-    trace.last = prev;
-    if (prev < 0) {
-      for (const r of trace.runs) this.runIndex.removeTrace(r, trace.slot);
-      for (const r of trace.tagged.keys()) this.runIndex.removeTrace(r, trace.slot);
-      this.traces.remove(trace);
-      this.cap.used -= TRACE_BYTES;
-    }
-  }
-
-  /** Views of rows, in the order given, in one batch. */
-  private views(rows: readonly number[]): Span[] {
-    return makeViews(rows, this.rows, (slot) => this.traces.hex(slot), (id) => this.names.get(id), (slot) => this.arenas.get(slot).data, this.limits);
   }
 }

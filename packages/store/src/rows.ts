@@ -110,3 +110,9 @@ export class Rows {
     this.capacity = capacity;
   }
 }
+
+/**
+ * Bytes a stored span is charged besides its bytes in the arena: its columns (twice over, for the
+ * room a doubling column keeps free) and its entry in the span id table.
+ */
+export const ROW_BYTES = 2 * Rows.BYTES_PER_ROW + 64;
