@@ -3,7 +3,8 @@
  * with the same evaluator and deciding as the embedded receiver. See docs/scale-out.md.
  */
 export { TempoSource } from './source.js';
-export type { PollResult, TempoNote } from './source.js';
+export type { PollResult } from './source.js';
+export type { TempoNote } from './notes.js';
 export { checkWithTempo, defaultTempoTimeoutMs, TempoChecker } from './tempo-check.js';
 export type { TempoCheckOptions } from './tempo-check.js';
 export {
