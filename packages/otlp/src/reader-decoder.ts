@@ -1,15 +1,12 @@
 import { emptyAttributes } from '@tracecheck/model';
-import type { AnyValue, Attributes, InstrumentationScope, Resource, Span, SpanEvent, SpanLink } from '@tracecheck/model';
+import type { InstrumentationScope, Resource, Span, SpanEvent, SpanLink } from '@tracecheck/model';
 import { Rejections, spanPath } from './decode-result.js';
 import type { DecodeResult } from './decode-result.js';
-import { MAX_VALUE_DEPTH, spanKindOf, statusCodeOf } from './enums.js';
-import { OtlpDecodeError } from './errors.js';
+import { spanKindOf, statusCodeOf } from './enums.js';
 import { invalidIdReason, normalizeParentId } from './ids.js';
 import { withDecodeErrors } from './proto-reader.js';
-import { BudgetMeter, DEFAULT_DECODE_LIMITS, type DecodeLimits, ESTIMATE, noLimitCounts } from './limits.js';
-import type { DecodeOptions } from './slicing.js';
-import type protobuf from 'protobufjs';
-import { WireReader } from './wire-reader.js';
+import { ESTIMATE } from './limits.js';
+import { ValueReader } from './value-reader.js';
 
 /*
  * The hand-written ExportTraceServiceRequest decoder: walks the wire format with protobufjs's
@@ -27,27 +24,18 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
 const NO_LINKS: readonly SpanLink[] = Object.freeze([]);
-const EMPTY_VALUE: AnyValue = Object.freeze({ type: 'empty' });
-/** A value over a limit, dropped with the attribute holding it; never stored. */
-const DROPPED: AnyValue = Object.freeze({ type: 'empty' });
 
 /** Message nesting depth inside a Span message: request 0, ResourceSpans 1, ScopeSpans 2, Span 3. */
 const SPAN_DEPTH = 3;
 
 /**
- * The OTLP message structure; wire-level reading is WireReader's. The skim (skim/) extends it: it
- * walks requests with the same code and replaces `span` with a pass that keeps only index fields.
+ * The OTLP message structure; attribute values and the limits are ValueReader's, wire-level reading
+ * is WireReader's. The skim (skim/) extends it: it walks requests with the same code and replaces
+ * `span` with a pass that keeps only index fields.
  */
-export class ReaderDecoder extends WireReader {
+export class ReaderDecoder extends ValueReader {
   private readonly spans: Span[] = [];
   protected readonly rejections = new Rejections();
-  protected readonly limits: DecodeLimits;
-  protected readonly meter: BudgetMeter;
-  protected readonly counts = noLimitCounts();
-  /** Attributes dropped by the limits since the owner (span, event, link, resource, scope) began. */
-  private dropped = 0;
-  /** valueBytes already spent against the budget. */
-  private spentValueBytes = 0;
   /**
    * Places where the walk may pause (after each span, ScopeSpans and ResourceSpans) passed for each
    * yield of `request`: the full decoder yields at every one; the skim, for which a yield through
@@ -56,24 +44,10 @@ export class ReaderDecoder extends WireReader {
   protected yieldEvery = 1;
   private sinceYield = 0;
 
-  constructor(r: protobuf.Reader, options: DecodeOptions) {
-    super(r);
-    this.limits = { ...DEFAULT_DECODE_LIMITS, ...options.limits };
-    this.maxValueBytes = this.limits.maxValueBytes;
-    this.meter = new BudgetMeter(options.budget);
-  }
-
   result(): DecodeResult {
     this.meter.flush();
     this.counts.truncatedValues = this.truncatedValues;
     return this.rejections.result(this.spans, this.counts, this.limits);
-  }
-
-  /** Spends the estimate of what was built since the last call. */
-  protected spend(objects: number): void {
-    const strings = this.valueBytes - this.spentValueBytes;
-    this.spentValueBytes = this.valueBytes;
-    this.meter.spend(objects * ESTIMATE.value + Math.ceil((strings * 2) / 3));
   }
 
   /** Yields after every `yieldEvery` spans: the sliced decoder may pause there. */
@@ -351,136 +325,5 @@ export class ReaderDecoder extends WireReader {
     this.leave(outer);
     this.spend(1);
     return { traceId, spanId, traceState, attributes, droppedAttributesCount: droppedAttributesCount + this.dropped, flags };
-  }
-
-  /**
-   * Reads one KeyValue into `into` (a fresh map replaces the shared empty one), last key wins.
-   * `level` is the nesting level of its value: 1 for a span's own attributes.
-   */
-  protected keyValue(into: Attributes, level: number): Map<string, AnyValue> {
-    const r = this.r;
-    const map = into === emptyAttributes ? new Map<string, AnyValue>() : (into as Map<string, AnyValue>);
-    // Over the count limit (for a span's own attributes maxAttributes; inside a kvlist value,
-    // maxArrayElements), a new entry is not even read; a repeated key still replaces its value.
-    const max = level === 1 ? this.limits.maxAttributes : this.limits.maxArrayElements;
-    const full = map.size >= max;
-    const outer = this.enter();
-    let key = '';
-    let value: AnyValue | undefined;
-    while (r.pos < r.len) {
-      const tag = this.nextTag();
-      if (tag === 0x0a) {
-        key = this.key();
-        if (full && !map.has(key)) {
-          this.skipRest();
-          value = DROPPED;
-        }
-      } else if (tag === 0x12) {
-        const inner = this.enter();
-        value = this.anyValue(value === DROPPED ? undefined : value, level);
-        this.leave(inner);
-      } else this.skip(tag);
-    }
-    this.leave(outer);
-    if (value === DROPPED) {
-      if (level === 1) {
-        this.dropped++;
-        this.counts.droppedAttributes++;
-      } else this.overflowed = true; // the kvlist holding it is dropped with it
-      map.delete(key);
-      return map;
-    }
-    map.set(key, value ?? EMPTY_VALUE);
-    return map;
-  }
-
-  /**
-   * The value of the KeyValue whose length prefix is at the reader, without building a map: what
-   * `keyValue` would store for its key when no decode limit is in reach (a span the skim found
-   * simple). Repeated value fields merge as in `keyValue`.
-   */
-  protected valueOfKeyValue(): AnyValue {
-    const r = this.r;
-    const outer = this.enter();
-    let value: AnyValue | undefined;
-    while (r.pos < r.len) {
-      const tag = this.nextTag();
-      if (tag === 0x12) {
-        const inner = this.enter();
-        value = this.anyValue(value, 1);
-        this.leave(inner);
-      } else this.skip(tag);
-    }
-    this.leave(outer);
-    return value ?? EMPTY_VALUE;
-  }
-
-  /** Set when a nested value went over a limit: the top-level attribute holding it is dropped. */
-  private overflowed = false;
-
-  /** Reads an AnyValue message, merged into `prev` when the field repeats (protobuf semantics). */
-  private anyValue(prev: AnyValue | undefined, level: number): AnyValue {
-    if (level > MAX_VALUE_DEPTH) {
-      throw new OtlpDecodeError(`attribute value nested deeper than ${MAX_VALUE_DEPTH} levels`, { offset: this.r.pos });
-    }
-    const r = this.r;
-    let v = prev;
-    while (r.pos < r.len) {
-      const tag = this.nextTag();
-      switch (tag) {
-        case 0x0a: v = { type: 'string', value: this.str() }; continue;
-        case 0x10: v = { type: 'bool', value: r.bool() }; continue;
-        case 0x18: v = this.intValue(); continue;
-        case 0x21: v = { type: 'double', value: r.double() }; continue;
-        case 0x2a: {
-          const values = v?.type === 'array' ? (v.value as AnyValue[]) : [];
-          const outer = this.enter();
-          let over = false;
-          while (r.pos < r.len) {
-            const t = this.nextTag();
-            if (t === 0x0a) {
-              // Past maxArrayElements (or with an element over a limit) the value is dropped: the
-              // rest of the array is stepped over by its length, never decoded.
-              if (values.length >= this.limits.maxArrayElements) over = true;
-              else {
-                const inner = this.enter();
-                const element = this.anyValue(undefined, level + 1);
-                this.leave(inner);
-                if (element === DROPPED) over = true;
-                else values.push(element);
-              }
-              if (over) this.skipRest();
-            } else this.skip(t);
-          }
-          this.leave(outer);
-          this.spend(values.length);
-          v = over ? DROPPED : { type: 'array', value: values };
-          continue;
-        }
-        case 0x32: {
-          // Always a fresh map for a kvlist's own: keyValue only replaces the shared empty one.
-          let map: Attributes = v?.type === 'kvlist' ? v.value : new Map<string, AnyValue>();
-          const outer = this.enter();
-          const outerOverflowed = this.overflowed;
-          this.overflowed = false;
-          while (r.pos < r.len) {
-            const t = this.nextTag();
-            if (t === 0x0a) {
-              map = this.keyValue(map, level + 1);
-              if (this.overflowed) this.skipRest();
-            } else this.skip(t);
-          }
-          this.leave(outer);
-          const over = this.overflowed;
-          this.overflowed = outerOverflowed;
-          this.spend(map.size);
-          v = over ? DROPPED : { type: 'kvlist', value: map };
-          continue;
-        }
-        case 0x3a: v = { type: 'bytes', value: this.bytesCopy() }; continue;
-      }
-      this.skip(tag);
-    }
-    return v ?? EMPTY_VALUE;
   }
 }
