@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { growingPercent, HEAP_GROWTH_MIN_BYTES, keepHeapGrowth } from './heap-growth.js';
 
@@ -17,6 +18,13 @@ describe('growingPercent', () => {
     expect(growingPercent(0)).toBe(300);
     expect(growingPercent(HEAP_GROWTH_MIN_BYTES)).toBe(0);
     expect(growingPercent(512 * MiB)).toBe(0);
+  });
+
+  it("this Node's V8 knows the flag (an unknown one is an error on stderr, not an exception)", () => {
+    const run = spawnSync(process.execPath, ['-e', "require('node:v8').setFlagsFromString('--heap-growing-percent=300')"], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const unknown = spawnSync(process.execPath, ['-e', "require('node:v8').setFlagsFromString('--heap-growing-percentage=300')"], { encoding: 'utf8' });
+    expect(unknown.stderr).toContain('unrecognized flag');
   });
 
   it('keepHeapGrowth starts and stops without keeping the process alive', () => {
