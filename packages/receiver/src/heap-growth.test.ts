@@ -27,7 +27,7 @@ describe('growingPercent', () => {
     expect(unknown.stderr).toContain('unrecognized flag');
   });
 
-  it('keepHeapGrowth does not keep a process alive, and its stop gives V8 its own factor back', () => {
+  it('keepHeapGrowth does not keep a process alive, and stops', () => {
     // The built module, in a process of its own: the flag is the whole process's.
     const module = new URL('../dist/heap-growth.js', import.meta.url).href;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', `import { keepHeapGrowth } from '${module}'; keepHeapGrowth(); console.log('set');`], {
