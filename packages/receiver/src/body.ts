@@ -30,9 +30,7 @@ export function readBody(req: IncomingMessage, maxBytes: number, budget?: InFlig
   }
   const direct = Number.isInteger(declared) && declared > 0 && declared <= DIRECT_READ_MAX_BYTES;
   return new Promise((resolve, reject) => {
-    let chunks: Buffer[] | undefined;
-    let out: Buffer | undefined;
-    let size = 0;
+    const gathered = new Gathered();
     const cleanup = (): void => {
       req.off('data', onData);
       req.off('end', onEnd);
@@ -43,31 +41,23 @@ export function readBody(req: IncomingMessage, maxBytes: number, budget?: InFlig
     const fail = (err: Error): void => {
       cleanup();
       req.pause();
-      budget?.release(size);
-      if (out !== undefined) pool?.give(out.buffer);
+      budget?.release(gathered.size);
+      if (gathered.target !== undefined) pool?.give(gathered.target.buffer);
       reject(err);
     };
     const onData = (chunk: Buffer): void => {
-      if (size + chunk.length > maxBytes) return fail(tooLarge(size + chunk.length, maxBytes));
+      if (gathered.size + chunk.length > maxBytes) return fail(tooLarge(gathered.size + chunk.length, maxBytes));
       try {
         budget?.reserve(chunk.length);
       } catch (err) {
         return fail(err as Error);
       }
-      if (size === 0 && direct) out = pool === undefined ? Buffer.allocUnsafeSlow(declared) : Buffer.from(pool.take(declared, false));
-      if (out !== undefined && size + chunk.length <= out.length) chunk.copy(out, size);
-      else {
-        // Undeclared, too long to read directly, or longer than declared (the parser does not let
-        // that happen): chunks, joined at the end.
-        chunks ??= out === undefined ? [] : [out.subarray(0, size)];
-        chunks.push(chunk);
-      }
-      size += chunk.length;
+      if (gathered.size === 0 && direct) gathered.into(pool === undefined ? Buffer.allocUnsafeSlow(declared) : Buffer.from(pool.take(declared, false)));
+      gathered.add(chunk);
     };
     const onEnd = (): void => {
       cleanup();
-      if (chunks === undefined) resolve(out === undefined ? Buffer.alloc(0) : out.subarray(0, size));
-      else resolve(Buffer.concat(chunks, size));
+      resolve(gathered.bytes());
     };
     const onAbort = (): void => fail(new RequestAbortedError());
     req.on('data', onData);
@@ -75,6 +65,40 @@ export function readBody(req: IncomingMessage, maxBytes: number, budget?: InFlig
     req.on('error', onAbort);
     req.on('close', onAbort);
   });
+}
+
+/**
+ * Bytes gathered as they arrive: copied into `target` (a buffer sized from a declared length) while
+ * they fit, else kept as chunks and joined at the end, so a body is held twice only when its
+ * declared length was missing or wrong.
+ */
+class Gathered {
+  size = 0;
+  /** The buffer being filled, until the bytes outgrow it. */
+  target: Buffer | undefined;
+  private chunks: Buffer[] | undefined;
+
+  /** Copies what arrives from now on into `buffer`, while it fits. */
+  into(buffer: Buffer): void {
+    this.target = buffer;
+  }
+
+  add(chunk: Buffer): void {
+    if (this.target !== undefined && this.size + chunk.length <= this.target.length) chunk.copy(this.target, this.size);
+    else {
+      // Longer than declared, or nothing declared: chunks instead.
+      if (this.target !== undefined) {
+        this.chunks = [this.target.subarray(0, this.size)];
+        this.target = undefined;
+      }
+      (this.chunks ??= []).push(chunk);
+    }
+    this.size += chunk.length;
+  }
+
+  bytes(): Buffer {
+    return this.target !== undefined ? this.target.subarray(0, this.size) : Buffer.concat(this.chunks ?? [], this.size);
+  }
 }
 
 function tooLarge(size: number, maxBytes: number): HttpError {
@@ -105,35 +129,25 @@ export async function decompress(body: Buffer, coding: ContentCoding, maxBytes: 
   if (coding === 'identity') return { data: body, held: 0 };
   let held = 0;
   const declared = coding === 'gzip' && body.length >= 18 ? body.readUInt32LE(body.length - 4) : 0;
-  let out: Buffer | undefined;
+  const gathered = new Gathered();
   if (declared > 0 && declared <= maxBytes) {
     budget?.reserve(declared);
     held = declared;
-    out = Buffer.allocUnsafe(declared);
+    gathered.into(Buffer.allocUnsafe(declared));
   }
   try {
     const data = await new Promise<Buffer>((resolve, reject) => {
       const z = coding === 'gzip' ? createGunzip() : createInflate();
-      const chunks: Buffer[] = [];
-      let size = 0;
       z.on('data', (c: Buffer) => {
-        if (size + c.length > maxBytes) {
+        if (gathered.size + c.length > maxBytes) {
           z.destroy();
           reject(new HttpError(413, 'DECOMPRESSED_TOO_LARGE', `decompressed request body exceeds maxDecompressedBytes (${maxBytes})`));
           return;
         }
-        if (out !== undefined && size + c.length <= out.length) c.copy(out, size);
-        else {
-          // The trailer under-stated the size (or there was none): collect chunks instead.
-          if (out !== undefined) {
-            chunks.push(out.subarray(0, size));
-            out = undefined;
-          }
-          chunks.push(c);
-        }
-        size += c.length;
+        // The trailer may under-state the size (or be absent): then chunks are collected instead.
+        gathered.add(c);
       });
-      z.on('end', () => resolve(out !== undefined ? out.subarray(0, size) : Buffer.concat(chunks, size)));
+      z.on('end', () => resolve(gathered.bytes()));
       z.on('error', (err) => reject(new HttpError(400, 'BAD_COMPRESSION', `request body is not valid ${coding} data: ${err.message}`)));
       z.end(body);
     });

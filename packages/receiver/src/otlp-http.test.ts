@@ -59,6 +59,18 @@ describe('POST /v1/traces, accepted', () => {
     expect(await spanNames(r, 'json')).toEqual(['op-0']);
   });
 
+  it('takes a gzip body of two members, whose trailer gives only the last one\'s size', async () => {
+    const r = await testReceiver();
+    // Decompressed in 16 KiB chunks: the first ones fit in the buffer sized from the trailer, later ones do not.
+    const bytes = encodeProtobufRequest(runSpans('members', 1000));
+    const cut = bytes.length >> 2;
+    const body = Buffer.concat([gzipSync(bytes.subarray(0, cut)), gzipSync(bytes.subarray(cut))]);
+    expect(body.readUInt32LE(body.length - 4)).toBe(bytes.length - cut);
+    expect(bytes.length - cut).toBeGreaterThan(2 * 16384);
+    expect((await post(r, body, { ...PROTOBUF, 'content-encoding': 'gzip' })).status).toBe(200);
+    expect(await spanNames(r, 'members')).toHaveLength(1000);
+  });
+
   it('answers a partial success for spans with unusable ids, storing the rest (protobuf)', async () => {
     const r = await testReceiver();
     const bad = createSpan({ traceId: 'abcd', spanId: '0102030405060708', name: 'bad', attributes: { 'test.run.id': 'run-1' } });
