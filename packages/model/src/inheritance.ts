@@ -39,7 +39,8 @@ export const NO_RUNS: ReadonlySet<string> = new Set();
 /**
  * Recomputes the inherited runs of the touched traces and of every trace that links into them,
  * transitively, as a least fixpoint (so a cycle of links cannot keep a stale run alive). Returns the
- * runs each affected trace had before, for the caller to update its run index and tell subscribers.
+ * runs each affected trace had before, for the caller to update its run index and tell subscribers;
+ * the touched traces come in it in the order given (each followed by the traces linking into it).
  *
  * The fixpoint is computed by propagation, not by repeated passes: each affected untagged trace
  * starts from the runs it gets from outside the affected set (tagged link targets, traces whose
@@ -49,7 +50,10 @@ export const NO_RUNS: ReadonlySet<string> = new Set();
  */
 export function reinherit<K>(graph: InheritanceGraph<K>, touched: Iterable<K>): Map<K, ReadonlySet<string>> {
   const affected = new Set<K>();
-  const stack = [...touched];
+  // Reversed, so the touched traces are taken, and returned, in the order given: a store adds them
+  // to its runs in this order, and a run whose traces arrived one after another then lists its
+  // spans in arrival order without sorting them.
+  const stack = [...touched].reverse();
   while (stack.length > 0) {
     const key = stack.pop()!;
     if (affected.has(key)) continue;
