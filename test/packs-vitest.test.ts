@@ -1,12 +1,10 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
-import { freePort, installProject, type Manifest, packInto, readJson, type Result, root, run } from './support/packs.js';
+import { type Manifest, packInto, readJson, type Result, run } from './support/packs.js';
+import { checksInPassingTests, escapeRegExp, expectPassingReport, installShopProject, lines, output, properties, type RunReport, shopPorts, type Testcase, testcases } from './support/packs-vitest.js';
 
 // @tracecheck/vitest as a user gets it before tracecheck is published: `npm run pack`, then a fresh
 // project outside the repository installs the tarballs from its vendor/ with plain npm, with Vitest
@@ -14,43 +12,12 @@ import { freePort, installProject, type Manifest, packInto, readJson, type Resul
 // the peer range allows), zod, and the SDK's OpenTelemetry peers. The project holds a copy of
 // examples/vitest-shop's config, services and tests, and every run is a separate `npx vitest run`
 // (or `npx tracecheck run -- npx vitest run`) process there, whose services the plugin starts as
-// real instrumented processes. Vitest 4's project also runs docs/ci.md's workflow, and
-// examples/playwright-shop's checkout spec in Debian's Chromium from the same tarballs.
+// real instrumented processes. test/packs-vitest-ci.test.ts installs Vitest 4's project the same way
+// and runs docs/ci.md's workflow, and examples/playwright-shop's checkout spec in Debian's Chromium,
+// there. Helpers: test/support/packs-vitest.ts.
 //
 // test/vitest-integration.test.ts runs the same example inside the repository (workspace links);
 // this file proves the packed packages do the same in someone else's project.
-
-const shop = join(root, 'examples', 'vitest-shop');
-const playwrightShop = join(root, 'examples', 'playwright-shop');
-const ciDoc = join(root, 'docs', 'ci.md');
-const CHROMIUM = '/usr/bin/chromium';
-
-const vitestManifest = readJson<Manifest>(join(root, 'packages', 'vitest', 'package.json'));
-const shopManifest = readJson<Manifest>(join(root, 'examples', 'vitest-shop', 'package.json'));
-
-/**
- * The Vite this workspace's Vitest runs with. Vite 8.4.0 names a Windows-only optional dependency
- * (napi-windows-process-start-time) that the registry these machines reach does not have: `npm i`
- * skips it, but `npm ci` then refuses the lockfile ("Missing: … from lock file"). The project that
- * runs docs/ci.md's `npm ci` pins Vite to the workspace's, which does not name it.
- */
-const workspaceVite = readJson<Manifest>(createRequire(realpathSync(join(root, 'node_modules', 'vitest', 'package.json'))).resolve('vite/package.json')).version;
-
-interface Line {
-  /** The Vitest line, as the test names it. */
-  name: string;
-  /** What the project installs besides the tarballs and their peers: `vitest@…` and more. */
-  versions: Record<string, string>;
-  /** The version installed must match. */
-  installed: RegExp;
-}
-
-const lines: Line[] = [
-  // The range the package is developed and tested with in this repository (the newest 4.x).
-  { name: '4', versions: { vitest: vitestManifest.devDependencies!.vitest!, vite: workspaceVite }, installed: /^4\./ },
-  // The oldest line the peer range (>=3.2.0) allows, at its newest patch.
-  { name: '3.2', versions: { vitest: '~3.2.0' }, installed: /^3\.2\./ },
-];
 
 interface JsonReport {
   numPassedTests: number;
@@ -58,92 +25,11 @@ interface JsonReport {
   testResults: { name: string; startTime: number; endTime: number; assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
 }
 
-interface Property {
-  name: string;
-  value: string;
-}
-interface Testcase {
-  name: string;
-  classname: string;
-  file?: string;
-  line?: string;
-  properties?: { property: Property | Property[] };
-  failure?: { message: string; type: string; '#text': string };
-}
-
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', parseAttributeValue: false, parseTagValue: false });
-
-function testcases(junit: string): Testcase[] {
-  const parsed = xml.parse(junit) as { testsuites: { testsuite?: { testcase?: Testcase | Testcase[] } | { testcase?: Testcase | Testcase[] }[] } };
-  return [parsed.testsuites.testsuite ?? []].flat().flatMap((s) => [s.testcase ?? []].flat());
-}
-
-const properties = (c: Testcase): Property[] => [c.properties?.property ?? []].flat();
-
-/** examples/vitest-shop without its package.json (the project has its own); `tests/effects/` stays, excluded by the config as in the example. */
-function copyShop(project: string): void {
-  for (const name of readdirSync(shop)) {
-    if (name === 'package.json' || name === 'node_modules') continue;
-    cpSync(join(shop, name), join(project, name), { recursive: true });
-  }
-}
-
 /** The line of `file` (in the project) whose text contains `needle`, 1-based. */
 function lineOf(file: string, needle: string): number {
   const index = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle));
   if (index < 0) throw new Error(`${needle} not in ${file}`);
   return index + 1;
-}
-
-/** The shop's services on free ports, so that nothing else on the machine is in the way; no colours in what the runs print. */
-async function shopPorts(): Promise<Record<string, string>> {
-  return { NO_COLOR: '1', SHOP_API_PORT: String(await freePort()), SHOP_PROVIDER_PORT: String(await freePort()) };
-}
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-const output = (r: Result): string => `--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-
-interface RunReport {
-  exitCode: number;
-  commandExitCode: number;
-  checks: { total: number; failed: number; overturned: number; list: { assertion: string; pass: boolean; caller?: { file?: string; line?: number; test?: string } }[] };
-  runs: unknown[];
-}
-
-/** What `tracecheck run --report DIR` wrote for a suite whose every check passed. */
-function expectPassingReport(dir: string, project: string, expectedChecks: number): void {
-  for (const f of ['report.json', 'junit.xml', 'index.html']) expect(existsSync(join(dir, f)), f).toBe(true);
-  const report = readJson<RunReport>(join(dir, 'report.json'));
-  expect(report.exitCode).toBe(0);
-  expect(report.commandExitCode).toBe(0);
-  expect(report.checks.total).toBe(expectedChecks);
-  expect(report.checks.failed).toBe(0);
-  expect(report.checks.list.every((c) => c.pass)).toBe(true);
-  // Each check names the test that made it, in the project.
-  for (const c of report.checks.list) expect(c.caller?.file, c.assertion).toMatch(new RegExp(`^${escapeRegExp(project)}/tests/[^/]+\\.test\\.ts$`));
-  // The runs kept their spans for the report.
-  expect(readdirSync(join(dir, 'runs')).filter((f) => f.endsWith('.json')).length).toBeGreaterThan(0);
-
-  const cases = testcases(readFileSync(join(dir, 'junit.xml'), 'utf8'));
-  expect(cases).toHaveLength(expectedChecks);
-  for (const c of cases) {
-    expect(c.failure, c.name).toBeUndefined();
-    expect(c.file, c.name).toMatch(new RegExp(`^${escapeRegExp(project)}/tests/[^/]+\\.test\\.ts$`));
-    expect(Number(c.line), c.name).toBeGreaterThan(0);
-  }
-  const html = readFileSync(join(dir, 'index.html'), 'utf8');
-  expect(html).toMatch(/^<!doctype html>/i);
-  expect(html).toContain('<dd id="exit-code">0 (command: 0)</dd>');
-  expect(html).toContain(`<dd id="checks-count">${expectedChecks}: <span class="count passed">${expectedChecks} passed</span>`);
-  expect(html).not.toMatch(/class="check (failed|overturned)"/);
-}
-
-/** How many checks the passing tests (tests/*.test.ts, not tests/failing/) make: one per `await expect(run).toHold(`. */
-function checksInPassingTests(project: string): number {
-  return readdirSync(join(project, 'tests'))
-    .filter((f) => f.endsWith('.test.ts'))
-    .reduce((n, f) => n + (readFileSync(join(project, 'tests', f), 'utf8').match(/await expect\(run\)\.toHold\(/g) ?? []).length, 0);
 }
 
 let base = '';
@@ -156,12 +42,7 @@ beforeAll(async () => {
   // Both projects install at once (npm mostly waits on its cache and the registry).
   await Promise.all(
     lines.map(async (line) => {
-      const project = join(base, `vitest-${line.name}`);
-      mkdirSync(project);
-      cpSync(tarballs, join(project, 'vendor'), { recursive: true });
-      await installProject(project, { ...line.versions, zod: shopManifest.devDependencies!.zod! });
-      copyShop(project);
-      projects.set(line.name, project);
+      projects.set(line.name, await installShopProject(base, tarballs, line));
     }),
   );
 }, 300_000);
@@ -305,157 +186,11 @@ describe.each(lines)('Vitest $name in a fresh project that installed the tarball
   }, 150_000);
 
 
-  // Defined for Vitest 3.2 only: Vitest 4's project runs the same through docs/ci.md's workflow, below.
+  // Defined for Vitest 3.2 only: Vitest 4's project runs the same through docs/ci.md's workflow (test/packs-vitest-ci.test.ts).
   if (line.name !== '4') it('`npx tracecheck run --report DIR -- npx vitest run` on the passing tests: exit 0, every check passed in report.json, junit.xml and index.html', async () => {
     const passing = readdirSync(join(project, 'tests')).filter((f) => f.endsWith('.test.ts')).map((f) => `tests/${f}`);
     const r = await run('npx', ['--no', '--', 'tracecheck', 'run', '--report', 'passing-report', '--', 'npx', 'vitest', 'run', ...passing], { cwd: project, env: await shopPorts(), timeoutMs: 120_000 });
     expect(r.code, output(r)).toBe(0);
     expectPassingReport(join(project, 'passing-report'), project, checksInPassingTests(project));
   }, 150_000);
-});
-
-describe.skipIf(!existsSync(CHROMIUM))('@tracecheck/playwright from the tarballs: examples/playwright-shop’s checkout spec in Debian’s Chromium', () => {
-  it('installs with its peer @playwright/test, and the spec passes in the browser against the instrumented services', async () => {
-    const project = projects.get('4')!;
-    const copy = join(project, 'playwright-shop');
-    for (const name of readdirSync(playwrightShop)) {
-      if (['package.json', 'node_modules', 'test-results', 'playwright-report'].includes(name)) continue;
-      cpSync(join(playwrightShop, name), join(copy, name), { recursive: true });
-    }
-    expect(readJson<{ packages: Record<string, { resolved?: string }> }>(join(project, 'package-lock.json')).packages['node_modules/@tracecheck/playwright']?.resolved).toMatch(/^file:vendor\//);
-    const ports = Object.fromEntries(await Promise.all(['SHOP_WEB_PORT', 'SHOP_API_PORT', 'SHOP_PROVIDER_PORT', 'SHOP_PIXEL_PORT'].map(async (k) => [k, String(await freePort())] as const)));
-    const results = join(base, 'playwright-results');
-    const json = join(base, 'playwright-report.json');
-    const r = await run('npx', ['--no', '--', 'playwright', 'test', '-c', 'playwright-shop', 'tests/checkout.spec.ts', '--reporter=json', '--output', results], {
-      cwd: project,
-      env: { ...ports, CHROMIUM_PATH: CHROMIUM, PLAYWRIGHT_JSON_OUTPUT_NAME: json },
-      timeoutMs: 120_000,
-    });
-    expect(r.code, output(r)).toBe(0);
-    interface Suite {
-      specs: { title: string; tests: { results: { status: string }[] }[] }[];
-      suites?: Suite[];
-    }
-    const specs = (s: Suite[]): Suite['specs'] => s.flatMap((x) => [...x.specs, ...specs(x.suites ?? [])]);
-    const found = specs(readJson<{ suites: Suite[] }>(json).suites);
-    expect(found.map((s) => [s.title, s.tests[0]!.results.at(-1)!.status])).toEqual([
-      ['an order placed in the page charges the card once and sends the confirmation', 'passed'],
-      ['the third-party pixel gets no baggage or trace context, and the calls the page makes to it still succeed', 'passed'],
-      ['an API call from the test itself carries the run with run.headers()', 'passed'],
-    ]);
-  }, 150_000);
-});
-
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  shell?: string;
-  'working-directory'?: string;
-  env?: Record<string, string | number | boolean>;
-  with?: Record<string, string | number | boolean>;
-}
-interface Workflow {
-  on: unknown;
-  permissions?: Record<string, string>;
-  env?: Record<string, string | number | boolean>;
-  jobs: Record<string, { 'runs-on': string; env?: Record<string, string | number | boolean>; steps: Step[] }>;
-}
-
-/** The fenced block of docs/ci.md titled .github/workflows/test.yml, parsed. */
-function workflowFromDocs(): Workflow {
-  const blocks = [...readFileSync(ciDoc, 'utf8').matchAll(/```yaml title="\.github\/workflows\/test\.yml"\n([\s\S]*?)```/g)];
-  expect(blocks, 'docs/ci.md has one workflow block').toHaveLength(1);
-  return parseYaml(blocks[0]![1]!) as Workflow;
-}
-
-const strings = (env: Record<string, string | number | boolean> | undefined): Record<string, string> => Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)]));
-
-describe('docs/ci.md: the GitHub Actions workflow, run in the fresh project (Vitest 4)', () => {
-  it('runs its `run:` steps in order (skipping the GitHub-hosted actions checkout, setup-node, upload-artifact, action-junit-report): they succeed, and the report directory has what the upload step uploads', async () => {
-    const project = projects.get('4')!;
-    const workflow = workflowFromDocs();
-    const jobs = Object.values(workflow.jobs);
-    expect(jobs).toHaveLength(1);
-    const job = jobs[0]!;
-    expect(job['runs-on']).toBe('ubuntu-latest');
-    // The workflow runs the suite the project has: the shop's passing tests (tests/failing/ fails on purpose, and has had its run above).
-    rmSync(join(project, 'tests', 'failing'), { recursive: true, force: true });
-    rmSync(join(project, 'tracecheck-report'), { recursive: true, force: true });
-
-    // As on GitHub's runner: CI and GITHUB_ACTIONS set, the checkout as the workspace; the shop's
-    // services on free ports here (the example's fixed ports may be taken on this machine).
-    const runnerEnv = { CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: project, RUNNER_OS: 'Linux', ...(await shopPorts()) };
-    const done: { step: string; outcome: 'success' | 'failure' | 'skipped'; why?: string; ms?: number }[] = [];
-    let failed = false;
-    for (const step of job.steps) {
-      const label = step.name ?? step.run ?? step.uses ?? '?';
-      // `if:` as GitHub evaluates it, for the conditions this workflow uses.
-      let runs: boolean;
-      if (step.if === undefined) runs = !failed;
-      else if (step.if === 'always()') runs = true;
-      else {
-        const m = /^hashFiles\('([^'*?[\]]+)'\)\s*!=\s*''$/.exec(step.if);
-        if (m === null) throw new Error(`step "${label}": this test does not evaluate if: ${step.if}`);
-        runs = !failed && existsSync(join(project, m[1]!));
-      }
-      if (!runs) {
-        done.push({ step: label, outcome: 'skipped', why: `if: ${step.if ?? 'success()'}` });
-        continue;
-      }
-      if (step.uses !== undefined) {
-        done.push({ step: label, outcome: 'skipped', why: `uses: ${step.uses} (a GitHub-hosted action)` });
-        continue;
-      }
-      expect(step.run, label).toBeTypeOf('string');
-      expect(step.run, `${label}: no expressions for this test to evaluate`).not.toContain('${{');
-      expect(step.shell ?? 'bash', label).toBe('bash');
-      const started = Date.now();
-      const r = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
-        cwd: join(project, step['working-directory'] ?? '.'),
-        env: { ...runnerEnv, ...strings(workflow.env), ...strings(job.env), ...strings(step.env) },
-        timeoutMs: 240_000,
-      });
-      const outcome = r.code === 0 ? 'success' : 'failure';
-      done.push({ step: label, outcome, ms: Date.now() - started });
-      if (outcome === 'failure') {
-        failed = true;
-        console.error(`step "${label}" exited with ${r.code}\n${output(r)}`);
-      }
-    }
-    console.log(`docs/ci.md's workflow in ${project}:\n${done.map((d) => `  ${d.outcome.padEnd(7)} ${d.step}${d.why ? ` (${d.why})` : ''}${d.ms ? ` ${(d.ms / 1000).toFixed(1)}s` : ''}`).join('\n')}`);
-
-    const uses = (action: string): Step => {
-      const found = job.steps.filter((s) => s.uses?.split('@')[0] === action);
-      expect(found, action).toHaveLength(1);
-      return found[0]!;
-    };
-    // What was skipped: exactly the GitHub-hosted actions, and the browser step by its condition (no playwright.config.ts at the root).
-    expect(done.filter((d) => d.outcome === 'skipped').map((d) => d.why)).toEqual([
-      `uses: ${uses('actions/checkout').uses} (a GitHub-hosted action)`,
-      `uses: ${uses('actions/setup-node').uses} (a GitHub-hosted action)`,
-      `if: hashFiles('playwright.config.ts') != ''`,
-      `uses: ${uses('actions/upload-artifact').uses} (a GitHub-hosted action)`,
-      `uses: ${uses('mikepenz/action-junit-report').uses} (a GitHub-hosted action)`,
-    ]);
-    // What ran: npm ci, then the suite under tracecheck, both successfully.
-    expect(done.filter((d) => d.outcome !== 'skipped').map((d) => [d.step, d.outcome])).toEqual([
-      ['Install dependencies', 'success'],
-      ['Run the tests under tracecheck', 'success'],
-    ]);
-    expect(job.steps.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', "npx playwright install --with-deps chromium", 'npx tracecheck run --report tracecheck-report -- npx vitest run']);
-    expect(String(uses('actions/setup-node').with?.['node-version'])).toBe('22');
-
-    // The upload step: always, the report directory, which holds the report.
-    const upload = uses('actions/upload-artifact');
-    expect(upload.if).toBe('always()');
-    const uploaded = join(project, String(upload.with!.path));
-    expectPassingReport(uploaded, project, checksInPassingTests(project));
-    // The publish step: always, the junit.xml of that directory (expectPassingReport read it: every check, with file and line).
-    const publish = uses('mikepenz/action-junit-report');
-    expect(publish.if).toBe('always()');
-    expect(join(project, String(publish.with!.report_paths))).toBe(join(uploaded, 'junit.xml'));
-    expect(workflow.permissions?.checks).toBe('write');
-  }, 300_000);
 });

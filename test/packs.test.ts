@@ -18,7 +18,8 @@ import { conditions, expectSuccess, installProject, killGroup, type Manifest, pa
 // New packages are picked up from packages/*/package.json: the first test fails until `npm run pack`
 // writes their tarball, every export of every package is imported (plain Node) and type-checked
 // (TypeScript), and non-optional peers are installed at the versions the workspace pins. Checks that
-// need more (a test runner for the Vitest or Playwright package) go in test/packs-vitest.test.ts.
+// need more (a test runner for the Vitest or Playwright package) go in test/packs-vitest.test.ts and
+// test/packs-vitest-ci.test.ts.
 // Helpers: test/support/packs.ts.
 
 /**
