@@ -8,74 +8,20 @@
  *
  * Search evaluates the TraceQL it receives with tracecheck's own language package (@tracecheck/lang)
  * on the spans Tempo would let a search see at that moment.
+ *
+ * This file is the HTTP side; the behaviours and their defaults are in behaviour.ts, the written spans
+ * and what a search or trace by id sees of them in store.ts, Tempo's answer bodies in wire.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compileAssertion, validateAssertion } from '@tracecheck/lang';
 import type { Span } from '@tracecheck/model';
 import { decodeJsonRequest, decodeProtobufRequest } from '@tracecheck/otlp';
+import { TEMPO_3_DEFAULTS_SCALED, type TempoSimBehaviour } from './behaviour.js';
+import { SpanStore } from './store.js';
 import { tempoJsonResourceSpans, traceByIdResponseProto, traceProto } from './wire.js';
 
-export interface TempoSimBehaviour {
-  /** Reported by `/api/status/buildinfo` (cmd/tempo/app/app.go `buildinfoHandler`). */
-  version: string;
-  /**
-   * `query_end_cutoff`: a search's (and a tag search's) end is clamped to `now - cutoff`
-   * (modules/frontend/pipeline/async_adjust_start_end.go → pkg/api/http.go `ClampDateRangeReq`; 30 s by
-   * default in 3.x, modules/frontend/config.go), and a start after the clamped end becomes
-   * `now - query_backend_after` (15 min).
-   */
-  queryEndCutoffMs: number;
-  /**
-   * `max_trace_idle`: a search does not see live traces, only blocks (modules/livestore/instance_search.go
-   * `Search` iterates blocks; 2.x: modules/ingester/instance_search.go); a live trace is cut into a block
-   * once idle this long (modules/livestore/config.go, 5 s), checked every `flushCheckPeriodMs`.
-   */
-  maxTraceIdleMs: number;
-  /** `flush_check_period`: the idle check runs on this tick (modules/livestore/config.go, 5 s). */
-  flushCheckPeriodMs: number;
-  /** `max_trace_live`: a trace still receiving spans is cut after this long anyway (modules/livestore/config.go, 30 s). */
-  maxTraceLiveMs: number;
-  /** Trace by id sees a span this long after it was written (Kafka consumption; the live store answers by id from live traces: modules/livestore/instance_search.go `FindByTraceID`). */
-  byIdLagMs: number;
-  /**
-   * `max_bytes_per_trace`, counted in spans here: above it v2 answers PARTIAL with part of the trace
-   * (modules/frontend/combiner/trace_by_id_v2.go) and v1 answers 422 (modules/frontend/combiner/trace_by_id.go).
-   */
-  maxSpansPerTrace: number | undefined;
-  /**
-   * How v2 answers an id it does not hold: 404 (its HTTP pipeline lets a querier's 404 through:
-   * modules/frontend/frontend.go `NewStatusCodeAdjustWareWithAllowedCode(http.StatusNotFound)`) or 200
-   * with an empty trace (the v2 combiner substitutes one: modules/frontend/combiner/trace_by_id_v2.go).
-   */
-  v2NotFound: '404' | 'empty';
-  /** `max_result_limit`: a larger `limit` is a 400 (modules/frontend/search_handlers.go `adjustLimit`); 0: none (2.x default). */
-  maxResultLimit: number;
-  /** `default_result_limit` when a search gives no limit (modules/frontend/config.go, 20). */
-  defaultResultLimit: number;
-  /**
-   * The `left_pad_trace_ids` override (modules/overrides/config.go): off by default, search answers
-   * strip leading zeros from trace ids (pkg/util/traceid.go `TraceIDToHexString`).
-   */
-  leftPadTraceIds: boolean;
-  /** Multi-tenancy: requests without `X-Scope-OrgID` are refused with 401 "no org id". */
-  requireTenant: boolean;
-}
-
-export const TEMPO_3_DEFAULTS_SCALED: TempoSimBehaviour = {
-  version: '3.0.3',
-  queryEndCutoffMs: 0,
-  maxTraceIdleMs: 0,
-  flushCheckPeriodMs: 0,
-  maxTraceLiveMs: 30_000,
-  byIdLagMs: 0,
-  maxSpansPerTrace: undefined,
-  v2NotFound: '404',
-  maxResultLimit: 256 * 1024,
-  defaultResultLimit: 20,
-  leftPadTraceIds: false,
-  requireTenant: false,
-};
+export { TEMPO_3_DEFAULTS_SCALED, type TempoSimBehaviour } from './behaviour.js';
 
 /** A failure to inject: the next `times` matching requests get this answer instead. */
 export interface Fault {
@@ -102,12 +48,6 @@ export interface LoggedRequest {
   status?: number;
 }
 
-interface Written {
-  readonly span: Span;
-  readonly at: number;
-  readonly tenant: string;
-}
-
 /** The query shapes @tracecheck/tempo sends (packages/tempo/src/queries.ts); anything else is a 400 here. */
 const QUERY_SHAPES = [
   /^\{ (span|resource)\.test\.run\.id = "(?:[^"\\]|\\.)*" \}$/,
@@ -119,13 +59,15 @@ const SINGLE_TENANT = 'single-tenant';
 export class TempoSim {
   readonly behaviour: TempoSimBehaviour;
   readonly requests: LoggedRequest[] = [];
-  private readonly written: Written[] = [];
+  /** The spans written, and what a search or trace by id sees of them. */
+  private readonly written: SpanStore;
   private readonly faults: Fault[] = [];
   private server: Server | undefined;
   url = '';
 
   constructor(behaviour: Partial<TempoSimBehaviour> = {}) {
     this.behaviour = { ...TEMPO_3_DEFAULTS_SCALED, ...behaviour };
+    this.written = new SpanStore(this.behaviour);
   }
 
   async start(): Promise<string> {
@@ -147,8 +89,7 @@ export class TempoSim {
 
   /** Writes spans as the distributor would on an OTLP export (now, for `tenant`). */
   write(spans: readonly Span[], tenant = SINGLE_TENANT): void {
-    const at = Date.now();
-    for (const span of spans) this.written.push({ span, at, tenant });
+    this.written.add(spans, Date.now(), tenant);
   }
 
   inject(fault: Fault): void {
@@ -158,62 +99,6 @@ export class TempoSim {
   /** The TraceQL of every search request, in order. */
   queriesSent(): string[] {
     return this.requests.filter((r) => r.path === '/api/search').map((r) => r.query.get('q') ?? '');
-  }
-
-  // --- what Tempo shows ---------------------------------------------------------------------------
-
-  /**
-   * When a search can first see a span: its live trace is cut into a block once idle for
-   * `maxTraceIdleMs` or live for `maxTraceLiveMs`, at the next `flushCheckPeriodMs` tick; spans written
-   * after a cut start a new live trace (modules/livestore/instance.go `cutIdleTraces` via
-   * pkg/livetraces `CutIdle`).
-   */
-  private searchableAt(tenant: string): Map<Written, number> {
-    const b = this.behaviour;
-    const tick = (t: number): number => (b.flushCheckPeriodMs > 0 ? Math.ceil(t / b.flushCheckPeriodMs) * b.flushCheckPeriodMs : t);
-    const byTrace = new Map<string, Written[]>();
-    for (const w of this.written) {
-      if (w.tenant !== tenant) continue;
-      const list = byTrace.get(w.span.traceId);
-      if (list) list.push(w);
-      else byTrace.set(w.span.traceId, [w]);
-    }
-    const out = new Map<Written, number>();
-    for (const writes of byTrace.values()) {
-      let segment: Written[] = [];
-      let first = 0;
-      let cutAt = Infinity;
-      const close = (): void => {
-        for (const w of segment) out.set(w, cutAt);
-        segment = [];
-      };
-      for (const w of writes) {
-        if (segment.length > 0 && w.at >= cutAt) close();
-        if (segment.length === 0) first = w.at;
-        segment.push(w);
-        cutAt = tick(Math.min(w.at + b.maxTraceIdleMs, first + b.maxTraceLiveMs));
-      }
-      close();
-    }
-    return out;
-  }
-
-  /** Spans a search can see now. */
-  private searchable(tenant: string, now: number): Span[] {
-    const at = this.searchableAt(tenant);
-    return this.written.filter((w) => w.tenant === tenant && (at.get(w) ?? Infinity) <= now).map((w) => w.span);
-  }
-
-  /** Spans trace-by-id can see now, deduplicated by span id (modules/frontend/combiner/trace_by_id_deduper.go). */
-  private traceById(tenant: string, traceId: string, now: number): Span[] {
-    const seen = new Set<string>();
-    const out: Span[] = [];
-    for (const w of this.written) {
-      if (w.tenant !== tenant || w.span.traceId !== traceId || w.at + this.behaviour.byIdLagMs > now || seen.has(w.span.spanId)) continue;
-      seen.add(w.span.spanId);
-      out.push(w.span);
-    }
-    return out;
   }
 
   // --- HTTP ---------------------------------------------------------------------------------------
@@ -264,7 +149,7 @@ export class TempoSim {
       // pkg/api/http.go `ParseTraceID` → pkg/util/traceid.go `HexStringToTraceID`: hex, at most 16 bytes, left-padded.
       if (!/^[0-9a-fA-F]{1,32}$/.test(raw)) return send(400, `trace IDs can only contain hex characters: ${raw}`);
       const traceId = raw.toLowerCase().padStart(32, '0');
-      const all = this.traceById(t, traceId, now);
+      const all = this.written.traceById(t, traceId, now);
       const max = this.behaviour.maxSpansPerTrace;
       const tooLarge = max !== undefined && all.length > max;
       const wantsJson = !/application\/protobuf/.test(accept);
@@ -298,7 +183,7 @@ export class TempoSim {
     const [start, end] = this.clampRange(url, now);
 
     const compiled = compileAssertion(validateAssertion(`some ${q}`).ast);
-    const visible = this.searchable(tenant, now);
+    const visible = this.written.searchable(tenant, now);
     const byTrace = new Map<string, Span[]>();
     for (const s of visible) {
       const list = byTrace.get(s.traceId);
@@ -352,7 +237,7 @@ export class TempoSim {
   }
 
   private tags(url: URL, tenant: string, now: number, send: (s: number, b: string) => void, json: (b: unknown) => void): void {
-    const visible = this.searchable(tenant, now - this.behaviour.queryEndCutoffMs);
+    const visible = this.written.searchable(tenant, now - this.behaviour.queryEndCutoffMs);
     const spanKeys = new Set<string>();
     const resourceKeys = new Set<string>();
     for (const s of visible) {
