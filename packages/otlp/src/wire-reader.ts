@@ -210,7 +210,7 @@ export class WireReader {
       if (b >= 0x80) continue;
       if (n >= SHARED_INTS) break;
       r.pos = pos;
-      return (sharedInts[n] ??= Object.freeze({ type: 'int', value: BigInt(n) }));
+      return intAnyValue(n);
     }
     return { type: 'int', value: this.int64() };
   }
@@ -237,3 +237,8 @@ export class WireReader {
 /** How many small int values are shared (see `intValue`). */
 const SHARED_INTS = 65_536;
 const sharedInts: (AnyValue | undefined)[] = [];
+
+/** The int AnyValue of a non-negative safe integer `n`: one frozen value per small int, shared. */
+export function intAnyValue(n: number): AnyValue {
+  return n < SHARED_INTS ? (sharedInts[n] ??= Object.freeze({ type: 'int', value: BigInt(n) })) : { type: 'int', value: BigInt(n) };
+}

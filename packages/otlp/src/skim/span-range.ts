@@ -3,7 +3,7 @@ import type { AnyValue, InstrumentationScope, Resource, Span } from '@tracecheck
 import { ReaderDecoder } from '../reader-decoder.js';
 import type { DecodeLimits } from '../limits.js';
 import { createReader, withDecodeErrors } from '../proto-reader.js';
-import { GIVE_UP, lastAttribute, sameBytes } from './span-walk.js';
+import { ABSENT, GIVE_UP, lastAttribute, sameBytes, simpleAttributeValue } from './span-walk.js';
 
 /*
  * On-demand reading of one span of a skimmed request, by the full decoder's own code: a whole span
@@ -12,9 +12,11 @@ import { GIVE_UP, lastAttribute, sameBytes } from './span-walk.js';
 
 /** The full decoder's reading of one span's range, plus the key scan. */
 class SpanRangeDecoder extends ReaderDecoder {
-  /** The value of the last KeyValue among the span's attributes whose key is `key` (as `encoded`). */
-  attribute(start: number, end: number, key: string, encoded: Uint8Array): AnyValue | undefined {
-    const at = lastAttribute(this.buf, start, end, encoded);
+  /**
+   * The value of the last KeyValue among the span's attributes whose key is `key` (as `encoded`),
+   * given `at`, what `lastAttribute` found for it.
+   */
+  attribute(start: number, end: number, key: string, encoded: Uint8Array, at: number): AnyValue | undefined {
     if (at === GIVE_UP) return withDecodeErrors(this.r, () => this.scan(start, end, key, encoded));
     if (at < 0) return undefined;
     this.narrowToSpan(start, end);
@@ -121,7 +123,11 @@ function encodedKey(key: string): Uint8Array | null {
  */
 export function findSpanAttribute(bytes: Uint8Array, start: number, end: number, key: string): AnyValue | undefined {
   const encoded = encodedKey(key);
+  if (encoded === null) return undefined;
+  const at = lastAttribute(bytes, start, end, encoded);
+  if (at === ABSENT) return undefined;
+  // Most values are one string, number or bool, read where they are; the decoder reads the rest.
   // No limit is near in a row that is not complex, under the limits it was skimmed with, so none
   // applies: reading without any gives the same value whatever those limits were.
-  return encoded === null ? undefined : decoderFor(bytes, NO_LIMITS).attribute(start, end, key, encoded);
+  return (at >= 0 ? simpleAttributeValue(bytes, at) : undefined) ?? decoderFor(bytes, NO_LIMITS).attribute(start, end, key, encoded, at);
 }

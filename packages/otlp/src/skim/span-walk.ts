@@ -8,6 +8,8 @@
  *
  * The cursor is module state, so a walk allocates nothing (a check walks every span of a run).
  */
+import type { AnyValue } from '@tracecheck/model';
+import { intAnyValue } from '../wire-reader.js';
 
 export const ABSENT = -1;
 export const GIVE_UP = -2;
@@ -128,6 +130,62 @@ export function lastAttribute(buf: Uint8Array, start: number, end: number, encod
     if (match) found = at;
   }
   return found;
+}
+
+/**
+ * The value of the attribute KeyValue whose length prefix is at `at` (as `lastAttribute` finds it),
+ * read here when it has the usual shape: key fields and one value field holding one string (ASCII),
+ * bool, int (under 2^49) or double field. Anything else (arrays, maps, bytes, other text, repeated
+ * or empty value fields, negative or large ints) is undefined: the full decoder's reading decides.
+ * Equal to that reading where it answers (the skim differential tests compare them).
+ */
+export function simpleAttributeValue(buf: Uint8Array, at: number): AnyValue | undefined {
+  pos = at;
+  const kvEnd = varint(buf) + pos;
+  let valueAt = -1;
+  while (pos < kvEnd) {
+    const t = varint(buf);
+    if (t === 0x12) {
+      if (valueAt >= 0) return undefined; // repeated value fields merge: the decoder's work
+      valueAt = pos;
+    } else if (t !== 0x0a) return undefined;
+    if (!skipValue(buf, t & 7)) return undefined;
+  }
+  if (valueAt < 0) return undefined;
+  pos = valueAt;
+  const end = varint(buf) + pos;
+  if (pos >= end) return undefined;
+  const tag = buf[pos++]!;
+  switch (tag) {
+    case 0x0a: {
+      const length = varint(buf);
+      const to = pos + length;
+      if (to !== end) return undefined;
+      for (let i = pos; i < to; i++) if (buf[i]! >= 0x80) return undefined;
+      return { type: 'string', value: latin1(buf, pos, to) };
+    }
+    case 0x10: {
+      const b = buf[pos]!;
+      return pos + 1 === end && b < 0x80 ? { type: 'bool', value: b !== 0 } : undefined;
+    }
+    case 0x18: {
+      let n = 0;
+      for (let i = 0, scale = 1; i < 7; i++, scale *= 128) {
+        const b = buf[pos++]!;
+        n += (b & 0x7f) * scale;
+        if (b < 0x80) return pos === end ? intAnyValue(n) : undefined;
+      }
+      return undefined;
+    }
+    case 0x21:
+      return pos + 8 === end && Buffer.isBuffer(buf) ? { type: 'double', value: buf.readDoubleLE(pos) } : undefined;
+  }
+  return undefined;
+}
+
+/** Bytes [from, to) as a latin1 (here: ASCII) string. */
+function latin1(buf: Uint8Array, from: number, to: number): string {
+  return Buffer.isBuffer(buf) ? buf.toString('latin1', from, to) : Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('latin1');
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
