@@ -1,6 +1,6 @@
 import { createSpan, plainSpan, type Span } from '@tracecheck/model';
 import { describe, expect, it } from 'vitest';
-import { arrivalOrder } from './arrival-order.js';
+import { arrivalOrder, arrivalRows } from './arrival-order.js';
 import { ColumnarStore } from './columnar-store.js';
 
 const tid = (i: number): string => (i + 1).toString(16).padStart(32, '0');
@@ -52,5 +52,13 @@ describe('a run read in parts', () => {
     const inOrder = arrivalOrder([3, 0, 2], new Float64Array([5, 0, 7, 2]), 4);
     expect([...inOrder.rows]).toEqual([3, 0, 2]);
     expect([...inOrder.seqs]).toEqual([2, 5, 7]);
+  });
+
+  it('arrivalRows gives the rows of arrivalOrder, the same array when they are in order already', () => {
+    const seq = new Float64Array([5, 0, 7, 2]);
+    const given = [3, 0, 2];
+    expect(arrivalRows(given, seq, 4)).toBe(given);
+    expect([...arrivalRows([0, 3, 1, 2], seq, 4)]).toEqual([1, 3, 0, 2]);
+    expect([...arrivalRows([], seq, 4)]).toEqual([]);
   });
 });

@@ -16,6 +16,14 @@ export interface ArrivalOrder {
 /** Largest integer a double holds exactly, plus one. */
 const EXACT = 2 ** 53;
 
+/** Just the rows of `arrivalOrder`: a run listed in order already costs one pass and no allocation. */
+export function arrivalRows(rows: readonly number[], seqOf: Float64Array, rowExtent: number): readonly number[] {
+  for (let i = 1; i < rows.length; i++) {
+    if (seqOf[rows[i]!]! < seqOf[rows[i - 1]!]!) return arrivalOrder(rows, seqOf, rowExtent).rows;
+  }
+  return rows;
+}
+
 export function arrivalOrder(rows: readonly number[], seqOf: Float64Array, rowExtent: number): ArrivalOrder {
   const n = rows.length;
   const seqs = new Float64Array(n);

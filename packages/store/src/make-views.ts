@@ -5,6 +5,43 @@ import type { Rows } from './rows.js';
 import { SpanView, ViewBatch, VIEW_WORDS, W } from './view.js';
 
 /**
+ * Where each small number (a name's interned id, an arena's slot) was put in the batch's table being
+ * made, plus one; 0 for not yet. Numbers past its length are looked up in a map instead. Cleared
+ * after each batch for the numbers it used.
+ */
+const SMALL = 65_536;
+const placed = new Int32Array(SMALL);
+
+/** A batch's table of distinct values, each put in once, by a number naming it. */
+class Table<T> {
+  readonly values: T[] = [];
+  private readonly large = new Map<number, number>();
+  private readonly keys: number[] = [];
+
+  constructor(private readonly base: number) {}
+
+  /** The value's index in the table, putting it in first when new. */
+  index(key: number, make: (key: number) => T): number {
+    const k = this.base + key;
+    if (key < SMALL / 2) {
+      const at = placed[k]!;
+      if (at > 0) return at - 1;
+      placed[k] = this.values.push(make(key));
+      this.keys.push(k);
+      return this.values.length - 1;
+    }
+    let at = this.large.get(key);
+    if (at === undefined) this.large.set(key, (at = this.values.push(make(key)) - 1));
+    return at;
+  }
+
+  /** Forgets the placings, for the next batch. */
+  clear(): void {
+    for (const k of this.keys) placed[k] = 0;
+  }
+}
+
+/**
  * Views of `rows`, in the order given, in one batch: what the columns hold of each row is copied
  * into the batch's words, so the views do not depend on the rows staying as they are.
  */
@@ -18,43 +55,48 @@ export function makeViews(
 ): Span[] {
   const n = rows.length;
   const words = new Int32Array(n * W);
-  const names: string[] = new Array(n);
-  const traceIds: string[] = new Array(n);
-  const arenas: ArenaData[] = new Array(n);
-  const batch = new ViewBatch(words, names, traceIds, arenas, limits);
+  // Names in the first half of `placed`, arenas in the second.
+  const names = new Table<string>(0);
+  const arenas = new Table<ArenaData>(SMALL / 2);
+  const traceIds: string[] = [];
+  const batch = new ViewBatch(words, names.values, traceIds, arenas.values, limits);
   const out: Span[] = new Array(n);
   const V = VIEW_WORDS;
   let lastTrace = -1;
-  let traceId = '';
-  for (let k = 0; k < n; k++) {
-    const row = rows[k]!;
-    const slot = r.trace[row]!;
-    if (slot !== lastTrace) {
-      traceId = traceHex(slot);
-      lastTrace = slot;
+  try {
+    for (let k = 0; k < n; k++) {
+      const row = rows[k]!;
+      const slot = r.trace[row]!;
+      if (slot !== lastTrace) {
+        traceIds.push(traceHex(slot));
+        lastTrace = slot;
+      }
+      const w = k * W;
+      words[w + V.ROW] = row;
+      words[w + V.SLOT] = slot;
+      words[w + V.SPAN_HI] = r.ids[row * 4]!;
+      words[w + V.SPAN_LO] = r.ids[row * 4 + 1]!;
+      words[w + V.PARENT_HI] = r.ids[row * 4 + 2]!;
+      words[w + V.PARENT_LO] = r.ids[row * 4 + 3]!;
+      // The time columns' words are little-endian: a time's high word is its second.
+      words[w + V.START_HI] = r.startWords[2 * row + 1]!;
+      words[w + V.START_LO] = r.startWords[2 * row]!;
+      words[w + V.END_HI] = r.endWords[2 * row + 1]!;
+      words[w + V.END_LO] = r.endWords[2 * row]!;
+      words[w + V.RANGE_START] = r.range[2 * row]!;
+      words[w + V.RANGE_END] = r.range[2 * row + 1]!;
+      words[w + V.ENUMS] = r.kind[row]! | (r.status[row]! << 8) | (r.complex[row]! << 16);
+      words[w + V.FLAGS] = r.flags[row]!;
+      words[w + V.RESOURCE] = r.resource[row]!;
+      words[w + V.SCOPE] = r.scope[row]!;
+      words[w + V.NAME] = names.index(r.name[row]!, nameOf);
+      words[w + V.TRACE] = traceIds.length - 1;
+      words[w + V.ARENA] = arenas.index(r.arena[row]!, arenaOf);
+      out[k] = new SpanView(batch, k);
     }
-    const w = k * W;
-    words[w + V.ROW] = row;
-    words[w + V.SLOT] = slot;
-    words[w + V.SPAN_HI] = r.ids[row * 4]!;
-    words[w + V.SPAN_LO] = r.ids[row * 4 + 1]!;
-    words[w + V.PARENT_HI] = r.ids[row * 4 + 2]!;
-    words[w + V.PARENT_LO] = r.ids[row * 4 + 3]!;
-    // The time columns' words are little-endian: a time's high word is its second.
-    words[w + V.START_HI] = r.startWords[2 * row + 1]!;
-    words[w + V.START_LO] = r.startWords[2 * row]!;
-    words[w + V.END_HI] = r.endWords[2 * row + 1]!;
-    words[w + V.END_LO] = r.endWords[2 * row]!;
-    words[w + V.RANGE_START] = r.range[2 * row]!;
-    words[w + V.RANGE_END] = r.range[2 * row + 1]!;
-    words[w + V.ENUMS] = r.kind[row]! | (r.status[row]! << 8) | (r.complex[row]! << 16);
-    words[w + V.FLAGS] = r.flags[row]!;
-    words[w + V.RESOURCE] = r.resource[row]!;
-    words[w + V.SCOPE] = r.scope[row]!;
-    names[k] = nameOf(r.name[row]!);
-    traceIds[k] = traceId;
-    arenas[k] = arenaOf(r.arena[row]!);
-    out[k] = new SpanView(batch, k);
+  } finally {
+    names.clear();
+    arenas.clear();
   }
   return out;
 }

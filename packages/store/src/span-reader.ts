@@ -6,7 +6,7 @@
 import type { RunIndex, Span } from '@tracecheck/model';
 import { type DecodeLimits, wordsOfHex } from '@tracecheck/otlp';
 import type { Arenas } from './arenas.js';
-import { arrivalOrder } from './arrival-order.js';
+import { arrivalOrder, arrivalRows } from './arrival-order.js';
 import type { Interner } from './interner.js';
 import { makeViews } from './make-views.js';
 import type { Rows } from './rows.js';
@@ -42,7 +42,7 @@ export class SpanReader {
   runSpans(runId: string): Span[] {
     const rows: number[] = [];
     this.forEachRunRow(runId, (row) => rows.push(row));
-    return this.views(arrivalOrder(rows, this.rows.seq, this.rows.extent).rows);
+    return this.views(arrivalRows(rows, this.rows.seq, this.rows.extent));
   }
 
   /**

@@ -11,7 +11,7 @@ const TWO_32 = 2n ** 32n;
 export const fromWords = (hi: number, lo: number): bigint => BigInt(hi >>> 0) * TWO_32 + BigInt(lo >>> 0);
 
 /** Words per view in a ViewBatch, and where each field is. */
-export const W = 16;
+export const W = 19;
 const ROW = 0;
 const SLOT = 1;
 const SPAN_HI = 2;
@@ -29,19 +29,27 @@ const ENUMS = 12;
 const FLAGS = 13;
 const RESOURCE = 14;
 const SCOPE = 15;
-export const VIEW_WORDS = { ROW, SLOT, SPAN_HI, SPAN_LO, PARENT_HI, PARENT_LO, START_HI, START_LO, END_HI, END_LO, RANGE_START, RANGE_END, ENUMS, FLAGS, RESOURCE, SCOPE } as const;
+/** Indexes into the batch's tables: of its distinct span names, of its trace ids, of its arenas. */
+const NAME = 16;
+const TRACE = 17;
+const ARENA = 18;
+export const VIEW_WORDS = { ROW, SLOT, SPAN_HI, SPAN_LO, PARENT_HI, PARENT_LO, START_HI, START_LO, END_HI, END_LO, RANGE_START, RANGE_END, ENUMS, FLAGS, RESOURCE, SCOPE, NAME, TRACE, ARENA } as const;
 
 /**
  * The views made by one read of the store (a run's spans, an update), with what they copied out of
- * the store's columns: W words each in one Int32Array, and one array per field that is an object.
- * A hundred thousand views are then a hundred thousand small objects and a few arrays, not a few
- * million fields for the garbage collector to trace.
+ * the store's columns: W words each in one Int32Array, and small tables of the objects they share
+ * (span names, trace ids, arenas), which a view's words index. A hundred thousand views are then a
+ * hundred thousand small objects, one typed array and a few short arrays, not a few million fields
+ * for the garbage collector to trace, nor arrays of a hundred thousand slots each.
  */
 export class ViewBatch {
   constructor(
     readonly words: Int32Array,
+    /** The distinct span names. */
     readonly names: readonly string[],
+    /** A trace id per run of consecutive views of one trace. */
     readonly traceIds: readonly string[],
+    /** An arena per run of consecutive views of one arena. */
     readonly arenas: readonly ArenaData[],
     readonly limits: Partial<DecodeLimits>,
   ) {}
@@ -50,6 +58,8 @@ export class ViewBatch {
 /** What a view decodes or formats, kept once read: made with the first such read. */
 interface ViewCache {
   full?: Span;
+  /** The attributes as a map, once asked for whole (a check reading one key by `READ_ATTRIBUTE` makes none). */
+  attrs?: Attributes;
   spanId?: string;
   parentSpanId?: string;
   start?: bigint;
@@ -69,8 +79,6 @@ interface ViewCache {
  */
 export class SpanView implements Span, SpanRangeRef {
   private c: ViewCache | undefined;
-  /** Kept on the view itself: a check reading an attribute of every span makes no cache object. */
-  private attrs: Attributes | undefined;
 
   constructor(
     private readonly b: ViewBatch,
@@ -128,7 +136,7 @@ export class SpanView implements Span, SpanRangeRef {
   }
 
   get bytes(): Uint8Array {
-    return this.b.arenas[this.at]!.bytes;
+    return this.b.arenas[this.w(ARENA)]!.bytes;
   }
 
   get start(): number {
@@ -148,11 +156,11 @@ export class SpanView implements Span, SpanRangeRef {
   }
 
   get traceId(): string {
-    return this.b.traceIds[this.at]!;
+    return this.b.traceIds[this.w(TRACE)]!;
   }
 
   get name(): string {
-    return this.b.names[this.at]!;
+    return this.b.names[this.w(NAME)]!;
   }
 
   get kind(): SpanKind {
@@ -164,11 +172,11 @@ export class SpanView implements Span, SpanRangeRef {
   }
 
   get resource(): Resource {
-    return this.b.arenas[this.at]!.resources[this.w(RESOURCE)]!;
+    return this.b.arenas[this.w(ARENA)]!.resources[this.w(RESOURCE)]!;
   }
 
   get scope(): InstrumentationScope {
-    return this.b.arenas[this.at]!.scopes[this.w(SCOPE)]!;
+    return this.b.arenas[this.w(ARENA)]!.scopes[this.w(SCOPE)]!;
   }
 
   get spanId(): string {
@@ -196,12 +204,13 @@ export class SpanView implements Span, SpanRangeRef {
 
   /** One attribute, found in the span's bytes: no attribute map made (see `spanAttribute`). */
   [READ_ATTRIBUTE](key: string): AnyValue | undefined {
-    return this.attrs !== undefined || this.complex ? this.attributes.get(key) : findSpanAttribute(this.bytes, this.start, this.end, key);
+    return this.c?.attrs !== undefined || this.complex ? this.attributes.get(key) : findSpanAttribute(this.bytes, this.start, this.end, key);
   }
 
   get attributes(): Attributes {
-    this.attrs ??= this.complex ? this.decoded().attributes : new LazyAttributes(this);
-    return this.attrs;
+    const c = this.cache();
+    c.attrs ??= this.complex ? this.decoded().attributes : new LazyAttributes(this);
+    return c.attrs;
   }
 
   get traceState(): string {
