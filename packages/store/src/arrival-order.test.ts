@@ -54,6 +54,30 @@ describe('a run read in parts', () => {
     expect([...inOrder.seqs]).toEqual([2, 5, 7]);
   });
 
+  it('orders rows by seq on each of its ways: placed by seq (dense seqs), packed keys, comparator', () => {
+    let state = 7;
+    const random = (): number => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    // Seqs spread over 1x and 3x the rows (placed), 100x (packed keys), and past 2^53 packed (comparator).
+    for (const [spread, base] of [[1, 0], [3, 50], [100, 0], [100, 2 ** 45]] as const) {
+      const n = 500;
+      const seqOf = new Float64Array(n);
+      const used = new Set<number>();
+      for (let row = 0; row < n; row++) {
+        let seq;
+        do seq = base + Math.floor(random() * n * spread);
+        while (used.has(seq));
+        used.add(seq);
+        seqOf[row] = seq;
+      }
+      const rows = Array.from({ length: n }, (_, i) => i).sort(() => random() - 0.5);
+      const expected = [...rows].sort((a, b) => seqOf[a]! - seqOf[b]!);
+      const order = arrivalOrder(rows, seqOf, 2 ** 20);
+      expect([...order.rows]).toEqual(expected);
+      expect([...order.seqs]).toEqual(expected.map((r) => seqOf[r]));
+      expect([...arrivalRows(rows, seqOf, 2 ** 20)]).toEqual(expected);
+    }
+  });
+
   it('arrivalRows gives the rows of arrivalOrder, the same array when they are in order already', () => {
     const seq = new Float64Array([5, 0, 7, 2]);
     const given = [3, 0, 2];

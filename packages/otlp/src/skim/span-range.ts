@@ -3,7 +3,7 @@ import type { AnyValue, InstrumentationScope, Resource, Span } from '@tracecheck
 import { ReaderDecoder } from '../reader-decoder.js';
 import type { DecodeLimits } from '../limits.js';
 import { createReader, withDecodeErrors } from '../proto-reader.js';
-import { ABSENT, GIVE_UP, lastAttribute, sameBytes, simpleAttributeValue } from './span-walk.js';
+import { ABSENT, foundAttributeValue, GIVE_UP, lastAttribute, sameBytes } from './span-walk.js';
 
 /*
  * On-demand reading of one span of a skimmed request, by the full decoder's own code: a whole span
@@ -106,13 +106,20 @@ const encodedKeys = new Map<string, Uint8Array | null>();
 const MAX_ENCODED_KEYS = 1024;
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** The key asked last, and its bytes: a check asks for one key of every span in turn. */
+let lastKey = '';
+let lastEncoded: Uint8Array | null = new Uint8Array(0);
+
 function encodedKey(key: string): Uint8Array | null {
+  if (key === lastKey) return lastEncoded;
   let bytes = encodedKeys.get(key);
   if (bytes === undefined) {
     if (encodedKeys.size >= MAX_ENCODED_KEYS) encodedKeys.clear();
     bytes = LONE_SURROGATE.test(key) ? null : Buffer.from(key, 'utf8');
     encodedKeys.set(key, bytes);
   }
+  lastKey = key;
+  lastEncoded = bytes;
   return bytes;
 }
 
@@ -129,5 +136,5 @@ export function findSpanAttribute(bytes: Uint8Array, start: number, end: number,
   // Most values are one string, number or bool, read where they are; the decoder reads the rest.
   // No limit is near in a row that is not complex, under the limits it was skimmed with, so none
   // applies: reading without any gives the same value whatever those limits were.
-  return (at >= 0 ? simpleAttributeValue(bytes, at) : undefined) ?? decoderFor(bytes, NO_LIMITS).attribute(start, end, key, encoded, at);
+  return (at >= 0 ? foundAttributeValue(bytes) : undefined) ?? decoderFor(bytes, NO_LIMITS).attribute(start, end, key, encoded, at);
 }

@@ -13,8 +13,11 @@ import { intAnyValue } from '../wire-reader.js';
 
 export const ABSENT = -1;
 export const GIVE_UP = -2;
+const NOT_SIMPLE = -3;
 
 let pos = 0;
+/** Set by `lastAttribute` when it finds a KeyValue: its value's length prefix, or ABSENT / NOT_SIMPLE. */
+let foundValue = ABSENT;
 
 /** A varint at the cursor; tags and lengths fit 32 bits, the rest of a longer one is stepped over. */
 function varint(buf: Uint8Array): number {
@@ -103,6 +106,8 @@ export function lastAttribute(buf: Uint8Array, start: number, end: number, encod
     const kvEnd = varint(buf) + pos;
     p = pos;
     let match = keyLength === 0;
+    // Where its one value field has its length prefix; NOT_SIMPLE past a second one or another field.
+    let value = ABSENT;
     while (p < kvEnd) {
       let t = buf[p]!;
       if (t < 0x80) p++;
@@ -111,12 +116,16 @@ export function lastAttribute(buf: Uint8Array, start: number, end: number, encod
         t = varint(buf);
         p = pos;
       }
-      if (t !== 0x0a) {
+      if ((t & 7) !== 2) {
+        value = NOT_SIMPLE;
         pos = p;
         if (!skipValue(buf, t & 7)) return GIVE_UP;
         p = pos;
         continue;
       }
+      if (t === 0x12) value = value === ABSENT ? p : NOT_SIMPLE;
+      else if (t !== 0x0a) value = NOT_SIMPLE;
+      // The key, or (stepped over here too) the value.
       let len = buf[p]!;
       if (len < 0x80) p++;
       else {
@@ -124,35 +133,28 @@ export function lastAttribute(buf: Uint8Array, start: number, end: number, encod
         len = varint(buf);
         p = pos;
       }
-      match = len === keyLength && sameBytes(buf, p, encoded);
+      if (t === 0x0a) match = len === keyLength && sameBytes(buf, p, encoded);
       p += len;
     }
-    if (match) found = at;
+    if (match) {
+      found = at;
+      foundValue = value;
+    }
   }
   return found;
 }
 
+
 /**
- * The value of the attribute KeyValue whose length prefix is at `at` (as `lastAttribute` finds it),
- * read here when it has the usual shape: key fields and one value field holding one string (ASCII),
- * bool, int (under 2^49) or double field. Anything else (arrays, maps, bytes, other text, repeated
- * or empty value fields, negative or large ints) is undefined: the full decoder's reading decides.
- * Equal to that reading where it answers (the skim differential tests compare them).
+ * The value of the attribute KeyValue `lastAttribute` found last, read here when it has the usual
+ * shape: key fields and one value field holding one string (ASCII), bool, int (under 2^49) or
+ * double field. Anything else (arrays, maps, bytes, other text, repeated value fields, which merge,
+ * empty ones, other fields, negative or large ints) is undefined: the full decoder's reading
+ * decides. Equal to that reading where it answers (the skim differential tests compare them).
  */
-export function simpleAttributeValue(buf: Uint8Array, at: number): AnyValue | undefined {
-  pos = at;
-  const kvEnd = varint(buf) + pos;
-  let valueAt = -1;
-  while (pos < kvEnd) {
-    const t = varint(buf);
-    if (t === 0x12) {
-      if (valueAt >= 0) return undefined; // repeated value fields merge: the decoder's work
-      valueAt = pos;
-    } else if (t !== 0x0a) return undefined;
-    if (!skipValue(buf, t & 7)) return undefined;
-  }
-  if (valueAt < 0) return undefined;
-  pos = valueAt;
+export function foundAttributeValue(buf: Uint8Array): AnyValue | undefined {
+  if (foundValue < 0) return undefined;
+  pos = foundValue;
   const end = varint(buf) + pos;
   if (pos >= end) return undefined;
   const tag = buf[pos++]!;
@@ -183,9 +185,14 @@ export function simpleAttributeValue(buf: Uint8Array, at: number): AnyValue | un
   return undefined;
 }
 
+/** Buffer's own latin1 decoding of a range, which its `toString('latin1', ...)` calls after checks. */
+type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice;
+
 /** Bytes [from, to) as a latin1 (here: ASCII) string. */
 function latin1(buf: Uint8Array, from: number, to: number): string {
-  return Buffer.isBuffer(buf) ? buf.toString('latin1', from, to) : Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('latin1');
+  if (!Buffer.isBuffer(buf)) return Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('latin1');
+  return latin1Slice === undefined ? buf.toString('latin1', from, to) : latin1Slice.call(buf, from, to);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
