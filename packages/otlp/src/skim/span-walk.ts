@@ -186,13 +186,15 @@ export function foundAttributeValue(buf: Uint8Array): AnyValue | undefined {
 }
 
 /** Buffer's own latin1 decoding of a range, which its `toString('latin1', ...)` calls after checks. */
-type Latin1Slice = (this: Uint8Array, start: number, end: number) => string;
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice;
+interface Latin1Slice {
+  latin1Slice(start: number, end: number): string;
+}
+const hasLatin1Slice = typeof (Buffer.prototype as Partial<Latin1Slice>).latin1Slice === 'function';
 
 /** Bytes [from, to) as a latin1 (here: ASCII) string. */
 function latin1(buf: Uint8Array, from: number, to: number): string {
   if (!Buffer.isBuffer(buf)) return Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('latin1');
-  return latin1Slice === undefined ? buf.toString('latin1', from, to) : latin1Slice.call(buf, from, to);
+  return hasLatin1Slice ? (buf as unknown as Latin1Slice).latin1Slice(from, to) : buf.toString('latin1', from, to);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
