@@ -12,14 +12,17 @@
 //                        HTTP (skim + columnar store; JSON transcoded first); and, for comparison, the
 //                        old path (full decode into objects + object store)
 //   over HTTP            POST /v1/traces to a null sink (a node:http server that reads the body and
-//                        answers 200) and to `tracecheck receive`, each a child process pinned to one
-//                        core (taskset -c 0), sent by this process pinned to the other, 4 keep-alive
-//                        connections. Each first gets another set of the same size (other ids:
-//                        warm-up; the receiver's cold rate on it is printed too), then the two take
-//                        turns on the measured set, 100 requests each, and spans/s are summed over
-//                        their turns. Every span must be stored exactly once (GET /api/stats).
-//                        Each one's CPU time per span over its turns is printed too (from /proc):
-//                        less swayed by the neighbours on a shared machine than the rates.
+//                        answers 200), for protobuf also to a null sink that keeps every body (the
+//                        floor of a receiver that stores the request's bytes), and to `tracecheck
+//                        receive`, each a child process pinned to one core (taskset -c 0), sent by
+//                        this process pinned to the other, 4 keep-alive connections. Each first gets
+//                        another set of the same size (other ids: warm-up; the receiver's cold rate
+//                        on it is printed too), then they take turns on the measured set, 100
+//                        requests each, and spans/s are summed over their turns. Every span must be
+//                        stored exactly once (GET /api/stats). Each one's CPU time per span over its
+//                        turns is printed too (from /proc): less swayed by the neighbours on a
+//                        shared machine than the rates. The keeping sink's figures move with how
+//                        fast the machine gives a process new memory (page faults on first touch).
 // Memory: RSS of the receiver process after the HTTP run, and RSS per stored span in a child that
 // stores the spans (columnar and object stores, after GC); with --million, 1,000,000+ spans too.
 import { execFileSync, spawn } from 'node:child_process';
@@ -206,8 +209,8 @@ async function main() {
   console.log('in this process (best of 3), spans/s:');
   for (const [label, s] of Object.entries(inProcess)) console.log(`  ${label.padEnd(48)} ${String(rate(s)).padStart(10)}`);
 
-  // The null sink and the receiver take turns, a slice of the payloads each, so a noisy neighbour
-  // on the shared machine slows both alike: the ratio is of times measured side by side.
+  // The null sinks and the receiver take turns, a slice of the payloads each, so a noisy neighbour
+  // on the shared machine slows them alike: the ratios are of times measured side by side.
   const overHttp = {};
   const cpuPerSpan = {};
   let receiverRss = 0;
@@ -215,33 +218,38 @@ async function main() {
     ['protobuf', bodies.protobuf, warmUp.protobuf, 'application/x-protobuf'],
     ['JSON', bodies.json, warmUp.json, 'application/json'],
   ]) {
-    const sink = await startChild([nullSink], /listening on (\S+)/);
-    const receiver = await startChild([cli, 'receive', '--http-port', '0', '--grpc-port', '0', '--max-memory', '4GiB'], /http=(\S+)/);
+    // The keeping sink is the floor of a receiver that stores protobuf bodies as they are.
+    const servers = [
+      { label: `null sink, ${format}`, ...(await startChild([nullSink], /listening on (\S+)/)) },
+      ...(format === 'protobuf' ? [{ label: `null sink keeping each body, ${format}`, ...(await startChild([nullSink, '--keep'], /listening on (\S+)/)) }] : []),
+    ];
+    const receiver = { label: `tracecheck receive, ${format}`, ...(await startChild([cli, 'receive', '--http-port', '0', '--grpc-port', '0', '--max-memory', '4GiB'], /http=(\S+)/)) };
+    servers.push(receiver);
     const startRss = rssOf(receiver.child.pid);
     try {
-      await postAll(sink.url, warm, type);
-      overHttp[`tracecheck receive, ${format}, cold (its first requests)`] = await postAll(receiver.url, warm, type);
+      for (const server of servers) {
+        const seconds = await postAll(server.url, warm, type);
+        if (server === receiver) overHttp[`tracecheck receive, ${format}, cold (its first requests)`] = seconds;
+      }
       // Each keeps its connections across its turns, as an exporter does.
-      const agents = [sink, receiver].map(() => new http.Agent({ keepAlive: true, maxSockets: 4 }));
-      let sinkSeconds = 0;
-      let receiverSeconds = 0;
-      const cpuBefore = [sink, receiver].map(({ child }) => cpuOf(child.pid));
+      const agents = servers.map(() => new http.Agent({ keepAlive: true, maxSockets: 4 }));
+      const seconds = servers.map(() => 0);
+      const cpuBefore = servers.map(({ child }) => cpuOf(child.pid));
       for (let at = 0; at < list.length; at += SLICE) {
         const slice = list.slice(at, at + SLICE);
-        sinkSeconds += await postAll(sink.url, slice, type, 4, agents[0]);
-        receiverSeconds += await postAll(receiver.url, slice, type, 4, agents[1]);
+        for (let k = 0; k < servers.length; k++) seconds[k] += await postAll(servers[k].url, slice, type, 4, agents[k]);
       }
-      // Each process is idle during the other's turns, so its CPU over the run is its turns' CPU.
-      [cpuPerSpan[`null sink, ${format}`], cpuPerSpan[`tracecheck receive, ${format}`]] = [sink, receiver].map(({ child }, k) => (cpuOf(child.pid) - cpuBefore[k]) / total);
+      // Each process is idle during the others' turns, so its CPU over the run is its turns' CPU.
+      servers.forEach(({ label, child }, k) => {
+        cpuPerSpan[label] = (cpuOf(child.pid) - cpuBefore[k]) / total;
+        overHttp[label] = seconds[k];
+      });
       for (const agent of agents) agent.destroy();
-      overHttp[`null sink, ${format}`] = sinkSeconds;
-      overHttp[`tracecheck receive, ${format}`] = receiverSeconds;
       const stats = await getJson(`${receiver.url}/api/stats`);
       if (stats.store.spans !== 2 * total) throw new Error(`lost or duplicated spans: ${stats.store.spans} stored of ${2 * total}`);
       if (format === 'protobuf') receiverRss = rssOf(receiver.child.pid) - startRss;
     } finally {
-      sink.child.kill('SIGTERM');
-      receiver.child.kill('SIGTERM');
+      for (const { child } of servers) child.kill('SIGTERM');
     }
   }
   console.log('\nover HTTP (4 connections), spans/s; every span stored exactly once:');
@@ -252,6 +260,7 @@ async function main() {
   const ratio = (a, b) => (b / a).toFixed(2);
   console.log('\nratios (higher is faster):');
   console.log(`  receive protobuf / null sink protobuf             ${ratio(overHttp['tracecheck receive, protobuf'], overHttp['null sink, protobuf'])}x   (target >= 0.5)`);
+  console.log(`  null sink keeping each body / null sink, protobuf ${ratio(overHttp['null sink keeping each body, protobuf'], overHttp['null sink, protobuf'])}x   (the most a receiver keeping the bytes can reach)`);
   console.log(`  receive protobuf / protobufjs decode alone        ${ratio(overHttp['tracecheck receive, protobuf'], inProcess['protobufjs Type.decode alone'])}x   (next step >= 1)`);
   console.log(`  receive JSON / JSON.parse alone                   ${ratio(overHttp['tracecheck receive, JSON'], inProcess['JSON.parse alone'])}x   (target >= 0.5)`);
   console.log(`  receive JSON / JSON.parse of the bytes            ${ratio(overHttp['tracecheck receive, JSON'], inProcess['JSON.parse of the bytes (UTF-8 decoding included)'])}x`);
