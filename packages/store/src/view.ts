@@ -49,7 +49,7 @@ export class ViewBatch {
     readonly names: readonly string[],
     /** A trace id per run of consecutive views of one trace. */
     readonly traceIds: readonly string[],
-    /** An arena per run of consecutive views of one arena. */
+    /** The distinct arenas (a request's bytes, resources and scopes). */
     readonly arenas: readonly ArenaData[],
     readonly limits: Partial<DecodeLimits>,
   ) {}
