@@ -52,7 +52,7 @@ export function readBody(req: IncomingMessage, maxBytes: number, budget?: InFlig
       } catch (err) {
         return fail(err as Error);
       }
-      if (gathered.size === 0 && direct) gathered.into(pool === undefined ? Buffer.allocUnsafeSlow(declared) : Buffer.from(pool.take(declared, false)));
+      if (gathered.size === 0 && direct) gathered.into(directBuffer(declared, pool));
       gathered.add(chunk);
     };
     const onEnd = (): void => {
@@ -68,6 +68,20 @@ export function readBody(req: IncomingMessage, maxBytes: number, budget?: InFlig
 }
 
 /**
+ * The buffer a body declared `size` long is read into, or undefined when the process cannot map one
+ * now (many slow requests each holding one): the body is then gathered from its chunks, which are
+ * in memory already, instead of failing the request or the process.
+ */
+function directBuffer(size: number, pool: BufferPool | undefined): Buffer | undefined {
+  try {
+    return pool === undefined ? Buffer.allocUnsafeSlow(size) : Buffer.from(pool.take(size, false));
+  } catch (err) {
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
+}
+
+/**
  * Bytes gathered as they arrive: copied into `target` (a buffer sized from a declared length) while
  * they fit, else kept as chunks and joined at the end, so a body is held twice only when its
  * declared length was missing or wrong.
@@ -78,8 +92,8 @@ class Gathered {
   target: Buffer | undefined;
   private chunks: Buffer[] | undefined;
 
-  /** Copies what arrives from now on into `buffer`, while it fits. */
-  into(buffer: Buffer): void {
+  /** Copies what arrives from now on into `buffer`, while it fits (none: chunks from the start). */
+  into(buffer: Buffer | undefined): void {
     this.target = buffer;
   }
 
@@ -133,7 +147,7 @@ export async function decompress(body: Buffer, coding: ContentCoding, maxBytes: 
   if (declared > 0 && declared <= maxBytes) {
     budget?.reserve(declared);
     held = declared;
-    gathered.into(Buffer.allocUnsafe(declared));
+    gathered.into(directBuffer(declared, undefined));
   }
   try {
     const data = await new Promise<Buffer>((resolve, reject) => {

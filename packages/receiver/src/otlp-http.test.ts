@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { createSpan, type Span } from '@tracecheck/model';
 import { encodeJsonRequest, encodeProtobufRequest } from '@tracecheck/otlp';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Receiver } from './index.js';
 import { gzipZeros, runSpans, spanNames, testReceiver } from '../test-support/fixtures.js';
 import { readPartialSuccess, readRpcStatus } from '../test-support/wire.js';
@@ -94,6 +94,33 @@ describe('POST /v1/traces, accepted', () => {
       partialSuccess: { rejectedSpans: '1', errorMessage: expect.stringMatching(/spanId/) as unknown },
     });
     expect(await spanNames(r, 'run-1')).toEqual(['op-0']);
+  });
+});
+
+describe('POST /v1/traces, when no buffer of the body\'s size can be made', () => {
+  it('gathers the body from its chunks and stores every span, plain and gzip', async () => {
+    const r = await testReceiver();
+    const plain = encodeProtobufRequest(runSpans('plain', 400));
+    const zipped = gzipSync(encodeProtobufRequest(runSpans('zipped', 400)));
+    const unzipped = zipped.readUInt32LE(zipped.length - 4);
+    const make = Buffer.allocUnsafeSlow;
+    const refused: number[] = [];
+    // As when the process cannot map more memory: the one buffer of each body's declared size fails.
+    const spy = vi.spyOn(Buffer, 'allocUnsafeSlow').mockImplementation((size) => {
+      if (size !== plain.length && size !== unzipped) return make(size);
+      refused.push(size);
+      throw new RangeError('Array buffer allocation failed');
+    });
+    try {
+      expect((await post(r, plain, PROTOBUF)).status).toBe(200);
+      expect((await post(r, zipped, { ...PROTOBUF, 'content-encoding': 'gzip' })).status).toBe(200);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(refused).toEqual([plain.length, unzipped]);
+    const names = Array.from({ length: 400 }, (_, i) => `op-${i}`).sort();
+    expect(await spanNames(r, 'plain')).toEqual(names);
+    expect(await spanNames(r, 'zipped')).toEqual(names);
   });
 });
 
