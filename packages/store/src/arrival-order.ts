@@ -48,15 +48,15 @@ export function arrivalOrder(rows: readonly number[], seqOf: Float64Array, rowEx
   const seqs = new Float64Array(n);
   let inOrder = true;
   let maxSeq = 0;
+  let minSeq = Infinity;
   for (let i = 0; i < n; i++) {
     const seq = seqOf[rows[i]!]!;
     seqs[i] = seq;
     if (i > 0 && seq < seqs[i - 1]!) inOrder = false;
     if (seq > maxSeq) maxSeq = seq;
+    if (seq < minSeq) minSeq = seq;
   }
   if (inOrder) return { rows, seqs };
-  let minSeq = maxSeq;
-  for (let i = 0; i < n; i++) if (seqs[i]! < minSeq) minSeq = seqs[i]!;
   // Seqs are unique: when few other spans came between its first and last, each row is put
   // at its seq's place in one pass (a run checked while it is written mostly is such a run).
   if (maxSeq - minSeq < DENSE * n) return placed(rows, seqs, minSeq, maxSeq - minSeq + 1);

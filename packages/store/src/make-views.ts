@@ -4,30 +4,28 @@ import type { ArenaData } from './arenas.js';
 import type { Rows } from './rows.js';
 import { SpanView, ViewBatch, VIEW_WORDS, W } from './view.js';
 
-/**
- * Where each small number (a name's interned id, an arena's slot) was put in the batch's table being
- * made, plus one; 0 for not yet. Numbers past its length are looked up in a map instead. Cleared
- * after each batch for the numbers it used.
- */
-const SMALL = 65_536;
-const placed = new Int32Array(SMALL);
+/** Numbers (a name's interned id, an arena's slot) below this are placed through a table's array. */
+const SMALL = 32_768;
 
-/** A batch's table of distinct values, each put in once, by a number naming it. */
+/**
+ * A batch's table of distinct values, each put in once, by a number naming it. Where a small number
+ * was put (plus one; 0 for not yet) is kept in `placed`, shared by every batch the table's kind
+ * makes and cleared after each; larger numbers go through a map.
+ */
 class Table<T> {
   readonly values: T[] = [];
   private readonly large = new Map<number, number>();
   private readonly keys: number[] = [];
 
-  constructor(private readonly base: number) {}
+  constructor(private readonly placed: Int32Array) {}
 
   /** The value's index in the table, putting it in first when new. */
   index(key: number, make: (key: number) => T): number {
-    const k = this.base + key;
-    if (key < SMALL / 2) {
-      const at = placed[k]!;
+    if (key < SMALL) {
+      const at = this.placed[key]!;
       if (at > 0) return at - 1;
-      placed[k] = this.values.push(make(key));
-      this.keys.push(k);
+      this.placed[key] = this.values.push(make(key));
+      this.keys.push(key);
       return this.values.length - 1;
     }
     let at = this.large.get(key);
@@ -37,9 +35,12 @@ class Table<T> {
 
   /** Forgets the placings, for the next batch. */
   clear(): void {
-    for (const k of this.keys) placed[k] = 0;
+    for (const k of this.keys) this.placed[k] = 0;
   }
 }
+
+const namesPlaced = new Int32Array(SMALL);
+const arenasPlaced = new Int32Array(SMALL);
 
 /**
  * Views of `rows`, in the order given, in one batch: what the columns hold of each row is copied
@@ -55,9 +56,8 @@ export function makeViews(
 ): Span[] {
   const n = rows.length;
   const words = new Int32Array(n * W);
-  // Names in the first half of `placed`, arenas in the second.
-  const names = new Table<string>(0);
-  const arenas = new Table<ArenaData>(SMALL / 2);
+  const names = new Table<string>(namesPlaced);
+  const arenas = new Table<ArenaData>(arenasPlaced);
   const traceIds: string[] = [];
   const batch = new ViewBatch(words, names.values, traceIds, arenas.values, limits);
   const out: Span[] = new Array(n);

@@ -106,20 +106,13 @@ const encodedKeys = new Map<string, Uint8Array | null>();
 const MAX_ENCODED_KEYS = 1024;
 const LONE_SURROGATE = /\p{Cs}/u;
 
-/** The key asked last, and its bytes: a check asks for one key of every span in turn. */
-let lastKey = '';
-let lastEncoded: Uint8Array | null = new Uint8Array(0);
-
 function encodedKey(key: string): Uint8Array | null {
-  if (key === lastKey) return lastEncoded;
   let bytes = encodedKeys.get(key);
   if (bytes === undefined) {
     if (encodedKeys.size >= MAX_ENCODED_KEYS) encodedKeys.clear();
     bytes = LONE_SURROGATE.test(key) ? null : Buffer.from(key, 'utf8');
     encodedKeys.set(key, bytes);
   }
-  lastKey = key;
-  lastEncoded = bytes;
   return bytes;
 }
 

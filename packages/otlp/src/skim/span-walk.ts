@@ -206,7 +206,7 @@ export function spanTraceState(buf: Uint8Array, start: number, end: number): str
   if (at === ABSENT) return '';
   const [from, to] = lengthDelimitedAt(buf, at);
   for (let i = from; i < to; i++) if (buf[i]! >= 0x80) return utf8.decode(buf.subarray(from, to));
-  return Buffer.from(buf.buffer, buf.byteOffset + from, to - from).toString('latin1');
+  return latin1(buf, from, to);
 }
 
 /** Whether a simple span at [start, end) has a field `tag` (0x5a events, 0x6a links); undefined when only the full decoder can say. */
