@@ -8,4 +8,4 @@ export type { CheckAmendment, CheckCaller, CheckRecord } from './check-api.js';
 export type { CloseOptions, CloseResult } from './run-end.js';
 export { OPEN_SPANS_LIMITS } from './run-api.js';
 export type { SnapshotRecord } from './run-api.js';
-export { HEAP_GROWTH_MIN_BYTES, keepHeapGrowth } from './heap-growth.js';
+export { HEAP_GROWTH_LARGE_PERCENT, HEAP_GROWTH_MIN_BYTES, keepHeapGrowth } from './heap-growth.js';
