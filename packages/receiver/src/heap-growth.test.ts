@@ -31,8 +31,8 @@ describe('growingPercent', () => {
     // old generation, then die; it prints, for each full collection, the heap just before and after.
     const module = new URL('../dist/heap-growth.js', import.meta.url).href;
     const script = `
-      import { getHeapStatistics } from 'node:v8';
-      import { keepHeapGrowth } from '${module}';
+      const { getHeapStatistics } = await import('node:v8');
+      const { keepHeapGrowth } = await import(process.argv[2]);
       if (process.argv[1] === 'keep') keepHeapGrowth();
       const live = [];
       for (let i = 0; i < 1_000_000; i++) live.push({ a: i, b: [i] });
@@ -52,7 +52,7 @@ describe('growingPercent', () => {
       }
       console.log(JSON.stringify({ live: live.length, cycles }));`;
     const growth = (mode: string): number => {
-      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, mode], { encoding: 'utf8', timeout: 40_000 });
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, mode, module], { encoding: 'utf8', timeout: 40_000 });
       expect(run.stderr).toBe('');
       const { cycles } = JSON.parse(run.stdout) as { cycles: [number, number][] };
       expect(cycles.length).toBe(4);
