@@ -12,14 +12,14 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
  * grow at least HEAP_GROWTH_MIN_BYTES between full collections while it is small, through V8's
  * heap-growing factor (`--heap-growing-percent`), re-read each HEAP_GROWTH_INTERVAL_MS.
  *
- * Past that size the factor is HEAP_GROWTH_LARGE_PERCENT, not V8's own. V8 sets the next
- * collection's limit at the end of each one, as a factor (up to 4) of what was live then. A check
- * holds views of its whole run while it is decided, so a collection that falls while checks are in
- * flight sees a live heap several times the usual, and V8's own factor then let garbage pile up to
- * four times that before the next one: a fuzzing campaign with a 64 MiB store went past 250 MB of
- * heap with 24 MB live, and its peak RSS past the receiver's stated bound. Half the live heap bounds
- * that garbage; a check over a run of 1,000,000 spans was no slower for it
- * (`node bench/check-stall.mjs --spans 1000000`).
+ * Past twice that size the factor is HEAP_GROWTH_LARGE_PERCENT, not V8's own (between the two,
+ * the growth is HEAP_GROWTH_MIN_BYTES). V8 sets the next collection's limit at the end of each one,
+ * as a factor (up to 4) of what was live then. A check holds views of its whole run while it is
+ * decided, so a collection that falls while checks are in flight sees a live heap several times the
+ * usual, and V8's own factor then let garbage pile up to four times that before the next one: a
+ * fuzzing campaign with a 64 MiB store went past 250 MB of heap with 24 MB live, and its peak RSS
+ * past the receiver's stated bound. Half the live heap bounds that garbage; a check over a run of
+ * 1,000,000 spans was no slower for it (`node bench/check-stall.mjs --spans 1000000`).
  */
 
 /** The least the heap may grow between full collections while small. */
